@@ -1,0 +1,157 @@
+// Shared vocabulary of the mapping core. Everything here is plain data: the core
+// turns one Segment call into HubSpot operations and never touches I/O.
+
+/** A Segment call as parsed from an export: an arbitrary JSON object. */
+export type SegmentCall = Record<string, unknown>;
+
+export type CallType = 'identify' | 'track' | 'group' | 'page' | 'screen' | 'alias';
+
+/** Where a record came from; drives checkpoints and every message about the record. */
+export interface SourcePosition {
+  file: string;
+  /** 1-based line number (CSV: the line the data row starts on). */
+  line: number;
+}
+
+export type PropertyValues = Record<string, string>;
+
+export interface ContactUpsert {
+  op: 'contact.upsert';
+  email: string;
+  properties: PropertyValues;
+}
+
+export interface CompanyUpsert {
+  op: 'company.upsert';
+  domain: string;
+  properties: PropertyValues;
+}
+
+export interface Association {
+  op: 'association';
+  email: string;
+  domain: string;
+}
+
+export type EventPropertyType = 'string' | 'number' | 'datetime';
+
+export interface EventSend {
+  op: 'event.send';
+  eventName: string;
+  email: string;
+  occurredAt?: string;
+  properties: PropertyValues;
+  uuid: string;
+  /** How a missing event definition would type each property (SPEC 3.8). */
+  propertyTypes: Record<string, EventPropertyType>;
+}
+
+export type Operation = ContactUpsert | CompanyUpsert | Association | EventSend;
+export type OperationKind = Operation['op'];
+
+export type DeadLetterCode =
+  | 'INVALID_JSON'
+  | 'INVALID_RECORD'
+  | 'INVALID_CSV'
+  | 'TRUNCATED_INPUT'
+  | 'MISSING_EMAIL'
+  | 'INVALID_EMAIL'
+  | 'INVALID_WEBSITE'
+  | 'CONTACT_NOT_IDENTIFIED'
+  | 'UNKNOWN_EVENT'
+  | 'HUBSPOT_REJECTED';
+
+export type SkipReason = 'duplicate' | 'filtered' | 'unsupported_type';
+
+export interface DeadLetterVerdict {
+  code: DeadLetterCode;
+  reason: string;
+}
+
+export type PropertyObject = 'contact' | 'company' | 'event';
+
+/** Something the mapping gave up on without failing the record; counted in the report. */
+export type MappingWarning =
+  /** Not in the catalog, read-only, calculated, not starting with a letter, beyond the 50th. */
+  | { kind: 'dropped_property'; object: PropertyObject; property: string; reason: string }
+  /** A value that could not be converted to the property's type. */
+  | { kind: 'invalid_value'; object: PropertyObject; property: string; reason: string }
+  /** An event property value longer than HubSpot accepts, cut to size. */
+  | { kind: 'truncated_value'; object: 'event'; property: string; reason: string };
+
+/** A fact the identity map should learn: this Segment id belongs to this email. */
+export interface IdentityFact {
+  id: string;
+  email: string;
+}
+
+export interface MapResult {
+  operations: Operation[];
+  warnings: MappingWarning[];
+  deadLetter?: DeadLetterVerdict;
+  skip?: SkipReason;
+  /** Applied by the caller after the call, so later calls find the email. */
+  learn: IdentityFact[];
+}
+
+/** Read-only view of userId/anonymousId → email. */
+export interface IdentityLookup {
+  get(id: string): string | undefined;
+}
+
+// ---- property catalog (the properties API's shape, reduced to what mapping needs) ----
+
+export type PropertyType =
+  | 'bool'
+  | 'date'
+  | 'datetime'
+  | 'enumeration'
+  | 'number'
+  | 'phone_number'
+  | 'string'
+  | 'object_coordinates'
+  | 'json';
+
+export interface PropertyOption {
+  label: string;
+  value: string;
+}
+
+/** One item of GET /crm/v3/properties/{object}, the fields mapping reads. */
+export interface HubSpotProperty {
+  name: string;
+  label?: string;
+  type: PropertyType | string;
+  fieldType?: string;
+  options?: PropertyOption[];
+  calculated?: boolean;
+  modificationMetadata?: { readOnlyValue?: boolean; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+/** The saved catalog file: `{"contacts":{"results":[…]},"companies":{"results":[…]}}`. */
+export interface CatalogDocument {
+  contacts: { results: HubSpotProperty[] };
+  companies: { results: HubSpotProperty[] };
+}
+
+/** Known event definitions: fully qualified name → its property names. */
+export type EventDefinitions = ReadonlyMap<string, ReadonlySet<string>>;
+
+export interface MapOptions {
+  /** Create missing event definitions and properties while sending (default true). */
+  createEventDefinitions: boolean;
+  /** Map `page` calls to the event `page_viewed` instead of skipping them. */
+  pagesAsEvents: boolean;
+  /** Segment event name → HubSpot fully qualified event name. */
+  eventMap: Readonly<Record<string, string>>;
+}
+
+export interface MapContext {
+  catalog: import('./catalog.js').Catalog;
+  hubId: number | string;
+  options: MapOptions;
+  identities: IdentityLookup;
+  /** Required when options.createEventDefinitions is false. */
+  eventDefinitions?: EventDefinitions;
+}

@@ -1,0 +1,62 @@
+import type { CallType, SegmentCall, SourcePosition } from '../core/types.js';
+
+export type InputFormat = 'ndjson' | 'csv';
+
+/** One input to read: a file (or standard input, path `-`), already resolved from directories. */
+export interface InputFile {
+  /** Path as it will be shown to the user and keyed in the checkpoint. */
+  path: string;
+  /** Format from the name (a trailing `.gz` ignored) or `--format`. */
+  format: InputFormat;
+  /** Size on disk in bytes; undefined for standard input. */
+  size?: number;
+}
+
+/**
+ * Where a record sits in the (decompressed) stream. `line`/`offset` are the record's
+ * first line and that line's byte offset; `endLine`/`endOffset` are where the next
+ * record starts, i.e. where a resume after this record begins. The elements of one
+ * `{"batch":[…]}` line share the line's position; `index` tells them apart.
+ */
+export interface RecordPosition extends SourcePosition {
+  offset: number;
+  endLine: number;
+  endOffset: number;
+  /** Index inside a `{"batch":[…]}` line; absent for plain lines. */
+  index?: number;
+}
+
+export type SourceErrorCode = 'INVALID_JSON' | 'INVALID_RECORD' | 'INVALID_CSV' | 'TRUNCATED_INPUT';
+
+export type SourceItem =
+  | { kind: 'record'; call: SegmentCall; position: RecordPosition }
+  | {
+      kind: 'invalid';
+      code: SourceErrorCode;
+      reason: string;
+      position: RecordPosition;
+      /** The text that did not parse (a line, a CSV row, a partial line). */
+      raw?: string;
+      /** The parsed value when it parsed but is not a call object (e.g. a batch element). */
+      value?: unknown;
+    };
+
+/** Where to start reading an input again (a checkpoint's watermark). */
+export interface StartAt {
+  line: number;
+  offset: number;
+}
+
+export interface ReadOptions {
+  /** `--format`: overrides the name-based format (needed for standard input). */
+  format?: InputFormat;
+  /** `--type`: the call type of CSV rows when the file has no `type` column. */
+  type?: CallType;
+  /** Resume point: plain files seek to `offset`; gzip inputs skip lines before `line`. */
+  start?: StartAt;
+}
+
+/** An open input: iterate it for items; `bytesRead` counts bytes consumed from disk. */
+export interface InputReader extends AsyncIterable<SourceItem> {
+  readonly bytesRead: number;
+}
