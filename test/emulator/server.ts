@@ -1,0 +1,187 @@
+// The HTTP server: routing, and the pipeline every API request goes through —
+// fault draw → latency → auth (401) → rate limits (429) → injected 5xx → scopes/tier (403)
+// → JSON body (400) → handler → response (or a destroyed connection).
+
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { accountRoutes } from './account.js';
+import { associationRoutes } from './associations.js';
+import { missingScopes, unauthenticated } from './auth.js';
+import { companyRoutes } from './companies.js';
+import { contactRoutes } from './contacts.js';
+import type { EmulatorCore, RouteDef } from './core.js';
+import { ApiError, envelope, isObject, notFoundError, parseJsonBody } from './errors.js';
+import { eventRoutes } from './events.js';
+import { serverError } from './faults.js';
+import { policyLimitError, searchLimitError } from './ratelimit.js';
+import type { FaultOptions, RateLimitOptions } from './types.js';
+
+export const ROUTES: RouteDef[] = [...accountRoutes, ...contactRoutes, ...companyRoutes, ...associationRoutes, ...eventRoutes];
+
+export function matchRoute(method: string, pathname: string): { route: RouteDef; params: Record<string, string> } | undefined {
+  const segments = pathname.split('/');
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/');
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < pattern.length && ok; i++) {
+      const p = pattern[i] as string;
+      const s = segments[i] as string;
+      if (p.startsWith('{') && p.endsWith('}')) {
+        if (s === '') ok = false;
+        else {
+          try {
+            params[p.slice(1, -1)] = decodeURIComponent(s);
+          } catch {
+            ok = false;
+          }
+        }
+      } else if (p !== s) ok = false;
+    }
+    if (ok) return { route, params };
+  }
+  return undefined;
+}
+
+/** Out-of-process inspection and control (`/_emulator/*`): no auth, not counted, no faults. */
+export interface ControlHooks {
+  snapshot(): unknown;
+  stats(): unknown;
+  setFaults(f: FaultOptions): void;
+  setRateLimit(r: RateLimitOptions): void;
+}
+
+interface Outcome {
+  status: number;
+  body?: unknown;
+  headers: Record<string, string>;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, correlationId: string, outcome: Outcome): void {
+  if (res.destroyed) return;
+  res.setHeader('X-HubSpot-Correlation-Id', correlationId);
+  for (const [k, v] of Object.entries(outcome.headers)) res.setHeader(k, v);
+  if (outcome.body === undefined) {
+    res.writeHead(outcome.status);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(outcome.body);
+  res.writeHead(outcome.status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function fromError(e: unknown, correlationId: string, headers: Record<string, string>): Outcome {
+  if (e instanceof ApiError) return { status: e.status, body: e.build(correlationId), headers: { ...headers, ...e.headers } };
+  console.error('[hubspot-emulator] internal error:', e);
+  return { status: 500, body: envelope(500, 'INTERNAL_ERROR', 'internal error').build(correlationId), headers };
+}
+
+function control(pathname: string, method: string, rawBody: string, hooks: ControlHooks, correlationId: string): Outcome {
+  try {
+    if (method === 'GET' && pathname === '/_emulator/state') return { status: 200, body: hooks.snapshot(), headers: {} };
+    if (method === 'GET' && pathname === '/_emulator/stats') return { status: 200, body: hooks.stats(), headers: {} };
+    if (method === 'POST' && (pathname === '/_emulator/faults' || pathname === '/_emulator/rate-limit')) {
+      const body = parseJsonBody(rawBody);
+      if (!isObject(body)) throw envelope(400, 'VALIDATION_ERROR', 'Expected a JSON object');
+      if (pathname === '/_emulator/faults') hooks.setFaults(body as FaultOptions);
+      else hooks.setRateLimit(body as RateLimitOptions);
+      return { status: 200, body: { ok: true }, headers: {} };
+    }
+    throw notFoundError(`Unknown emulator control endpoint: ${method} ${pathname}`);
+  } catch (e) {
+    return fromError(e, correlationId, {});
+  }
+}
+
+function tierError(core: EmulatorCore, headers: Record<string, string>): ApiError {
+  return missingScopes(
+    ['behavioral_events.event_definitions.read_write', 'analytics.behavioral_events.send'],
+    `Custom behavioral events require a Marketing Hub Enterprise subscription; portal ${core.portalId} is on the ${core.tier} tier.`,
+    headers,
+  );
+}
+
+async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const correlationId = randomUUID();
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const rawBody = await readBody(req);
+  if (url.pathname === '/_emulator' || url.pathname.startsWith('/_emulator/')) {
+    send(res, correlationId, control(url.pathname, method, rawBody, hooks, correlationId));
+    return;
+  }
+
+  const match = matchRoute(method, url.pathname);
+  const counters = core.counters;
+  const key = `${method} ${match ? match.route.path : url.pathname}`;
+  counters.requests.total++;
+  counters.requests.byEndpoint[key] = (counters.requests.byEndpoint[key] ?? 0) + 1;
+
+  const fault = core.faults.next();
+  if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+
+  let outcome: Outcome;
+  let headers: Record<string, string> = {};
+  const versionBefore = core.state.version;
+  try {
+    if (!match) throw notFoundError(`No route for ${method} ${url.pathname}`);
+    const { route, params } = match;
+    const token = core.tokens.authenticate(req.headers.authorization);
+    if (token === undefined) throw unauthenticated();
+    const limited = core.limiter.admit(token, route.rate);
+    if (route.rate !== 'search') headers = core.limiter.headers(token);
+    if (limited !== undefined) {
+      counters.rateLimited++;
+      counters.rateLimitedByPolicy[limited] = (counters.rateLimitedByPolicy[limited] ?? 0) + 1;
+      throw limited === 'SECONDLY' ? searchLimitError() : policyLimitError(limited, randomUUID(), headers);
+    }
+    if (fault.kind === 'error') {
+      counters.faults.errors++;
+      headers = {};
+      throw serverError(fault.status);
+    }
+    const missing = core.tokens.missingScopes(token, route.scopes);
+    if (missing) throw missingScopes(missing, undefined, headers);
+    if (route.enterpriseOnly === true && core.tier !== 'enterprise') throw tierError(core, headers);
+    const body = method === 'POST' ? parseJsonBody(rawBody) : undefined;
+    const result = route.handler({ method, path: url.pathname, query: url.searchParams, params, body, rawBody, token }, core);
+    outcome = { status: result.status, body: result.body, headers };
+  } catch (e) {
+    outcome = fromError(e, correlationId, headers);
+  }
+  if (core.state.version !== versionBefore) counters.writes++;
+
+  if (fault.kind === 'reset') {
+    counters.faults.resets++;
+    req.socket.destroy();
+    return;
+  }
+  send(res, correlationId, outcome);
+}
+
+export function createEmulatorServer(core: EmulatorCore, hooks: ControlHooks): http.Server {
+  return http.createServer((req, res) => {
+    handle(core, hooks, req, res).catch((e: unknown) => {
+      console.error('[hubspot-emulator] request failed:', e);
+      if (!res.headersSent) send(res, randomUUID(), { status: 500, body: { status: 'error', message: 'internal error' }, headers: {} });
+    });
+  });
+}

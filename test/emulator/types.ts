@@ -1,0 +1,123 @@
+// Public types of the HubSpot emulator (test/emulator). Other test suites depend on these
+// names and shapes; change them only together with their users.
+
+export type Tier = 'starter' | 'professional' | 'enterprise';
+
+export interface RateLimitOptions {
+  /** Requests per rolling 10 s window, per token (default 100). */
+  perTenSeconds?: number;
+  /** Requests per day, per account; resets at midnight in the portal time zone (default 250000). */
+  daily?: number;
+  /** Search requests per rolling second, per token (default 5). */
+  searchPerSecond?: number;
+}
+
+export interface FaultOptions {
+  /** Seed of the deterministic PRNG that decides which requests fail (default 1). */
+  seed?: number;
+  /** Share of requests answered 502/503/504 without applying them. */
+  errorRate?: number;
+  /** Share of requests that are applied, then have their connection destroyed before any response. */
+  resetRate?: number;
+  /** Added latency per request: fixed ms, or a [min, max] range drawn from the PRNG. */
+  latencyMs?: number | [number, number];
+}
+
+export interface HubSpotPropertyOption {
+  label: string;
+  value: string;
+  displayOrder?: number;
+  hidden?: boolean;
+  description?: string;
+}
+
+/** One item of `GET /crm/v3/properties/{object}` (HubSpot's JSON shape). */
+export interface HubSpotPropertyJson {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  groupName?: string;
+  description?: string;
+  displayOrder?: number;
+  options?: HubSpotPropertyOption[];
+  hasUniqueValue?: boolean;
+  hidden?: boolean;
+  hubspotDefined?: boolean;
+  calculated?: boolean;
+  externalOptions?: boolean;
+  formField?: boolean;
+  dataSensitivity?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  modificationMetadata?: {
+    archivable?: boolean;
+    readOnlyDefinition?: boolean;
+    readOnlyValue?: boolean;
+    readOnlyOptions?: boolean;
+  };
+  [extra: string]: unknown;
+}
+
+export interface CatalogInput {
+  contacts: { results: HubSpotPropertyJson[] };
+  companies: { results: HubSpotPropertyJson[] };
+}
+
+export type EventPropertyType = 'string' | 'number' | 'enumeration' | 'datetime';
+
+export interface EventPropertyDefinitionInput {
+  name: string;
+  label: string;
+  type: EventPropertyType;
+  description?: string;
+  options?: HubSpotPropertyOption[];
+}
+
+/** The body of `POST /events/v3/event-definitions` (also used for pre-existing definitions). */
+export interface EventDefinitionInput {
+  name: string;
+  label: string;
+  pluralLabel?: string;
+  description?: string;
+  primaryObject?: string;
+  includeDefaultProperties?: boolean;
+  propertyDefinitions?: EventPropertyDefinitionInput[];
+}
+
+export interface EmulatorOptions {
+  /** Default 0: a free port. The server always listens on 127.0.0.1. */
+  port?: number;
+  /** The full-access token (default 'pat-emulator-0000'). */
+  token?: string;
+  /** Extra tokens and the scopes they were granted. */
+  tokens?: Record<string, string[]>;
+  portalId?: number;
+  /** Default 'enterprise'; custom behavioral events need enterprise (403 otherwise). */
+  tier?: Tier;
+  /** Portal time zone (default 'US/Eastern'); the daily limit resets at its midnight. */
+  timeZone?: string;
+  rateLimit?: RateLimitOptions;
+  /** Companies created/updated less than this many ms ago are invisible to search, which sees their old state. */
+  searchLagMs?: number;
+  faults?: FaultOptions;
+  catalog?: CatalogInput;
+  eventDefinitions?: EventDefinitionInput[];
+  /** Clock in ms (default Date.now): rate windows, daily reset, search lag and timestamps use it. */
+  now?: () => number;
+}
+
+export interface EmulatorStats {
+  requests: { total: number; byEndpoint: Record<string, number> };
+  /** Requests that changed the state. */
+  writes: number;
+  /** 429 responses sent. */
+  rateLimited: number;
+  /** 429 responses by policy: TEN_SECONDLY_ROLLING, DAILY, SECONDLY (search). */
+  rateLimitedByPolicy: Record<string, number>;
+  faults: { errors: number; resets: number };
+  /** Most requests counted toward the ten-secondly limit in any rolling 10 s window (all tokens). */
+  maxInTenSeconds: number;
+  /** Requests counted toward today's daily limit. */
+  dailyUsed: number;
+}
