@@ -1,6 +1,8 @@
 // Shared vocabulary of the mapping core. Everything here is plain data: the core
 // turns one Segment call into HubSpot operations and never touches I/O.
 
+import type { Catalog } from './catalog.js';
+
 /** A Segment call as parsed from an export: an arbitrary JSON object. */
 export type SegmentCall = Record<string, unknown>;
 
@@ -124,6 +126,8 @@ export interface HubSpotProperty {
   type: PropertyType | string;
   fieldType?: string;
   options?: PropertyOption[];
+  /** Options resolved by HubSpot itself (e.g. owners): values cannot be checked locally. */
+  externalOptions?: boolean;
   calculated?: boolean;
   modificationMetadata?: { readOnlyValue?: boolean; [k: string]: unknown };
   [k: string]: unknown;
@@ -148,10 +152,58 @@ export interface MapOptions {
 }
 
 export interface MapContext {
-  catalog: import('./catalog.js').Catalog;
+  catalog: Catalog;
   hubId: number | string;
   options: MapOptions;
   identities: IdentityLookup;
   /** Required when options.createEventDefinitions is false. */
   eventDefinitions?: EventDefinitions;
 }
+
+// ---- results of the building blocks ----
+
+/** A value converted to HubSpot's wire format, or why it could not be. */
+export type Conversion = { ok: true; value: string } | { ok: false; reason: string };
+
+/** A normalised email, or why the given one is not an email. */
+export type EmailCheck = { ok: true; email: string } | { ok: false; reason: string };
+
+/** A company's domain taken from its website, or why the website is unusable. */
+export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: string };
+
+/** The fully qualified HubSpot event name of a track call, or why it has none. */
+export type EventNameResult = { ok: true; eventName: string } | { ok: false; deadLetter: DeadLetterVerdict };
+
+/** Contact or company properties mapped from traits, with what was given up on. */
+export interface PropertyMapping {
+  properties: PropertyValues;
+  warnings: MappingWarning[];
+}
+
+/** Event properties mapped from a track's properties, typed for event definitions. */
+export interface EventPropertyMapping extends PropertyMapping {
+  propertyTypes: Record<string, EventPropertyType>;
+}
+
+export type EventTimeField = 'timestamp' | 'originalTimestamp' | 'receivedAt' | 'sentAt';
+
+/** When a call happened: epoch ms, the raw value it came from, and that value's field. */
+export interface EventTime {
+  ms: number;
+  raw: unknown;
+  field: EventTimeField;
+}
+
+/** `--since`/`--until` (epoch ms), `--types`, `--events`. */
+export interface RecordFilters {
+  /** Inclusive. */
+  since?: number;
+  /** Exclusive. */
+  until?: number;
+  types?: ReadonlySet<string>;
+  /** Applies to track calls only. */
+  events?: ReadonlySet<string>;
+}
+
+/** The two CRM objects whose properties the catalog describes. */
+export type CatalogObject = 'contact' | 'company';

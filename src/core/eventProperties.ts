@@ -1,0 +1,81 @@
+// Custom behavioral event properties from a track's properties (SPEC 3.5, 3.8), within
+// HubSpot's limits on an occurrence (hubspot-api.md §6).
+
+import { flattenProperties } from './flatten.js';
+import { isIsoDateTime } from './instant.js';
+import { EMPTY_RECORD, isEmptyValue, isRecord, joinList, textOf } from './json.js';
+import type { EventPropertyMapping, EventPropertyType, MappingWarning, PropertyValues } from './types.js';
+
+/** Properties per occurrence. */
+export const EVENT_PROPERTY_LIMIT = 50;
+/** Characters (UTF-16 code units) of a property name. */
+export const EVENT_PROPERTY_NAME_LIMIT = 50;
+/**
+ * Characters (UTF-16 code units) of a value. HubSpot allows 1,024 for url/referrer/link
+ * properties; 256 for all keeps one rule that every event property accepts (SPEC 3.8).
+ */
+export const EVENT_VALUE_LIMIT = 256;
+
+const STARTS_WITH_LETTER = /^[a-z]/;
+
+export interface EventPropertyOptions {
+  /** The event definition's properties, when no definition may be created or extended. */
+  defined?: ReadonlySet<string>;
+}
+
+/**
+ * Flattened, named like keys, `email` removed (it identifies the contact), names not
+ * starting with a letter dropped, undefined ones dropped when `defined` is given, the
+ * first 50 kept, values as strings cut to 256 characters. Warnings are appended to
+ * `warnings`. `propertyTypes` types each property from its raw value.
+ */
+export function eventProperties(
+  properties: unknown,
+  options: EventPropertyOptions = {},
+  warnings: MappingWarning[] = [],
+): EventPropertyMapping {
+  const values = Object.create(null) as PropertyValues;
+  const propertyTypes = Object.create(null) as Record<string, EventPropertyType>;
+  const seen = new Set<string>();
+  const defined = options.defined;
+  let kept = 0;
+  for (const [name, value] of flattenProperties(isRecord(properties) ? properties : EMPTY_RECORD)) {
+    if (isEmptyValue(value) || name === 'email' || seen.has(name)) continue;
+    seen.add(name);
+    const dropped = dropReason(name, defined, kept);
+    if (dropped !== undefined) {
+      warnings.push({ kind: 'dropped_property', object: 'event', property: name, reason: dropped });
+      continue;
+    }
+    kept++;
+    values[name] = eventValue(name, value, warnings);
+    propertyTypes[name] = eventPropertyType(value);
+  }
+  return { properties: values, propertyTypes, warnings };
+}
+
+/** How an event definition would type a property from its raw value (HubSpot events have no bool type). */
+export function eventPropertyType(value: unknown): EventPropertyType {
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'string' && isIsoDateTime(value)) return 'datetime';
+  return 'string';
+}
+
+/** Why `name` cannot be sent, in the order the rules apply; undefined when it can. */
+function dropReason(name: string, defined: ReadonlySet<string> | undefined, kept: number): string | undefined {
+  if (!STARTS_WITH_LETTER.test(name)) return 'does not start with a letter';
+  if (name.length > EVENT_PROPERTY_NAME_LIMIT) return `name longer than ${EVENT_PROPERTY_NAME_LIMIT} characters`;
+  if (defined !== undefined && !defined.has(name)) return 'not in the event definition';
+  if (kept === EVENT_PROPERTY_LIMIT) return `beyond the first ${EVENT_PROPERTY_LIMIT} properties`;
+  return undefined;
+}
+
+function eventValue(name: string, value: unknown, warnings: MappingWarning[]): string {
+  const text = Array.isArray(value) ? joinList(value) : textOf(value);
+  if (text.length <= EVENT_VALUE_LIMIT) return text;
+  // Never split a surrogate pair: half an emoji is not valid text.
+  const code = text.charCodeAt(EVENT_VALUE_LIMIT - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? EVENT_VALUE_LIMIT - 1 : EVENT_VALUE_LIMIT;
+  warnings.push({ kind: 'truncated_value', object: 'event', property: name, reason: `cut from ${text.length} to ${end} characters` });
+  return text.slice(0, end);
+}

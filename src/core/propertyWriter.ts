@@ -1,0 +1,40 @@
+import type { Catalog } from './catalog.js';
+import { isEmptyValue } from './json.js';
+import { convertValue } from './values.js';
+import type { CatalogObject, MappingWarning, PropertyValues } from './types.js';
+
+/**
+ * Collects the properties of one contact or company: the first value for a name wins
+ * (callers write special fields first, then traits in input order), empty values are
+ * skipped without claiming the name, and every name is checked against the catalog and
+ * converted to its type. Whatever is given up on becomes a warning.
+ */
+export class PropertyWriter {
+  // Without a prototype, a trait named `__proto__` or `constructor` is just a key.
+  readonly properties: PropertyValues = Object.create(null) as PropertyValues;
+  readonly #claimed = new Set<string>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly object: CatalogObject,
+    readonly warnings: MappingWarning[],
+  ) {}
+
+  /** Keeps `name` out of the properties (e.g. `email`, which is the upsert's key). */
+  reserve(name: string): void {
+    this.#claimed.add(name);
+  }
+
+  write(name: string, value: unknown): void {
+    if (isEmptyValue(value) || this.#claimed.has(name)) return;
+    this.#claimed.add(name);
+    const lookup = this.catalog.writable(this.object, name);
+    if (!lookup.ok) {
+      this.warnings.push({ kind: 'dropped_property', object: this.object, property: name, reason: lookup.reason });
+      return;
+    }
+    const converted = convertValue(lookup.property, value);
+    if (converted.ok) this.properties[name] = converted.value;
+    else this.warnings.push({ kind: 'invalid_value', object: this.object, property: name, reason: converted.reason });
+  }
+}

@@ -1,0 +1,108 @@
+// Trait values as HubSpot's wire format, by the catalog's property type (SPEC 3.3, 3.8).
+// A value that cannot be converted is reported, never guessed at: HubSpot rejects a
+// whole batch for one bad value.
+
+import { formatDate, formatDateTime, parseInstant } from './instant.js';
+import { isRecord, joinList, quote, textOf } from './json.js';
+import { findOption, optionLookup } from './options.js';
+import type { OptionLookup } from './options.js';
+import type { Conversion, HubSpotProperty } from './types.js';
+
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const TRUE_WORDS = new Set(['true', 'yes', '1']);
+const FALSE_WORDS = new Set(['false', 'no', '0']);
+const TRUE: Conversion = { ok: true, value: 'true' };
+const FALSE: Conversion = { ok: true, value: 'false' };
+
+/** Converts one non-empty value for `property`; the caller drops null, absent and "" first. */
+export function convertValue(property: HubSpotProperty, value: unknown): Conversion {
+  switch (property.type) {
+    case 'date':
+      return toInstant(value, formatDate, 'date');
+    case 'datetime':
+      return toInstant(value, formatDateTime, 'date-time');
+    case 'number':
+      return toNumber(value);
+    case 'bool':
+      return toBool(value);
+    case 'enumeration':
+      return property.fieldType === 'checkbox' ? toOptions(property, value) : toOption(property, value);
+    default:
+      // string, phone_number, and the internal types HubSpot stores as text.
+      return toText(value);
+  }
+}
+
+function ok(value: string): Conversion {
+  return { ok: true, value };
+}
+
+function invalid(reason: string): Conversion {
+  return { ok: false, reason };
+}
+
+function toText(value: unknown): Conversion {
+  return ok(Array.isArray(value) ? joinList(value) : textOf(value));
+}
+
+function toNumber(value: unknown): Conversion {
+  if (typeof value === 'number') return Number.isFinite(value) ? ok(String(value)) : invalid(`${quote(value)} is not a number`);
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (NUMERIC.test(text)) {
+      const n = Number(text);
+      if (Number.isFinite(n)) return ok(String(n));
+    }
+  }
+  return invalid(`${quote(value)} is not a number`);
+}
+
+function toBool(value: unknown): Conversion {
+  if (value === true || value === 1) return TRUE;
+  if (value === false || value === 0) return FALSE;
+  if (typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return TRUE;
+    if (FALSE_WORDS.has(word)) return FALSE;
+  }
+  return invalid(`${quote(value)} is not a boolean (true/false, yes/no, 1/0)`);
+}
+
+function toInstant(value: unknown, format: (ms: number) => string, kind: string): Conversion {
+  const ms = parseInstant(value);
+  return ms === undefined
+    ? invalid(`${quote(value)} is not a ${kind}: use ISO-8601 (2026-03-05, 2026-03-05T04:30:00Z) or epoch milliseconds`)
+    : ok(format(ms));
+}
+
+function toOption(property: HubSpotProperty, value: unknown): Conversion {
+  if (Array.isArray(value)) return invalid(`a list (${quote(value)}) is not valid for the single-select ${property.name}`);
+  if (isRecord(value)) return invalid(`${quote(value)} is not an option of ${property.name}`);
+  const lookup = optionLookup(property);
+  const text = textOf(value);
+  if (lookup.external) return ok(text);
+  const option = findOption(lookup, text);
+  return option === undefined ? unknownOption(property, lookup, value) : ok(option);
+}
+
+// A checkbox takes a list, or one `;`-separated string; order kept, repeats removed.
+function toOptions(property: HubSpotProperty, value: unknown): Conversion {
+  if (isRecord(value)) return invalid(`${quote(value)} is not an option of ${property.name}`);
+  const lookup = optionLookup(property);
+  const elements: readonly unknown[] = Array.isArray(value) ? value : textOf(value).split(';');
+  const chosen: string[] = [];
+  for (const element of elements) {
+    if (element === null || element === undefined) continue;
+    if (typeof element === 'object') return invalid(`${quote(element)} is not an option of ${property.name}`);
+    const text = textOf(element).trim();
+    if (text === '') continue;
+    const option = lookup.external ? text : findOption(lookup, text);
+    if (option === undefined) return unknownOption(property, lookup, element);
+    if (!chosen.includes(option)) chosen.push(option);
+  }
+  return chosen.length === 0 ? invalid(`${quote(value)} names no option of ${property.name}`) : ok(chosen.join(';'));
+}
+
+function unknownOption(property: HubSpotProperty, lookup: OptionLookup, value: unknown): Conversion {
+  return invalid(`${quote(value)} is not an option of ${property.name} (options: ${lookup.summary || 'none'})`);
+}

@@ -1,0 +1,44 @@
+// A company is keyed by the domain of its website (SPEC 3.6, 3.8).
+
+import type { DomainCheck } from './types.js';
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+const AUTHORITY_END = /[/?#]/;
+const PORT = /^\d*$/;
+// Labels of letters (any script), digits and `-`, at least two of them.
+const HOST = /^[a-z0-9\u00a1-\uffff-]+(?:\.[a-z0-9\u00a1-\uffff-]+)+$/;
+const NOT_BARE_HOST = /[/?#@:]/;
+
+/**
+ * The domain of a `website` trait: an http(s) URL (any case; user info and port
+ * ignored) or a bare host name without a path; the host must contain a dot. The domain
+ * is the lowercased host without one leading `www.`.
+ */
+export function domainFromWebsite(value: unknown): DomainCheck {
+  if (typeof value !== 'string') return { ok: false, reason: 'not a string' };
+  const text = value.trim();
+  let host: string;
+  const scheme = SCHEME.exec(text);
+  if (scheme !== null) {
+    const name = (scheme[1] ?? '').toLowerCase();
+    if (name !== 'http' && name !== 'https') return { ok: false, reason: `a ${name}: URL, not http or https` };
+    let authority = text.slice(scheme[0].length);
+    const end = authority.search(AUTHORITY_END);
+    if (end !== -1) authority = authority.slice(0, end);
+    authority = authority.slice(authority.lastIndexOf('@') + 1);
+    const colon = authority.indexOf(':');
+    if (colon !== -1) {
+      if (!PORT.test(authority.slice(colon + 1))) return { ok: false, reason: 'an invalid port' };
+      authority = authority.slice(0, colon);
+    }
+    host = authority;
+  } else {
+    if (NOT_BARE_HOST.test(text)) return { ok: false, reason: 'not a host name: without http(s):// it must be a bare host such as example.com' };
+    host = text;
+  }
+  host = host.toLowerCase();
+  if (!HOST.test(host)) return { ok: false, reason: 'no host name with a dot' };
+  // `www.com` is a domain in its own right, not the www of `com`.
+  if (host.startsWith('www.') && host.includes('.', 4)) host = host.slice(4);
+  return { ok: true, domain: host };
+}
