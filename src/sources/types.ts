@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { CallType, SegmentCall, SourcePosition } from '../core/types.js';
 
 export type InputFormat = 'ndjson' | 'csv';
@@ -54,6 +55,8 @@ export interface ReadOptions {
   type?: CallType;
   /** Resume point: plain files seek to `offset`; gzip inputs skip lines before `line`. */
   start?: StartAt;
+  /** What the path `-` reads; process.stdin when absent (tests inject a stream). */
+  stdin?: Readable;
 }
 
 /** An open input: iterate it for items; `bytesRead` counts bytes consumed from disk. */

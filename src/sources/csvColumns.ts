@@ -1,0 +1,143 @@
+import type { CallType, SegmentCall } from '../core/types.js';
+import { isJsonObject } from './jsonObject.js';
+
+// SPEC 3.8 "CSV": where each header sends its cells.
+const ENVELOPE_NAMES: ReadonlySet<string> = new Set([
+  'messageId', 'timestamp', 'originalTimestamp', 'receivedAt', 'sentAt', 'userId', 'anonymousId', 'event', 'groupId', 'previousId',
+]);
+/** Segment warehouse columns (snake_case) and the envelope field each one is. */
+const WAREHOUSE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['id', 'messageId'],
+  ['message_id', 'messageId'],
+  ['user_id', 'userId'],
+  ['anonymous_id', 'anonymousId'],
+  ['received_at', 'receivedAt'],
+  ['sent_at', 'sentAt'],
+  ['original_timestamp', 'originalTimestamp'],
+  ['group_id', 'groupId'],
+  ['previous_id', 'previousId'],
+]);
+/** Warehouse bookkeeping, not part of the call. */
+const IGNORED_NAMES: ReadonlySet<string> = new Set(['uuid_ts', 'loaded_at']);
+/** Envelope fields of page/screen calls, but in a warehouse table just another column. */
+const DOTTED_FILE_ENVELOPE_NAMES: ReadonlySet<string> = new Set(['name', 'category']);
+/** Call types whose free columns are properties; every other type's are traits. */
+const PROPERTY_CALL_TYPES: ReadonlySet<string> = new Set(['track', 'page', 'screen']);
+
+type Column =
+  | { kind: 'ignored' }
+  | { kind: 'type' }
+  | { kind: 'envelope'; field: string }
+  /** `event_text`: the event name as sent, which wins over the snake_cased `event`. */
+  | { kind: 'eventText' }
+  | { kind: 'path'; path: string[] }
+  /** A trait or a property, depending on the row's call type. */
+  | { kind: 'payload'; key: string };
+
+/** A CSV file's header, read once, turning each row's cells into a Segment call. */
+export class CsvColumns {
+  private readonly typeColumns: number[];
+  private readonly eventTextColumns: number[];
+
+  private constructor(private readonly columns: Column[]) {
+    this.typeColumns = indexesOf(columns, 'type');
+    this.eventTextColumns = indexesOf(columns, 'eventText');
+  }
+
+  /** A header with a dot anywhere makes a "dotted" file (SPEC 3.8). */
+  static fromHeader(names: string[]): CsvColumns {
+    const trimmed = names.map((name) => name.trim());
+    const dotted = trimmed.some((name) => name.includes('.'));
+    return new CsvColumns(trimmed.map((name) => classify(name, dotted)));
+  }
+
+  get count(): number {
+    return this.columns.length;
+  }
+
+  /**
+   * The call a row describes. Cells stay strings; an empty cell is an absent value. The
+   * call type is the row's `type` cell, else `defaultType` (`--type`), else absent.
+   * When two columns fill the same field, the later non-empty one wins.
+   */
+  toCall(cells: string[], defaultType: CallType | undefined): SegmentCall {
+    const call: SegmentCall = {};
+    const type = lastCell(cells, this.typeColumns) ?? defaultType;
+    if (type !== undefined) call['type'] = type;
+    const payload = type !== undefined && PROPERTY_CALL_TYPES.has(type) ? 'properties' : 'traits';
+
+    for (let i = 0; i < this.columns.length; i++) {
+      const cell = cells[i];
+      if (cell === undefined || cell === '') continue;
+      const column = this.columns[i] as Column;
+      if (column.kind === 'envelope') call[column.field] = cell;
+      else if (column.kind === 'path') setPath(call, column.path, cell);
+      else if (column.kind === 'payload') setPath(call, [payload, column.key], cell);
+    }
+    const eventText = lastCell(cells, this.eventTextColumns);
+    if (eventText !== undefined) call['event'] = eventText;
+    return call;
+  }
+}
+
+function indexesOf(columns: Column[], kind: Column['kind']): number[] {
+  return columns.flatMap((column, i) => (column.kind === kind ? [i] : []));
+}
+
+/** The last non-empty cell among `indexes`. */
+function lastCell(cells: string[], indexes: number[]): string | undefined {
+  let found: string | undefined;
+  for (const i of indexes) {
+    const cell = cells[i];
+    if (cell !== undefined && cell !== '') found = cell;
+  }
+  return found;
+}
+
+function classify(name: string, dotted: boolean): Column {
+  if (name === '' || IGNORED_NAMES.has(name)) return { kind: 'ignored' };
+  if (name.includes('.')) {
+    const path = name.split('.').filter((segment) => segment !== '');
+    return path.length > 0 ? { kind: 'path', path } : { kind: 'ignored' };
+  }
+  if (name === 'type') return { kind: 'type' };
+  if (ENVELOPE_NAMES.has(name)) return { kind: 'envelope', field: name };
+  const warehouseField = WAREHOUSE_NAMES.get(name);
+  if (warehouseField !== undefined) return { kind: 'envelope', field: warehouseField };
+  if (name === 'event_text') return { kind: 'eventText' };
+  if (dotted && DOTTED_FILE_ENVELOPE_NAMES.has(name)) return { kind: 'envelope', field: name };
+  const contextTrait = /^context_traits_(.+)$/.exec(name)?.[1];
+  if (contextTrait !== undefined) return { kind: 'path', path: ['context', 'traits', contextTrait] };
+  // Warehouses flatten context with `_`; only one level can be rebuilt without guessing
+  // (`context_page_url` is `context.page_url`), except traits, which mapping reads.
+  const contextField = /^context_(.+)$/.exec(name)?.[1];
+  if (contextField !== undefined) return { kind: 'path', path: ['context', contextField] };
+  return { kind: 'payload', key: name };
+}
+
+/**
+ * Sets `value` at `path`, creating objects on the way (a scalar in the way is replaced).
+ * Keys are set as own properties, so a header like `traits.__proto__` is plain data.
+ */
+function setPath(target: SegmentCall, path: string[], value: string): void {
+  let object = target;
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = path[i] as string;
+    const existing = Object.hasOwn(object, key) ? object[key] : undefined;
+    if (isJsonObject(existing)) {
+      object = existing;
+    } else {
+      const created: SegmentCall = {};
+      setOwn(object, key, created);
+      object = created;
+    }
+  }
+  setOwn(object, path[last] as string, value);
+}
+
+function setOwn(object: SegmentCall, key: string, value: unknown): void {
+  // Plain assignment to `__proto__` would change the prototype instead of adding a key.
+  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
+}

@@ -1,0 +1,36 @@
+/**
+ * An input that cannot be read at all: a missing path, a permission problem, a file that
+ * vanished or failed mid-read. Bad *content* never raises this; it becomes dead letters.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+
+  constructor(
+    /** The input path as the user gave it. */
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Turns a Node.js file-system error about `path` into a message a user can act on. */
+export function inputErrorFrom(path: string, error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const shown = path === '-' ? 'standard input' : path;
+  switch (code) {
+    case 'ENOENT':
+      return new InputError(path, `Input not found: ${shown}. Check the path (use - to read standard input).`, { cause: error });
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError(path, `Cannot read ${shown}: permission denied. Check the file's permissions.`, { cause: error });
+    case 'EISDIR':
+      return new InputError(path, `Cannot read ${shown}: it is a directory. Pass it through listInputs to read the files inside.`, { cause: error });
+    default: {
+      const detail = error instanceof Error ? error.message : String(error);
+      return new InputError(path, `Cannot read ${shown}: ${detail}. Check that the input is still there and readable, then run again.`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import type { CallType } from '../core/types.js';
+import { GzipDamage } from './byteSource.js';
+import type { ByteSource } from './byteSource.js';
+import { rowCells } from './csvCells.js';
+import { CsvColumns } from './csvColumns.js';
+import { CsvRowFramer } from './csvRows.js';
+import type { CsvRow, CsvRowSink } from './csvRows.js';
+import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
+import type { ReadContext } from './readContext.js';
+import type { RecordPosition, SourceItem } from './types.js';
+
+/**
+ * Reads a CSV input: a header row, then one call per row. A plain file resumes by reading
+ * its header, then seeking to the start offset; any other input is read from the top and
+ * rows before the start line are framed but not parsed.
+ */
+export async function* readCsv({ path, start, open, openAside }: ReadContext, defaultType?: CallType): AsyncGenerator<SourceItem> {
+  const items = new CsvItems(path, start.line, defaultType);
+  const source = await open(start.offset);
+  if (source.firstOffset > 0) {
+    try {
+      await readHeader(await openAside(), items);
+    } catch (error) {
+      source.close();
+      throw error;
+    }
+  }
+
+  const framer = new CsvRowFramer(items);
+  const splitter = new LineSplitter(framer, { firstLine: source.firstOffset === 0 ? 1 : start.line, firstOffset: source.firstOffset });
+  for await (const chunk of source) {
+    if (chunk instanceof GzipDamage) {
+      items.truncated(framer.takeOpenRow(), splitter, chunk.reason);
+      break;
+    }
+    splitter.push(chunk);
+    if (items.pending.length > 0) for (const item of items.take()) yield item;
+  }
+  splitter.end();
+  framer.end();
+  for (const item of items.take()) yield item;
+}
+
+/** Reads rows from the top until the header is known, then stops reading. */
+async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
+  items.headerOnly = true;
+  const framer = new CsvRowFramer(items);
+  const splitter = new LineSplitter(framer);
+  for await (const chunk of source) {
+    if (chunk instanceof GzipDamage) break;
+    splitter.push(chunk);
+    if (items.headerSeen) break;
+  }
+  if (!items.headerSeen) {
+    // A header still open at the end of the file: let the framer give it up.
+    splitter.end();
+    framer.end();
+  }
+  items.headerOnly = false;
+  items.take(); // nothing before the resume point is reported again
+}
+
+const MIB = 1024 * 1024;
+
+/** Turns framed rows into items: the first row is the header, every other row a call. */
+class CsvItems implements CsvRowSink {
+  pending: SourceItem[] = [];
+  headerSeen = false;
+  /** While only the header is wanted, rows after it belong to another read. */
+  headerOnly = false;
+  private columns: CsvColumns | undefined;
+  /** Why the header row could not be used, if it could not. */
+  private headerProblem = '';
+
+  constructor(
+    private readonly path: string,
+    private readonly fromLine: number,
+    private readonly defaultType: CallType | undefined,
+  ) {}
+
+  take(): SourceItem[] {
+    const items = this.pending;
+    this.pending = [];
+    return items;
+  }
+
+  onRow(row: CsvRow): void {
+    if (!this.headerSeen) {
+      this.readHeader(row);
+      return;
+    }
+    if (this.headerOnly || row.line < this.fromLine) return;
+    const { columns } = this;
+    if (columns === undefined) {
+      this.invalid(row, `No usable header row (${this.headerProblem}), so the row cannot be read`);
+      return;
+    }
+    const result = rowCells(row);
+    if ('error' in result) {
+      this.invalid(row, result.error);
+    } else if (result.cells.length !== columns.count) {
+      this.invalid(row, `Row has ${result.cells.length} cells, expected ${columns.count} (the header's)`);
+    } else {
+      this.pending.push({ kind: 'record', call: columns.toCall(result.cells, this.defaultType), position: this.positionOf(row) });
+    }
+  }
+
+  onUnclosedQuote(row: CsvRow): void {
+    this.problem(row, `Quote opened on line ${row.line} never closes; this line is set aside and the lines after it are read as rows`);
+  }
+
+  onOversizedRow(row: CsvRow, byteLength: number): void {
+    this.problem(row, `Line of ${byteLength} bytes is over the ${MAX_LINE_BYTES / MIB} MiB limit and was not parsed; raw holds its beginning`);
+  }
+
+  /** The input was cut short: the open row and the partial line are one TRUNCATED_INPUT. */
+  truncated(openRow: CsvRow | undefined, splitter: LineSplitter, reason: string): void {
+    const partial = splitter.takePartial();
+    const at = openRow ?? partial ?? splitter.position;
+    if (at.line < this.fromLine) return;
+    const partialText = partial?.bytes.toString('utf8') ?? '';
+    const raw = openRow === undefined ? partialText : partial === undefined ? openRow.text : `${openRow.text}\n${partialText}`;
+    const end = partial !== undefined ? { line: partial.line + 1, offset: partial.offset + partial.bytes.length } : openRow !== undefined ? { line: openRow.endLine, offset: openRow.endOffset } : { line: at.line + 1, offset: at.offset };
+    const position: RecordPosition = { file: this.path, line: at.line, offset: at.offset, endLine: end.line, endOffset: end.offset };
+    this.pending.push({ kind: 'invalid', code: 'TRUNCATED_INPUT', reason: `Input cut short: ${reason}`, position, raw });
+  }
+
+  private readHeader(row: CsvRow): void {
+    this.headerSeen = true;
+    const result = rowCells(row);
+    if ('error' in result) {
+      this.headerProblem = `header on line ${row.line}: ${result.error}`;
+      if (row.line >= this.fromLine) this.invalid(row, `Header row does not parse: ${result.error}`);
+      return;
+    }
+    this.columns = CsvColumns.fromHeader(result.cells);
+  }
+
+  /** A bad row; when it is where the header should be, the header is unusable. */
+  private problem(row: CsvRow, reason: string): void {
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      this.headerProblem = `header on line ${row.line}: ${reason}`;
+    } else if (this.headerOnly) {
+      return;
+    }
+    if (row.line >= this.fromLine) this.invalid(row, reason);
+  }
+
+  private invalid(row: CsvRow, reason: string): void {
+    this.pending.push({ kind: 'invalid', code: 'INVALID_CSV', reason, position: this.positionOf(row), raw: row.text });
+  }
+
+  private positionOf(row: CsvRow): RecordPosition {
+    return { file: this.path, line: row.line, offset: row.offset, endLine: row.endLine, endOffset: row.endOffset };
+  }
+}

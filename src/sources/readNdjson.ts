@@ -1,0 +1,72 @@
+import { GzipDamage } from './byteSource.js';
+import { isBlank, textStart } from './bytes.js';
+import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
+import type { LineSink } from './lineSplitter.js';
+import { readNdjsonLine } from './ndjsonLine.js';
+import type { ReadContext } from './readContext.js';
+import type { RecordPosition, SourceItem } from './types.js';
+
+/**
+ * Reads an NDJSON input: one call per line, with positions. A plain file resumes by
+ * seeking to the start offset; any other input is read from the top, and lines before the
+ * start line are counted but not parsed.
+ */
+export async function* readNdjson({ path, start, open }: ReadContext): AsyncGenerator<SourceItem> {
+  const source = await open(start.offset);
+  const fromLine = start.line;
+  const lines = new NdjsonLines(path, fromLine);
+  const splitter = new LineSplitter(lines, { firstLine: source.firstOffset === 0 ? 1 : fromLine, firstOffset: source.firstOffset });
+  for await (const chunk of source) {
+    if (chunk instanceof GzipDamage) {
+      const partial = splitter.takePartial() ?? { bytes: Buffer.alloc(0), ...splitter.position };
+      if (partial.line >= fromLine) {
+        const position = { file: path, line: partial.line, offset: partial.offset, endLine: partial.line + 1, endOffset: partial.offset + partial.bytes.length };
+        // The partial line is one TRUNCATED_INPUT, never also INVALID_JSON; reported
+        // even when the cut falls between lines, so the damage is never silent.
+        lines.items.push({ kind: 'invalid', code: 'TRUNCATED_INPUT', reason: `Input cut short: ${chunk.reason}`, position, raw: partial.bytes.toString('utf8') });
+      }
+      break;
+    }
+    splitter.push(chunk);
+    if (lines.items.length > 0) for (const item of lines.take()) yield item;
+  }
+  splitter.end();
+  for (const item of lines.take()) yield item;
+}
+
+const MIB = 1024 * 1024;
+
+class NdjsonLines implements LineSink {
+  items: SourceItem[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly fromLine: number,
+  ) {}
+
+  take(): SourceItem[] {
+    const items = this.items;
+    this.items = [];
+    return items;
+  }
+
+  onLine(buf: Buffer, start: number, end: number, line: number, offset: number, nextOffset: number): void {
+    if (line < this.fromLine) return;
+    start = textStart(buf, start, end, offset);
+    if (isBlank(buf, start, end)) return; // ignored, but it was counted
+    const position: RecordPosition = { file: this.path, line, offset, endLine: line + 1, endOffset: nextOffset };
+    readNdjsonLine(buf.toString('utf8', start, end), position, this.items);
+  }
+
+  onOversizedLine(head: Buffer, byteLength: number, line: number, offset: number, nextOffset: number): void {
+    if (line < this.fromLine) return;
+    const position: RecordPosition = { file: this.path, line, offset, endLine: line + 1, endOffset: nextOffset };
+    this.items.push({
+      kind: 'invalid',
+      code: 'INVALID_JSON',
+      reason: `Line of ${byteLength} bytes is over the ${MAX_LINE_BYTES / MIB} MiB limit and was not parsed; raw holds its first ${head.length} bytes`,
+      position,
+      raw: head.toString('utf8'),
+    });
+  }
+}
