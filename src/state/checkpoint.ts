@@ -1,0 +1,38 @@
+// The checkpoint (SPEC section 5): per input, the watermark before which every record is
+// resolved, plus the counts so far, so that a run killed at any moment resumes where it
+// stopped without losing or double-counting a record. This module is the entry point:
+// the file (checkpointFile.ts), the periodic writer (checkpointer.ts), fingerprints.
+import type { TallyCounts } from '../report/tally.js';
+import type { Fingerprint } from './fingerprint.js';
+
+export { readCheckpoint, writeCheckpoint } from './checkpointFile.js';
+export { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
+export { fingerprintOf, sameInput, FINGERPRINT_HEAD_BYTES, type Fingerprint } from './fingerprint.js';
+
+export interface InputCheckpoint {
+  fingerprint: Fingerprint;
+  /** Where a resume starts: every record before it is resolved. */
+  watermark: { line: number; offset: number };
+  /** Read to the end with every record resolved: a later run skips it. */
+  done: boolean;
+  /** Size in bytes when listed (for progress; the fingerprint has the size it was read at). */
+  size?: number;
+  /** Records of this input resolved so far, when the run counts them (for `status`). */
+  records?: number;
+}
+
+export type CheckpointStatus = 'running' | 'completed' | 'paused' | 'interrupted' | 'failed';
+
+export interface Checkpoint {
+  version: 1;
+  /** Keyed by input path as given (after directories are listed). */
+  inputs: Record<string, InputCheckpoint>;
+  tally: TallyCounts;
+  /** Bytes of the dead-letter file that belong to records before the watermarks. */
+  deadLetterLength: number;
+  startedAt: string;
+  updatedAt: string;
+  status: CheckpointStatus;
+  runs: number;
+  message?: string;
+}

@@ -1,0 +1,279 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { messageOrigin, StateStore } from './stateStore.js';
+
+let dir: string;
+let path: string;
+const open: StateStore[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hubspot-sync-store-'));
+  path = join(dir, 'state.sqlite');
+});
+afterEach(async () => {
+  for (const store of open.splice(0)) store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function openStore(options?: Parameters<typeof StateStore.open>[1]): StateStore {
+  const store = StateStore.open(path, options);
+  open.push(store);
+  return store;
+}
+
+describe('StateStore', () => {
+  it('keeps identities, company ids and seen messageIds across close and reopen', () => {
+    const store = openStore();
+    store.identities.set('user-1', 'peter@initech.com');
+    store.companyIds.set('initech.com', '1001');
+    expect(store.seenMessages.checkAndMark('m-1')).toBe(false);
+    store.close();
+
+    const again = openStore();
+    expect(again.identities.get('user-1')).toBe('peter@initech.com');
+    expect(again.companyIds.get('initech.com')).toBe('1001');
+    expect(again.identities.get('user-2')).toBeUndefined();
+    expect(again.companyIds.get('initrode.com')).toBeUndefined();
+    expect(again.seenMessages.checkAndMark('m-1')).toBe(true);
+    expect(again.seenMessages.checkAndMark('m-2')).toBe(false);
+  });
+
+  it('answers from its buffer before a flush, and writes the buffer in the flush', () => {
+    const store = openStore();
+    store.identities.set('user-1', 'peter@initech.com');
+    store.companyIds.set('initech.com', '1001');
+    store.seenMessages.add('m-1');
+    expect(store.identities.get('user-1')).toBe('peter@initech.com');
+    expect(store.companyIds.get('initech.com')).toBe('1001');
+    expect(store.seenMessages.has('m-1')).toBe(true);
+
+    const reader = new Database(path, { readonly: true });
+    const identities = () => reader.prepare('SELECT count(*) FROM identities').pluck().get();
+    expect(identities()).toBe(0);
+    store.flush();
+    expect(identities()).toBe(1);
+    expect(reader.prepare('SELECT id FROM companies WHERE domain = ?').pluck().get('initech.com')).toBe('1001');
+    expect(reader.prepare('SELECT count(*) FROM seen_messages').pluck().get()).toBe(1);
+    reader.close();
+  });
+
+  it('lets a later write win, before and after a flush', () => {
+    const store = openStore();
+    store.identities.set('user-1', 'old@initech.com');
+    store.flush();
+    store.identities.set('user-1', 'mid@initech.com');
+    store.identities.set('user-1', 'new@initech.com');
+    expect(store.identities.get('user-1')).toBe('new@initech.com');
+    store.close();
+    expect(openStore().identities.get('user-1')).toBe('new@initech.com');
+  });
+
+  it('flushes on its own when the buffer is large, so memory stays bounded', () => {
+    const store = openStore({ autoFlushAt: 100 });
+    for (let i = 0; i < 250; i++) store.identities.set(`user-${i}`, `u${i}@initech.com`);
+    const reader = new Database(path, { readonly: true });
+    expect(reader.prepare('SELECT count(*) FROM identities').pluck().get()).toBe(200);
+    reader.close();
+    expect(store.counts().identities).toBe(250);
+  });
+
+  it('counts what it holds, buffered entries included', () => {
+    const store = openStore();
+    store.identities.set('a', 'a@x.com');
+    store.flush();
+    store.identities.set('a', 'a2@x.com');
+    store.identities.set('b', 'b@x.com');
+    store.companyIds.set('x.com', '1');
+    store.seenMessages.add('m-1');
+    store.seenMessages.add('m-1');
+    expect(store.counts()).toEqual({ identities: 2, companies: 1, seenMessages: 1 });
+  });
+
+  it('creates its files with mode 0600', async () => {
+    const store = openStore();
+    store.identities.set('user-1', 'peter@initech.com');
+    store.flush();
+    for (const file of ['state.sqlite', 'state.sqlite-wal', 'state.sqlite-shm']) {
+      expect(((await stat(join(dir, file))).mode & 0o777).toString(8)).toBe('600');
+    }
+  });
+
+  it('makes an existing database file private again', async () => {
+    await writeFile(path, '', { mode: 0o644 });
+    openStore();
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a file that is not a state database, naming it', async () => {
+    await writeFile(path, 'this is not a database, just some text that is long enough to have a header');
+    expect(() => StateStore.open(path)).toThrow(UsageError);
+    expect(() => StateStore.open(path)).toThrow(path);
+    expect(() => StateStore.open(path, { readOnly: true })).toThrow(UsageError);
+  });
+
+  it('refuses a database from a newer version', () => {
+    openStore().close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => StateStore.open(path)).toThrow(/newer hubspot-sync/);
+  });
+});
+
+describe('StateStore, read-only', () => {
+  it('never creates a file: without a database it is empty and in memory', async () => {
+    const store = openStore({ readOnly: true });
+    expect(store.identities.get('user-1')).toBeUndefined();
+    store.identities.set('user-1', 'peter@initech.com');
+    expect(store.identities.get('user-1')).toBe('peter@initech.com');
+    expect(store.seenMessages.checkAndMark('m-1')).toBe(false);
+    expect(store.seenMessages.checkAndMark('m-1')).toBe(true);
+    store.flush();
+    store.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('reads an existing database and leaves the directory exactly as it was', async () => {
+    const writer = openStore();
+    writer.identities.set('user-1', 'peter@initech.com');
+    writer.seenMessages.add('m-1');
+    writer.close();
+    const before = await readdir(dir);
+    const beforeStat = await stat(path);
+
+    const store = openStore({ readOnly: true });
+    expect(store.identities.get('user-1')).toBe('peter@initech.com');
+    expect(store.seenMessages.has('m-1')).toBe(true);
+    store.identities.set('user-2', 'bill@initech.com'); // learnt in memory
+    expect(store.identities.get('user-2')).toBe('bill@initech.com');
+    store.close();
+
+    expect(await readdir(dir)).toEqual(before);
+    expect((await stat(path)).mtimeMs).toBe(beforeStat.mtimeMs);
+    expect(openStore().identities.get('user-2')).toBeUndefined();
+  });
+
+  it('reads while a writer has the database open', () => {
+    const writer = openStore();
+    writer.identities.set('user-1', 'peter@initech.com');
+    writer.flush();
+    const reader = openStore({ readOnly: true });
+    expect(reader.identities.get('user-1')).toBe('peter@initech.com');
+    writer.identities.set('user-2', 'bill@initech.com');
+    writer.flush();
+    expect(writer.counts().identities).toBe(2);
+  });
+
+  it('holds no lock on the file once the event loop turns, so a writer is never kept waiting', async () => {
+    const writer = openStore();
+    writer.identities.set('user-1', 'peter@initech.com');
+    writer.close(); // at rest in rollback-journal mode: a reader's lock blocks writers
+    const reader = openStore({ readOnly: true });
+    expect(reader.identities.get('user-1')).toBe('peter@initech.com');
+
+    const other = new Database(path, { timeout: 0 });
+    const write = () => other.prepare("INSERT INTO identities VALUES ('user-2', 'bill@initech.com')").run();
+    expect(write).toThrow(/locked|busy/i); // the lookups of this turn share one read transaction
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(write).not.toThrow();
+    other.close();
+    expect(reader.identities.get('user-2')).toBe('bill@initech.com');
+  });
+
+  it('treats a database file that never got its tables as empty', async () => {
+    await writeFile(path, '');
+    const store = openStore({ readOnly: true });
+    expect(store.identities.get('x')).toBeUndefined();
+    expect(store.counts()).toEqual({ identities: 0, companies: 0, seenMessages: 0 });
+  });
+});
+
+describe('seen messageIds', () => {
+  it('never calls a first occurrence a duplicate, and always remembers the last `window` ids', () => {
+    const window = 1000;
+    const store = openStore({ seenWindow: window, autoFlushAt: 333 });
+    const total = 10_500;
+    for (let i = 0; i < total; i++) {
+      expect(store.seenMessages.checkAndMark(`id-${i}`)).toBe(false);
+      if (i % 1234 === 0) store.flush();
+    }
+    for (let i = total - window; i < total; i++) expect(store.seenMessages.has(`id-${i}`)).toBe(true);
+    expect(store.seenMessages.has(`id-${total - window - 1}`)).toBe(false);
+    expect(store.counts().seenMessages).toBe(window);
+    store.close();
+
+    const again = openStore({ seenWindow: window });
+    for (let i = total - window; i < total; i++) expect(again.seenMessages.has(`id-${i}`)).toBe(true);
+    for (let i = 0; i < total - window; i++) expect(again.seenMessages.has(`id-${i}`)).toBe(false);
+    for (let i = 0; i < 100; i++) expect(again.seenMessages.checkAndMark(`new-${i}`)).toBe(false);
+  });
+
+  it('keeps a repeated id in the window: a mark makes it recent again', () => {
+    const store = openStore({ seenWindow: 3 });
+    store.seenMessages.add('a');
+    store.seenMessages.add('b');
+    store.flush();
+    expect(store.seenMessages.checkAndMark('a')).toBe(true); // a is now the most recent
+    store.seenMessages.add('c');
+    store.seenMessages.add('d'); // b falls out: marks were a, b, a, c, d
+    store.flush();
+    expect(store.seenMessages.has('a')).toBe(true);
+    expect(store.seenMessages.has('b')).toBe(false);
+  });
+
+  it('bounds the buffer of a read-only store to the window', () => {
+    const store = openStore({ readOnly: true, seenWindow: 10 });
+    for (let i = 0; i < 100; i++) expect(store.seenMessages.checkAndMark(`id-${i}`)).toBe(false);
+    expect(store.counts().seenMessages).toBe(10);
+    expect(store.seenMessages.has('id-89')).toBe(false);
+    expect(store.seenMessages.has('id-90')).toBe(true);
+  });
+
+  it('does not take a record read again after a resume for its own duplicate', () => {
+    const at = (offset: number, index?: number) => messageOrigin({ file: 'events.ndjson', offset, index });
+    const store = openStore();
+    // Run 1 reads and marks past its last checkpoint, then is killed.
+    expect(store.seenMessages.checkAndMark('m-1', at(0))).toBe(false);
+    expect(store.seenMessages.checkAndMark('m-2', at(100, 0))).toBe(false);
+    expect(store.seenMessages.checkAndMark('m-1', at(200))).toBe(true); // a real duplicate
+    store.close();
+
+    const resumed = openStore();
+    expect(resumed.seenMessages.checkAndMark('m-1', at(0))).toBe(false); // the same record
+    expect(resumed.seenMessages.checkAndMark('m-2', at(100, 0))).toBe(false);
+    expect(resumed.seenMessages.checkAndMark('m-2', at(100, 1))).toBe(true); // another element of the batch
+    expect(resumed.seenMessages.checkAndMark('m-1', at(200))).toBe(true); // still a duplicate
+    expect(resumed.seenMessages.has('m-1', messageOrigin({ file: 'other.ndjson', offset: 0 }))).toBe(true);
+    expect(resumed.seenMessages.has('m-1')).toBe(true); // no origin: any earlier mark counts
+  });
+
+  it('keeps the first origin when an id is marked without one and then with one', () => {
+    const store = openStore();
+    store.seenMessages.add('m-1');
+    store.seenMessages.add('m-1', 'x');
+    expect(store.seenMessages.has('m-1', 'x')).toBe(true);
+  });
+
+  it('forgets every id when told to start over', () => {
+    const store = openStore();
+    store.seenMessages.add('m-1');
+    store.flush();
+    store.seenMessages.add('m-2');
+    store.clearSeenMessages();
+    expect(store.seenMessages.has('m-1')).toBe(false);
+    expect(store.seenMessages.has('m-2')).toBe(false);
+    store.close();
+    expect(openStore().seenMessages.has('m-1')).toBe(false);
+  });
+});
+
+it('open() on a missing directory is a UsageError naming the file', () => {
+  const missing = join(dir, 'nope', 'state.sqlite');
+  expect(() => StateStore.open(missing)).toThrow(UsageError);
+  expect(existsSync(missing)).toBe(false);
+});

@@ -1,0 +1,241 @@
+// The state database (state.sqlite): what a run learns that later runs need.
+// - identities: user id → email, so a `track` after its user's `identify` (perhaps in an
+//   earlier run) finds the contact;
+// - companies: domain → HubSpot company id, so a company is not searched for again;
+// - seen_messages: recent messageIds, so a resumed run still skips the duplicate of a
+//   record sent before the interruption (see seenWindow.ts).
+//
+// Lookups happen once per record, millions of times a run, so writes go to in-memory
+// buffers that reads consult first, and flush() commits them all in one transaction. The
+// run calls flush() before each checkpoint, so a checkpoint never names state that is
+// not on disk (more may be on disk than it names; every fact here is safe to know early).
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { UsageError } from '../errors.js';
+import { BufferedMap } from './bufferedMap.js';
+import { ReadSession } from './readSession.js';
+import { SeenWindow } from './seenWindow.js';
+import { PRIVATE_FILE_MODE } from './stateDir.js';
+
+export { messageOrigin } from './seenWindow.js';
+
+export interface StateStoreOptions {
+  /**
+   * Never write: the dry run and `status`. The file must exist to be read; when it does
+   * not, the store is empty and in memory, and nothing is created. What is set is kept
+   * in memory for the life of the store.
+   */
+  readOnly?: boolean;
+  /** How many of the most recent messageIds are remembered (SPEC 3.8: at least 1,000,000). */
+  seenWindow?: number;
+  /** Buffered entries that trigger a flush on their own, bounding memory between checkpoints. */
+  autoFlushAt?: number;
+}
+
+/** A persistent string → string map, as the pipeline uses it. */
+export interface StoredMap {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+/**
+ * MessageIds already seen. `origin` (from messageOrigin) says where the record sits: the
+ * same record read again after a resume has the same origin and is not its own duplicate.
+ * Without an origin, any earlier mark counts.
+ */
+export interface SeenMessages {
+  /** True when `messageId` was marked before by a record from another origin. */
+  has(messageId: string, origin?: string): boolean;
+  /** Marks `messageId` seen; it becomes the most recent. The first origin is kept. */
+  add(messageId: string, origin?: string): void;
+  /** has() then add(): true when the record is a duplicate. */
+  checkAndMark(messageId: string, origin?: string): boolean;
+}
+
+export interface StateCounts {
+  identities: number;
+  companies: number;
+  seenMessages: number;
+}
+
+const SCHEMA_VERSION = 1;
+const DEFAULT_SEEN_WINDOW = 1_000_000;
+const DEFAULT_AUTO_FLUSH_AT = 200_000;
+
+// WITHOUT ROWID: a TEXT primary key on a rowid table is a second b-tree, twice the writes.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS identities (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS companies (domain TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS seen_messages (message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, origin INTEGER) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS seen_messages_by_seq ON seen_messages (seq);
+`;
+
+export class StateStore {
+  readonly identities: StoredMap;
+  readonly companyIds: StoredMap;
+  readonly seenMessages: SeenMessages;
+
+  private readonly session: ReadSession;
+  private readonly identityTable: BufferedMap;
+  private readonly companyTable: BufferedMap;
+  private readonly seen: SeenWindow;
+  private readonly commit: () => void;
+  private readonly autoFlushAt: number;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly readOnly: boolean,
+    options: StateStoreOptions,
+  ) {
+    this.autoFlushAt = options.autoFlushAt ?? DEFAULT_AUTO_FLUSH_AT;
+    const afterWrite = readOnly ? () => undefined : () => this.flushIfFull();
+    this.session = new ReadSession(db);
+    this.identityTable = new BufferedMap(db, this.session, 'identities', 'id', 'email', afterWrite);
+    this.companyTable = new BufferedMap(db, this.session, 'companies', 'domain', 'id', afterWrite);
+    this.seen = new SeenWindow(db, this.session, options.seenWindow ?? DEFAULT_SEEN_WINDOW, afterWrite);
+    // Objects of arrow functions: callers hand `store.identities` around on its own.
+    this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
+    this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v) };
+    this.seenMessages = {
+      has: (id, origin) => this.seen.has(id, origin),
+      add: (id, origin) => this.seen.add(id, origin),
+      checkAndMark: (id, origin) => this.seen.checkAndMark(id, origin),
+    };
+    this.commit = db.transaction(() => {
+      this.identityTable.write();
+      this.companyTable.write();
+      this.seen.write();
+    });
+  }
+
+  /**
+   * Opens (creating when writable) the state database at `path`. Throws UsageError
+   * naming the file when it cannot be used (damaged, or from a newer version).
+   */
+  static open(path: string, options: StateStoreOptions = {}): StateStore {
+    const readOnly = options.readOnly ?? false;
+    if (readOnly && !existsSync(path)) return StateStore.inMemory(options);
+    let db: Database.Database | undefined;
+    try {
+      if (readOnly) {
+        db = new Database(path, { readonly: true, fileMustExist: true });
+        // A file created but never given its tables (a run killed at once) holds nothing.
+        if (schemaVersion(db, path) === 0) {
+          db.close();
+          return StateStore.inMemory(options);
+        }
+        tuneForLookups(db);
+        return new StateStore(db, true, options);
+      }
+      createPrivateFile(path);
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      // FULL rather than NORMAL: we commit once per checkpoint, so its fsync costs nothing,
+      // and with NORMAL a power cut could undo a commit that a durable checkpoint relies on.
+      db.pragma('synchronous = FULL');
+      tuneForLookups(db);
+      if (schemaVersion(db, path) === 0) db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+      return new StateStore(db, false, options);
+    } catch (error) {
+      if (db?.open) db.close();
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(
+        `The state database ${path} cannot be used: ${(error as Error).message}. ` +
+          'If it is damaged, move it away and run again: a new one is created, and only what it remembered ' +
+          '(identities learnt by earlier runs, company ids, recent messageIds) is lost.',
+      );
+    }
+  }
+
+  /** An empty store in memory (read-only unless told otherwise: flush() keeps nothing anyway). */
+  static inMemory(options: StateStoreOptions = {}): StateStore {
+    const db = new Database(':memory:');
+    db.exec(SCHEMA);
+    return new StateStore(db, options.readOnly ?? true, options);
+  }
+
+  /** Commits every buffered write in one transaction. A no-op for a read-only store. */
+  flush(): void {
+    if (this.readOnly || this.closed) return;
+    this.session.end();
+    this.commit();
+    // Only after the commit: when it throws (disk full), nothing buffered is lost.
+    this.identityTable.clear();
+    this.companyTable.clear();
+    this.seen.clear();
+  }
+
+  /** Forgets every seen messageId, on disk too: for a run that starts over (--fresh). */
+  clearSeenMessages(): void {
+    if (this.readOnly) throw new Error('clearSeenMessages() on a read-only state store');
+    this.session.end();
+    this.seen.reset();
+  }
+
+  /** Entries in each table, buffered ones included. */
+  counts(): StateCounts {
+    return { identities: this.identityTable.count(), companies: this.companyTable.count(), seenMessages: this.seen.count() };
+  }
+
+  /** Flushes (unless read-only) and closes. Safe to call more than once. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.session.end();
+    if (!this.readOnly) restInRollbackMode(this.db);
+    this.db.close();
+  }
+
+  private flushIfFull(): void {
+    if (this.identityTable.size + this.companyTable.size + this.seen.size >= this.autoFlushAt) this.flush();
+  }
+}
+
+/**
+ * Lookups are random (ids arrive in no order): pages come through a memory map and a
+ * large page cache, where the default 2 MB cache would turn most misses into a read(2).
+ */
+function tuneForLookups(db: Database.Database): void {
+  db.pragma('cache_size = -65536'); // KiB: 64 MiB
+  db.pragma('mmap_size = 1073741824'); // address space, not memory: pages load on use
+}
+
+function schemaVersion(db: Database.Database, path: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new UsageError(`The state database ${path} was written by a newer hubspot-sync (schema ${version}); upgrade to use it.`);
+  }
+  return version;
+}
+
+/**
+ * Creates the database file with mode 0600 before SQLite opens it: SQLite would create
+ * it 0644, and gives its -wal and -shm files the mode of the database file.
+ */
+function createPrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, PRIVATE_FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/**
+ * Leaves the file in rollback-journal mode at rest: a read-only connection to a WAL
+ * database creates -wal and -shm files, and the dry run must create nothing in the state
+ * directory. The next writer switches back to WAL. While another connection is open (a
+ * dry run reading right now) the switch is skipped: the file simply stays in WAL mode.
+ */
+function restInRollbackMode(db: Database.Database): void {
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma('journal_mode = DELETE');
+  } catch {
+    // SQLITE_BUSY: another connection is open.
+  }
+}
