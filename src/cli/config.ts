@@ -1,0 +1,64 @@
+// Configuration precedence: flags beat environment, environment beats the config file,
+// the file beats defaults. Commander records where each value came from, so the file
+// only fills what neither the command line nor the environment set.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { OptionSpec } from './options.js';
+
+export const DEFAULT_CONFIG_FILE = 'hubspot-sync.config.json';
+
+export function readConfigFile(path: string | undefined, cwd = process.cwd()): { path?: string; values: Record<string, unknown> } {
+  const file = path ?? (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!file) return { values: {} };
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the config file ${file}: check the path given to --config.`);
+  }
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The config file ${file} is not valid JSON (${(error as Error).message}). Fix it or pass another with --config.`);
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new UsageError(`The config file ${file} must hold a JSON object of option names to values.`);
+  }
+  return { path: file, values: values as Record<string, unknown> };
+}
+
+/** Fills options that neither a flag nor the environment set from the config file. */
+export function applyConfig(command: Command, specs: readonly OptionSpec[], config: { path?: string; values: Record<string, unknown> }): void {
+  const byKey = new Map(specs.map((spec) => [spec.key, spec]));
+  for (const [key, raw] of Object.entries(config.values)) {
+    const spec = byKey.get(key);
+    if (!spec) {
+      const known = [...byKey.keys()].join(', ');
+      throw new UsageError(`Unknown option "${key}" in the config file ${config.path}. Options this command takes: ${known}.`);
+    }
+    const source = command.getOptionValueSource(key);
+    if (source === 'cli' || source === 'env') continue;
+    command.setOptionValueWithSource(key, coerce(spec, raw, config.path ?? DEFAULT_CONFIG_FILE), 'config');
+  }
+}
+
+function coerce(spec: OptionSpec, raw: unknown, file: string): unknown {
+  const where = `"${spec.key}" in the config file ${file}`;
+  const isBoolean = !spec.flags.includes('<');
+  if (isBoolean) {
+    if (typeof raw !== 'boolean') throw new UsageError(`${where} must be true or false.`);
+    return raw;
+  }
+  if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) raw = raw.join(',');
+  if (typeof raw !== 'string' && typeof raw !== 'number') throw new UsageError(`${where} must be a string or a number.`);
+  const text = String(raw);
+  if (spec.choices && !spec.choices.includes(text)) throw new UsageError(`${where} must be one of ${spec.choices.join(', ')}.`);
+  try {
+    return spec.parse ? spec.parse(text) : text;
+  } catch (error) {
+    throw new UsageError(`${where}: ${(error as Error).message}`);
+  }
+}

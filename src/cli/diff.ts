@@ -1,0 +1,94 @@
+// `hubspot-sync diff <inputs…>`: what a replay would change in HubSpot, property by
+// property. Read-only: it maps like a dry run, then reads the current records.
+import { UsageError, EXIT, type ExitCode } from '../errors.js';
+import { HubSpotClient } from '../hubspot/client.js';
+import { diffProperties } from '../core/diffProperties.js';
+import { Catalog } from '../core/index.js';
+import { diffJsonLine, renderDiffText, type DiffEntry } from '../report/diffRender.js';
+import { RunTally } from '../report/tally.js';
+import { listInputs } from '../sources/listInputs.js';
+import type { InputFormat } from '../sources/types.js';
+import { stateDirPaths } from '../state/stateDir.js';
+import { StateStore } from '../state/stateStore.js';
+import { systemClock } from '../sync/clock.js';
+import { readCompanies, readContacts } from '../sync/currentValues.js';
+import { DailyBudget } from '../sync/dailyBudget.js';
+import { DeadLetters } from '../sync/deadLetters.js';
+import { DiffCollector } from '../sync/diffCollector.js';
+import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
+import { RecentIds } from '../sync/recentIds.js';
+import { RecordMapper } from '../sync/recordMapper.js';
+import { Requester } from '../sync/requester.js';
+import { runInputs } from '../sync/runInputs.js';
+import type { CallType } from '../core/index.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, type MappingFlags } from './mappingSetup.js';
+
+export interface DiffFlags extends MappingFlags {
+  token?: string;
+  baseUrl: string;
+  stateDir: string;
+  rate: number;
+  concurrency: number;
+  maxRetries: number;
+  inputFormat?: InputFormat;
+  type?: CallType;
+  format: 'text' | 'json';
+}
+
+export async function diffCommand(paths: string[], flags: DiffFlags): Promise<ExitCode> {
+  if (!flags.token) throw new UsageError('diff reads HubSpot: pass a token (read scopes are enough) with --token or HUBSPOT_ACCESS_TOKEN.');
+  const inputs = await listInputs(paths, flags.inputFormat);
+  const tally = new RunTally();
+  const requester = new Requester(
+    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }),
+    { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries },
+    tally,
+    new DailyBudget({ kind: 'requests', value: 0 }),
+    systemClock,
+  );
+  const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester);
+  const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : Catalog.fromDocument(await fetchCatalogDocument(requester));
+
+  const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
+  const learnt = new Map<string, string>();
+  const collector = new DiffCollector();
+  try {
+    await runInputs({
+      inputs,
+      read: { format: flags.inputFormat, type: flags.type },
+      mapper: new RecordMapper({
+        context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
+        identities: { get: (id) => learnt.get(id) ?? store.identities.get(id), set: (id, email) => void learnt.set(id, email) },
+        recentIds: new RecentIds(),
+        filters: filtersFrom(flags),
+      }),
+      sink: collector,
+      tally,
+      deadLetters: new DeadLetters(tally),
+    });
+  } finally {
+    store.close();
+  }
+
+  const propertyNames = (records: Map<string, Record<string, string>>) => [...new Set([...records.values()].flatMap((p) => Object.keys(p)))];
+  const [contacts, companies] = await Promise.all([
+    readContacts(requester, [...collector.contacts.keys()], propertyNames(collector.contacts)),
+    readCompanies(requester, [...collector.companies.keys()], propertyNames(collector.companies)),
+  ]);
+
+  const entries: DiffEntry[] = [];
+  for (const [email, proposed] of collector.contacts) {
+    entries.push({ object: 'contact', key: email, ...diffProperties(proposed, contacts.get(email), (name) => catalog.contact(name)) });
+  }
+  for (const [domain, proposed] of collector.companies) {
+    entries.push({ object: 'company', key: domain, ...diffProperties(proposed, companies.get(domain), (name) => catalog.company(name)) });
+  }
+
+  if (flags.format === 'json') {
+    for (const entry of entries) process.stdout.write(diffJsonLine(entry));
+  } else {
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderDiffText(entries, { deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }, color));
+  }
+  return EXIT.completed;
+}

@@ -1,0 +1,86 @@
+// What replay and diff both need before the first record: the property catalog, the hub
+// ID, the event map and the filters, from flags, files, the state directory or HubSpot.
+import { readFile } from 'node:fs/promises';
+import { Catalog, defaultCatalog, type CatalogDocument, type MapOptions, type RecordFilters } from '../core/index.js';
+import { UsageError } from '../errors.js';
+
+export interface MappingFlags {
+  catalog?: string;
+  eventMap?: string;
+  hubId?: string;
+  createEventDefinitions: boolean;
+  pagesAsEvents: boolean;
+  since?: string;
+  until?: string;
+  types?: string[];
+  events?: string[];
+}
+
+async function readJsonFile(path: string, what: string, flag: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the ${what} ${path}: check the path given to ${flag}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The ${what} ${path} is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+export async function loadCatalogFile(path: string): Promise<Catalog> {
+  const doc = (await readJsonFile(path, 'catalog file', '--catalog')) as Partial<CatalogDocument> | null;
+  if (!Array.isArray(doc?.contacts?.results) || !Array.isArray(doc?.companies?.results)) {
+    throw new UsageError(
+      `The catalog file ${path} must look like {"contacts":{"results":[…]},"companies":{"results":[…]}}; ` +
+        '`hubspot-sync properties pull --out FILE` writes one.',
+    );
+  }
+  try {
+    return Catalog.fromDocument(doc as CatalogDocument);
+  } catch (error) {
+    throw new UsageError(`The catalog file ${path} is malformed: ${(error as Error).message}`);
+  }
+}
+
+/** The catalog a run maps against: a saved file, else HubSpot's (fetched), else the built-in defaults. */
+export async function resolveCatalog(flags: MappingFlags, fetchLive?: () => Promise<Catalog>): Promise<{ catalog: Catalog; source: string }> {
+  if (flags.catalog) return { catalog: await loadCatalogFile(flags.catalog), source: flags.catalog };
+  if (fetchLive) return { catalog: await fetchLive(), source: 'HubSpot' };
+  return { catalog: defaultCatalog(), source: 'built-in default properties' };
+}
+
+export async function loadEventMap(path: string | undefined): Promise<Record<string, string>> {
+  if (!path) return {};
+  const map = await readJsonFile(path, 'event map', '--event-map');
+  if (typeof map !== 'object' || map === null || Array.isArray(map) || !Object.values(map).every((v) => typeof v === 'string')) {
+    throw new UsageError(`The event map ${path} must be a JSON object of Segment event names to HubSpot event names.`);
+  }
+  return map as Record<string, string>;
+}
+
+export function parseHubId(value: string | number): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--hub-id must be the numeric portal ID, got "${value}".`);
+  return id;
+}
+
+export function mapOptionsFrom(flags: MappingFlags, eventMap: Record<string, string>): MapOptions {
+  return { createEventDefinitions: flags.createEventDefinitions, pagesAsEvents: flags.pagesAsEvents, eventMap };
+}
+
+export function filtersFrom(flags: MappingFlags): RecordFilters {
+  const filters: RecordFilters = {};
+  if (flags.since) filters.since = Date.parse(flags.since);
+  if (flags.until) filters.until = Date.parse(flags.until);
+  if (flags.types?.length) {
+    const known = ['identify', 'track', 'group', 'page', 'screen', 'alias'];
+    const unknown = flags.types.filter((t) => !known.includes(t));
+    if (unknown.length) throw new UsageError(`--types: unknown call type ${unknown.join(', ')}; use ${known.join(', ')}.`);
+    filters.types = new Set(flags.types);
+  }
+  if (flags.events?.length) filters.events = new Set(flags.events);
+  return filters;
+}

@@ -1,0 +1,133 @@
+// The typed table of every command-line option. Commands pick the groups they need;
+// the config file accepts exactly these keys, so one table drives flags, help,
+// environment variables and configuration.
+import { InvalidArgumentError, Option } from 'commander';
+
+export type OptionGroup = 'connection' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'diffFormat' | 'viewFormat';
+
+export interface OptionSpec {
+  /** camelCase key: the commander attribute name and the config-file key. */
+  key: string;
+  flags: string;
+  description: string;
+  group: OptionGroup;
+  default?: string | number | boolean;
+  env?: string;
+  choices?: readonly string[];
+  parse?: (value: string) => unknown;
+  /** Never echoed in help defaults or errors. */
+  secret?: boolean;
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1.`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0.`);
+    return n;
+  };
+}
+
+function isoInstant(name: string) {
+  return (value: string): string => {
+    if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`${name} must be an ISO-8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T12:00:00Z.`);
+    return value;
+  };
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  // connection
+  { key: 'token', flags: '--token <token>', env: 'HUBSPOT_ACCESS_TOKEN', group: 'connection', secret: true,
+    description: 'HubSpot private app or service key token' },
+  { key: 'hubId', flags: '--hub-id <id>', env: 'HUBSPOT_HUB_ID', group: 'connection',
+    description: 'HubSpot portal (hub) ID; read from the account when omitted' },
+  { key: 'baseUrl', flags: '--base-url <url>', env: 'HUBSPOT_BASE_URL', group: 'connection', default: 'https://api.hubapi.com',
+    description: 'HubSpot API base URL' },
+  // input
+  { key: 'since', flags: '--since <iso>', group: 'input', parse: isoInstant('--since'),
+    description: 'only events at or after this time' },
+  { key: 'until', flags: '--until <iso>', group: 'input', parse: isoInstant('--until'),
+    description: 'only events before this time' },
+  { key: 'types', flags: '--types <list>', group: 'input', parse: list,
+    description: 'only these call types, comma-separated (identify,track,group,page,screen,alias)' },
+  { key: 'events', flags: '--events <list>', group: 'input', parse: list,
+    description: 'only these track event names, comma-separated' },
+  { key: 'format', flags: '--format <format>', group: 'replayFormat', choices: ['ndjson', 'csv'],
+    description: 'input format when the name does not tell (standard input)' },
+  { key: 'inputFormat', flags: '--input-format <format>', group: 'diffFormat', choices: ['ndjson', 'csv'],
+    description: 'input format when the name does not tell (standard input)' },
+  { key: 'format', flags: '--format <format>', group: 'viewFormat', choices: ['text', 'json'], default: 'text',
+    description: 'output format' },
+  { key: 'type', flags: '--type <type>', group: 'input', choices: ['identify', 'track', 'group', 'page', 'screen', 'alias'],
+    description: 'call type of CSV rows when there is no type column' },
+  // mapping
+  { key: 'catalog', flags: '--catalog <file>', group: 'mapping',
+    description: 'saved property catalog (from `properties pull`) instead of fetching it' },
+  { key: 'eventMap', flags: '--event-map <file>', group: 'mapping',
+    description: 'JSON object: Segment event name -> HubSpot event name' },
+  { key: 'createEventDefinitions', flags: '--no-create-event-definitions', group: 'mapping', default: true,
+    description: 'do not create missing event definitions or properties' },
+  { key: 'pagesAsEvents', flags: '--pages-as-events', group: 'mapping', default: false,
+    description: 'send page calls as the custom event page_viewed' },
+  // delivery
+  { key: 'rate', flags: '--rate <n>', group: 'delivery', default: 100, parse: positiveInt('--rate'),
+    description: 'requests per rolling 10 seconds' },
+  { key: 'concurrency', flags: '--concurrency <n>', group: 'delivery', default: 4, parse: positiveInt('--concurrency'),
+    description: 'requests in flight at once' },
+  { key: 'dailyLimit', flags: '--daily-limit <n>', group: 'delivery', parse: positiveInt('--daily-limit'),
+    description: 'stop (exit 75) after this many requests today' },
+  { key: 'dailyReserve', flags: '--daily-reserve <n|pct>', group: 'delivery', default: '10%',
+    description: 'stop (exit 75) when the daily remaining falls to this many requests or percent' },
+  { key: 'maxRetries', flags: '--max-retries <n>', group: 'delivery', default: 6, parse: nonNegativeInt('--max-retries'),
+    description: 'retries of a failing request before pausing (exit 75)' },
+  // state
+  { key: 'stateDir', flags: '--state-dir <dir>', group: 'state', default: '.hubspot-sync',
+    description: 'state directory: checkpoint, identity map, caches, dead letters, lock' },
+  { key: 'fresh', flags: '--fresh', group: 'replay', default: false,
+    description: 'ignore and replace the checkpoint' },
+  // replay output
+  { key: 'dryRun', flags: '--dry-run', group: 'replay', default: false,
+    description: 'send nothing; write the mapped operations' },
+  { key: 'out', flags: '--out <file>', group: 'replay',
+    description: 'dry run: where to write operations (default standard output)' },
+  { key: 'deadLetter', flags: '--dead-letter <file>', group: 'output',
+    description: 'dead-letter file (default <state-dir>/dead-letter.ndjson)' },
+  { key: 'report', flags: '--report <file>', group: 'output',
+    description: 'write the run report as JSON' },
+  { key: 'logFormat', flags: '--log-format <format>', group: 'output', default: 'text', choices: ['text', 'json'],
+    description: 'log format on standard error' },
+  { key: 'quiet', flags: '--quiet', group: 'output', default: false,
+    description: 'no progress display, summary only' },
+  { key: 'failOnDeadLetters', flags: '--fail-on-dead-letters', group: 'replay', default: false,
+    description: 'exit 4 when the run dead-lettered records' },
+];
+
+export const CONFIG_OPTION: OptionSpec = {
+  key: 'config', flags: '--config <file>', group: 'output',
+  description: 'config file (default ./hubspot-sync.config.json when present)',
+};
+
+export function optionsIn(groups: readonly OptionGroup[]): OptionSpec[] {
+  return OPTIONS.filter((spec) => groups.includes(spec.group));
+}
+
+export function toCommanderOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description);
+  if (spec.env) option.env(spec.env);
+  if (spec.choices) option.choices(spec.choices);
+  if (spec.parse) option.argParser(spec.parse);
+  // A negated boolean (--no-x) already defaults to true; stating it keeps help honest.
+  if (spec.default !== undefined && !spec.secret) option.default(spec.default);
+  return option;
+}

@@ -1,0 +1,74 @@
+// `replay --dry-run`: maps exactly as a live run would and writes the operations; sends
+// nothing and writes nothing into the state directory (it only reads the identity map
+// and the cached catalog there, when they exist).
+import { UsageError } from '../errors.js';
+import { HubSpotClient } from '../hubspot/client.js';
+import { LineWriter } from '../report/lineWriter.js';
+import { RunTally } from '../report/tally.js';
+import { listInputs } from '../sources/listInputs.js';
+import { readCachedCatalog } from '../state/catalogCache.js';
+import { stateDirPaths } from '../state/stateDir.js';
+import { StateStore } from '../state/stateStore.js';
+import { systemClock } from '../sync/clock.js';
+import { DailyBudget } from '../sync/dailyBudget.js';
+import { DeadLetters } from '../sync/deadLetters.js';
+import { dryRunSink } from '../sync/dryRunSink.js';
+import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
+import { RecentIds } from '../sync/recentIds.js';
+import { RecordMapper } from '../sync/recordMapper.js';
+import { Requester } from '../sync/requester.js';
+import { runInputs } from '../sync/runInputs.js';
+import { Catalog, defaultCatalog } from '../core/index.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
+import type { ReplayFlags, RunOutcome } from './replay.js';
+
+export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise<RunOutcome> {
+  const started = Date.now();
+  const inputs = await listInputs(paths, flags.format);
+  const tally = new RunTally();
+  // With a token the dry run may read (never write): the hub ID and the live catalog.
+  const requester = flags.token
+    ? new Requester(new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }), { rate: flags.rate, concurrency: 1, maxRetries: flags.maxRetries }, tally, new DailyBudget({ kind: 'requests', value: 0 }), systemClock)
+    : undefined;
+
+  let hubId: number;
+  if (flags.hubId !== undefined) hubId = parseHubId(flags.hubId);
+  else if (requester) hubId = await fetchHubId(requester);
+  else throw new UsageError('Pass --hub-id (or set HUBSPOT_HUB_ID, or give a token): the dry run needs the portal ID to name custom events.');
+
+  let catalog: Catalog;
+  if (flags.catalog) catalog = await loadCatalogFile(flags.catalog);
+  else if (requester) catalog = Catalog.fromDocument(await fetchCatalogDocument(requester));
+  else {
+    const cached = await readCachedCatalog(flags.stateDir);
+    catalog = cached ? Catalog.fromDocument(cached) : defaultCatalog();
+  }
+
+  const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
+  // Learnt identities stay in memory, over the state directory's (read-only) map.
+  const learnt = new Map<string, string>();
+  const mapper = new RecordMapper({
+    context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
+    identities: { get: (id) => learnt.get(id) ?? store.identities.get(id), set: (id, email) => void learnt.set(id, email) },
+    recentIds: new RecentIds(),
+    filters: filtersFrom(flags),
+  });
+
+  const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
+  const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
+  try {
+    await runInputs({
+      inputs,
+      read: { format: flags.format, type: flags.type },
+      mapper,
+      sink: dryRunSink(out),
+      tally,
+      deadLetters: new DeadLetters(tally, deadLetterWriter),
+    });
+  } finally {
+    await out.close();
+    await deadLetterWriter?.close();
+    store.close();
+  }
+  return { tally, status: 'completed', durationMs: Date.now() - started, deadLetterFile: flags.deadLetter };
+}

@@ -1,0 +1,203 @@
+// A live replay: lock the state directory, resume from the checkpoint, deliver, and save
+// a checkpoint every few seconds, on a signal, before a pause and at the end.
+import { UsageError } from '../errors.js';
+import { HubSpotClient } from '../hubspot/client.js';
+import { listInputs } from '../sources/listInputs.js';
+import type { InputFile } from '../sources/types.js';
+import { Catalog } from '../core/index.js';
+import { LineWriter } from '../report/lineWriter.js';
+import { emptyTally, RunTally, type RunStatus } from '../report/tally.js';
+import { Checkpointer, fingerprintOf, readCheckpoint, sameInput, type Checkpoint, type Fingerprint } from '../state/checkpoint.js';
+import { writeCachedCatalog } from '../state/catalogCache.js';
+import { acquireLock } from '../state/lock.js';
+import { ensureStateDir, stateDirPaths } from '../state/stateDir.js';
+import { messageOrigin, StateStore } from '../state/stateStore.js';
+import { systemClock } from '../sync/clock.js';
+import { DailyBudget, parseReserve } from '../sync/dailyBudget.js';
+import { DeadLetters } from '../sync/deadLetters.js';
+import { Delivery } from '../sync/delivery.js';
+import { listEventDefinitions } from '../sync/eventWriter.js';
+import { PauseError } from '../sync/pause.js';
+import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
+import { RecordMapper } from '../sync/recordMapper.js';
+import { Requester } from '../sync/requester.js';
+import { runInputs, type InputProgress } from '../sync/runInputs.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
+import type { ReplayFlags, RunOutcome } from './replay.js';
+import { startProgress } from '../report/progress.js';
+
+/** How long in-flight requests may take to finish after a signal before we save and exit. */
+const STOP_GRACE_MS = 30_000;
+
+export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<RunOutcome> {
+  const started = Date.now();
+  if (!flags.token) {
+    throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
+  }
+  const client = new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token });
+  const inputs = await listInputs(paths, flags.format);
+  const reserve = parseReserve(flags.dailyReserve);
+
+  await ensureStateDir(flags.stateDir);
+  const lock = await acquireLock(flags.stateDir, { command: `replay ${paths.join(' ')}` });
+  const store = StateStore.open(stateDirPaths(flags.stateDir).state);
+  try {
+    const previous = flags.fresh ? undefined : await readCheckpoint(flags.stateDir);
+    const fingerprints = await fingerprintInputs(inputs, previous);
+    // A run that did not complete is continued: its counts go on. A completed one starts
+    // new counts, but inputs it finished are not sent again (the nightly cron case).
+    const continuing = previous !== undefined && previous.status !== 'completed';
+    const tally = new RunTally(continuing ? previous.tally : emptyTally());
+    // Duplicates are those of this run (SPEC 2); a resumed run is the same run.
+    if (!continuing) store.clearSeenMessages();
+
+    const deadLetterPath = flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter;
+    const deadLetterWriter = await LineWriter.toFile(deadLetterPath, continuing ? { length: previous.deadLetterLength } : {});
+    const deadLetters = new DeadLetters(tally, deadLetterWriter);
+
+    const budget = new DailyBudget(reserve, flags.dailyLimit);
+    const requester = new Requester(client, { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries }, tally, budget, systemClock);
+
+    const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester);
+    const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : await fetchCatalog(requester, flags.stateDir);
+    const eventMap = await loadEventMap(flags.eventMap);
+    const eventDefinitions = flags.createEventDefinitions ? undefined : await listEventDefinitions(requester);
+
+    const mapper = new RecordMapper({
+      context: { catalog, hubId, options: mapOptionsFrom(flags, eventMap), eventDefinitions },
+      identities: store.identities,
+      recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
+      filters: filtersFrom(flags),
+    });
+    const delivery = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
+
+    const progressOf: InputProgress[] = [];
+    const checkpoint: Checkpoint = {
+      version: 1,
+      inputs: { ...(previous?.inputs ?? {}) },
+      tally: tally.data,
+      deadLetterLength: deadLetterWriter.length,
+      startedAt: new Date(started).toISOString(),
+      updatedAt: new Date(started).toISOString(),
+      status: 'running',
+      runs: (previous?.runs ?? 0) + 1,
+    };
+    let status: RunStatus = 'completed';
+    let message: string | undefined;
+    // Watermarks, counts and the dead-letter length are taken at one instant, when a
+    // write starts: the checkpoint then describes exactly the records before its marks.
+    const checkpointer = new Checkpointer(flags.stateDir, checkpoint, {
+      collect: (cp) => {
+        for (const p of progressOf) {
+          const fingerprint = fingerprints.get(p.file.path);
+          if (!fingerprint) continue; // standard input cannot be resumed
+          const before = previous?.inputs[p.file.path]?.records ?? 0;
+          cp.inputs[p.file.path] = {
+            fingerprint,
+            watermark: p.watermark.position,
+            done: p.finishedReading && p.watermark.unresolved === 0,
+            size: p.file.size,
+            records: (continuing ? before : 0) + p.committed,
+          };
+        }
+        cp.tally = structuredClone(tally.data);
+        cp.deadLetterLength = deadLetterWriter.length;
+        cp.status = status === 'completed' && !finished ? 'running' : status;
+        cp.message = message;
+      },
+      beforeWrite: async () => {
+        await deadLetterWriter.sync();
+        store.flush();
+      },
+    });
+    let finished = false;
+
+    let signalled: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) process.exit(130); // a second signal: the last checkpoint stands
+      signalled = signal;
+      process.stderr.write(`\nhubspot-sync: ${signal} received: finishing requests in flight, then saving the checkpoint…\n`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const ticker = setInterval(() => {
+      checkpointer.maybeWrite().catch((error: unknown) => {
+        process.stderr.write(`hubspot-sync: could not save the checkpoint in ${flags.stateDir} (${(error as Error).message}); will try again.\n`);
+      });
+    }, 1000);
+    const progress = startProgress({
+      mode: flags.quiet ? 'quiet' : flags.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain',
+      stream: process.stderr,
+      tally,
+      inputs: progressOf,
+      totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    });
+
+    let failure: unknown;
+    try {
+      const { stopped } = await runInputs({
+        inputs,
+        read: { format: flags.format, type: flags.type },
+        mapper,
+        sink: delivery,
+        tally,
+        deadLetters,
+        startFor: (file) => (checkpoint.inputs[file.path]?.watermark),
+        onInput: (p) => progressOf.push(p),
+        shouldStop: () => signalled !== undefined || delivery.failure !== undefined,
+      });
+      if (stopped) {
+        await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+        if (delivery.failure) throw delivery.failure;
+        status = 'interrupted';
+        message = `stopped by ${signalled}`;
+      }
+    } catch (error) {
+      if (error instanceof PauseError) {
+        status = 'paused';
+        message = error.message;
+      } else {
+        status = 'failed';
+        message = (error as Error).message;
+        failure = error;
+      }
+    } finally {
+      clearInterval(ticker);
+      progress.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    finished = true;
+    await checkpointer.write();
+    await deadLetterWriter.close();
+    if (failure) throw failure;
+    return { tally, status, message, durationMs: Date.now() - started, deadLetterFile: deadLetterPath };
+  } finally {
+    store.close();
+    await lock.release();
+  }
+}
+
+async function fetchCatalog(requester: Requester, stateDir: string): Promise<Catalog> {
+  const doc = await fetchCatalogDocument(requester);
+  await writeCachedCatalog(stateDir, doc);
+  return Catalog.fromDocument(doc);
+}
+
+/** Fingerprints every input; refuses one that changed since the checkpoint. */
+async function fingerprintInputs(inputs: readonly InputFile[], previous: Checkpoint | undefined): Promise<Map<string, Fingerprint>> {
+  const fingerprints = new Map<string, Fingerprint>();
+  for (const file of inputs) {
+    if (file.path === '-') continue;
+    const fingerprint = await fingerprintOf(file.path);
+    const saved = previous?.inputs[file.path];
+    if (saved && !sameInput(saved.fingerprint, fingerprint)) {
+      throw new UsageError(
+        `${file.path} changed since the checkpoint (size or first 64 KiB differ), so resuming it at line ${saved.watermark.line} would be wrong. ` +
+          'Run with --fresh to start over (records already sent are sent again; that is harmless), or restore the original file.',
+      );
+    }
+    fingerprints.set(file.path, fingerprint);
+  }
+  return fingerprints;
+}

@@ -1,0 +1,120 @@
+// The HTTP client: one got instance with the Bearer token, the endpoint table, HubSpot
+// error bodies parsed into typed errors, and the rate-limit headers read on every
+// answer. It sends each request once; pacing and retrying belong to src/sync, which
+// must account for every attempt against the rate limits.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import got, { RequestError, type Got } from 'got';
+import { UsageError } from '../errors.js';
+import { endpointLabel, ENDPOINTS, type EndpointName } from './endpoints.js';
+import { HubSpotApiError, parseEnvelope, TransportError } from './errors.js';
+
+export interface RateLimitInfo {
+  /** X-HubSpot-RateLimit-Max: requests allowed per interval. */
+  max?: number;
+  remaining?: number;
+  intervalMs?: number;
+  daily?: number;
+  dailyRemaining?: number;
+}
+
+export interface HubSpotResponse<T> {
+  status: number;
+  body: T;
+  rateLimit: RateLimitInfo;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+export interface RequestParams {
+  body?: unknown;
+  query?: Record<string, string | number | boolean>;
+  pathParams?: Record<string, string>;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/** A token is never sent in clear text, except to this machine (the emulator, a tunnel). */
+export function checkBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--base-url "${baseUrl}" is not a URL; use e.g. https://api.hubapi.com.`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url;
+  throw new UsageError(
+    `--base-url ${url.origin} would send the token in clear text: use https://, or http:// only to a loopback address (127.0.0.1, localhost).`,
+  );
+}
+
+function numberHeader(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const seconds = numberHeader(value);
+  if (seconds !== undefined) return seconds * 1000;
+  const text = Array.isArray(value) ? value[0] : value;
+  const date = text ? Date.parse(text) : NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+export class HubSpotClient {
+  private readonly http: Got;
+
+  constructor(options: ClientOptions) {
+    const url = checkBaseUrl(options.baseUrl);
+    const keepAlive = { keepAlive: true, maxSockets: 32 };
+    this.http = got.extend({
+      prefixUrl: url.href.replace(/\/$/, ''),
+      headers: { authorization: `Bearer ${options.token}`, 'user-agent': 'hubspot-sync' },
+      responseType: 'text',
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: options.timeoutMs ?? 60_000 },
+      agent: { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) },
+    });
+  }
+
+  async send<T>(name: EndpointName, params: RequestParams = {}): Promise<HubSpotResponse<T>> {
+    const endpoint = ENDPOINTS[name];
+    const label = endpointLabel(name);
+    let path: string = endpoint.path;
+    for (const [key, value] of Object.entries(params.pathParams ?? {})) path = path.replace(`{${key}}`, encodeURIComponent(value));
+
+    let response;
+    try {
+      response = await this.http(path.slice(1), {
+        method: endpoint.method,
+        json: params.body,
+        searchParams: params.query,
+      });
+    } catch (error) {
+      if (error instanceof RequestError) throw new TransportError(label, error.code, error.message);
+      throw error;
+    }
+
+    const headers = response.headers;
+    const rateLimit: RateLimitInfo = {
+      max: numberHeader(headers['x-hubspot-ratelimit-max']),
+      remaining: numberHeader(headers['x-hubspot-ratelimit-remaining']),
+      intervalMs: numberHeader(headers['x-hubspot-ratelimit-interval-milliseconds']),
+      daily: numberHeader(headers['x-hubspot-ratelimit-daily']),
+      dailyRemaining: numberHeader(headers['x-hubspot-ratelimit-daily-remaining']),
+    };
+    if (response.statusCode >= 300) {
+      throw new HubSpotApiError(label, response.statusCode, parseEnvelope(response.body), retryAfterMs(headers['retry-after']), rateLimit.dailyRemaining);
+    }
+    const body = response.body === '' ? undefined : JSON.parse(response.body);
+    return { status: response.statusCode, body: body as T, rateLimit };
+  }
+}

@@ -1,0 +1,46 @@
+// Response bodies of the batch endpoints (hubspot-api.md §3–§6), the fields we read.
+import type { ErrorDetail } from './errors.js';
+
+export interface CrmObject {
+  id: string;
+  properties: Record<string, string | null | undefined>;
+  createdAt?: string;
+  updatedAt?: string;
+  new?: boolean;
+}
+
+/** 200, 201 or 207 of a CRM batch endpoint. */
+export interface BatchResponse<R = CrmObject> {
+  status?: string;
+  results: R[];
+  numErrors?: number;
+  errors?: ErrorDetail[];
+}
+
+export interface SearchResponse {
+  total: number;
+  results: CrmObject[];
+  paging?: { next?: { after: string } };
+}
+
+export interface EventDefinition {
+  name: string;
+  fullyQualifiedName: string;
+  properties?: Array<{ name: string; type?: string }>;
+}
+
+export interface EventDefinitionPage {
+  total?: number;
+  results: EventDefinition[];
+  paging?: { next?: { after: string } };
+}
+
+/** Errors of a 207 (or a 200 with errors) keyed by a context field: trace ids, ids. */
+export function errorsByContext(errors: ErrorDetail[] | undefined, field: string): Map<string, string> {
+  const byValue = new Map<string, string>();
+  for (const error of errors ?? []) {
+    const message = `HubSpot rejected it: ${error.message ?? 'no message'}${error.category ? ` (${error.category})` : ''}`;
+    for (const value of error.context?.[field] ?? []) byValue.set(value, message);
+  }
+  return byValue;
+}

@@ -1,0 +1,115 @@
+// Progress while a run works. On a terminal: one spinner line, redrawn in place. Off a
+// terminal (cron, CI): a plain line every 10 seconds, or a JSON line with
+// --log-format json, so logs stay readable and small. Always on standard error.
+import type { Writable } from 'node:stream';
+import ora from 'ora';
+import type { RunTally } from './tally.js';
+
+export type ProgressMode = 'tty' | 'plain' | 'json' | 'quiet';
+
+export interface ProgressOptions {
+  mode: ProgressMode;
+  stream: Writable;
+  tally: RunTally;
+  /** The inputs opened so far; bytesRead counts bytes consumed from disk. */
+  inputs: ReadonlyArray<{ bytesRead(): number; file: { size?: number } }>;
+  totalBytes: number;
+  /** Bytes of inputs already finished before this run (a resumed run). */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+export interface ProgressSnapshot {
+  read: number;
+  perSecond: number;
+  bytesDone: number;
+  bytesTotal: number;
+  percent?: number;
+  etaSeconds?: number;
+  requests: number;
+  rateLimited: number;
+  deadLetters: number;
+}
+
+export function snapshot(options: ProgressOptions, startedAt: number, readAtStart: number): ProgressSnapshot {
+  const now = (options.now ?? Date.now)();
+  const { counts, requests } = options.tally.data;
+  const elapsed = Math.max(1, now - startedAt) / 1000;
+  const bytesDone = options.inputs.reduce((sum, input) => sum + input.bytesRead(), 0);
+  const fraction = options.totalBytes > 0 ? Math.min(1, bytesDone / options.totalBytes) : undefined;
+  const snap: ProgressSnapshot = {
+    read: counts.read,
+    perSecond: Math.round((counts.read - readAtStart) / elapsed),
+    bytesDone,
+    bytesTotal: options.totalBytes,
+    requests: requests.total,
+    rateLimited: requests.rateLimited,
+    deadLetters: counts.deadLettered,
+  };
+  if (fraction !== undefined) {
+    snap.percent = Math.round(fraction * 1000) / 10;
+    if (fraction > 0.001) snap.etaSeconds = Math.round((elapsed / fraction) * (1 - fraction));
+  }
+  return snap;
+}
+
+const integer = new Intl.NumberFormat('en-US');
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+export function progressLine(s: ProgressSnapshot): string {
+  const bytes = s.bytesTotal > 0 ? `${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)} (${s.percent ?? 0}%)` : formatBytes(s.bytesDone);
+  const eta = s.etaSeconds !== undefined ? ` · ETA ${formatDuration(s.etaSeconds)}` : '';
+  return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${bytes}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letters`;
+}
+
+export function startProgress(options: ProgressOptions): { stop(): void } {
+  const startedAt = (options.now ?? Date.now)();
+  const readAtStart = options.tally.data.counts.read;
+  const current = () => snapshot(options, startedAt, readAtStart);
+
+  switch (options.mode) {
+    case 'quiet':
+      return { stop() {} };
+    case 'tty': {
+      const spinner = ora({ stream: options.stream, text: progressLine(current()), discardStdin: false }).start();
+      const timer = setInterval(() => {
+        spinner.text = progressLine(current());
+      }, options.intervalMs ?? 250);
+      return {
+        stop() {
+          clearInterval(timer);
+          spinner.stopAndPersist({ symbol: '✔', text: progressLine(current()) });
+        },
+      };
+    }
+    case 'plain':
+    case 'json': {
+      const emit = () => {
+        const s = current();
+        options.stream.write(options.mode === 'json'
+          ? JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'progress', ...s }) + '\n'
+          : `[${new Date().toISOString()}] progress: ${progressLine(s)}\n`);
+      };
+      const timer = setInterval(emit, options.intervalMs ?? 10_000);
+      return { stop: () => clearInterval(timer) };
+    }
+  }
+}

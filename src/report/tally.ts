@@ -1,0 +1,83 @@
+// The counts behind the report (SPEC section 6). They travel inside the checkpoint, so
+// a resumed run reports the same numbers as an uninterrupted one.
+import type { DeadLetterCode, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
+
+export type RecordOutcome = 'delivered' | 'skipped' | 'deadLettered';
+
+export interface TallyCounts {
+  counts: { read: number; delivered: number; skipped: number; deadLettered: number };
+  skipped: Record<SkipReason, number>;
+  deadLetters: Partial<Record<DeadLetterCode, number>>;
+  operations: Record<OperationKind, number>;
+  droppedProperties: Record<PropertyObject, Record<string, number>>;
+  invalidValues: Record<PropertyObject, Record<string, number>>;
+  truncatedValues: Record<string, number>;
+  requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
+}
+
+export function emptyTally(): TallyCounts {
+  return {
+    counts: { read: 0, delivered: 0, skipped: 0, deadLettered: 0 },
+    skipped: { duplicate: 0, filtered: 0, unsupported_type: 0 },
+    deadLetters: {},
+    operations: { 'contact.upsert': 0, 'company.upsert': 0, association: 0, 'event.send': 0 },
+    droppedProperties: { contact: {}, company: {}, event: {} },
+    invalidValues: { contact: {}, company: {}, event: {} },
+    truncatedValues: {},
+    requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
+  };
+}
+
+function bump(counter: Record<string, number>, key: string, by = 1): void {
+  counter[key] = (counter[key] ?? 0) + by;
+}
+
+export class RunTally {
+  constructor(readonly data: TallyCounts = emptyTally()) {}
+
+  read(): void {
+    this.data.counts.read++;
+  }
+
+  /** A record is resolved once: delivered, skipped (with its reason) or dead-lettered. */
+  resolve(outcome: RecordOutcome, skipReason?: SkipReason): void {
+    this.data.counts[outcome]++;
+    if (outcome === 'skipped' && skipReason) this.data.skipped[skipReason]++;
+  }
+
+  deadLetter(code: DeadLetterCode): void {
+    bump(this.data.deadLetters, code);
+  }
+
+  operation(kind: OperationKind): void {
+    this.data.operations[kind]++;
+  }
+
+  warnings(warnings: readonly MappingWarning[]): void {
+    for (const w of warnings) {
+      if (w.kind === 'dropped_property') bump(this.data.droppedProperties[w.object], w.property);
+      else if (w.kind === 'invalid_value') bump(this.data.invalidValues[w.object], w.property);
+      else bump(this.data.truncatedValues, w.property);
+    }
+  }
+
+  request(endpoint: string, outcome: { retried?: boolean; rateLimited?: boolean } = {}): void {
+    this.data.requests.total++;
+    bump(this.data.requests.byEndpoint, endpoint);
+    if (outcome.retried) this.data.requests.retried++;
+    if (outcome.rateLimited) this.data.requests.rateLimited++;
+  }
+}
+
+export type RunStatus = 'completed' | 'paused' | 'interrupted' | 'failed';
+
+export interface RunReport extends TallyCounts {
+  status: RunStatus;
+  dryRun: boolean;
+  durationMs: number;
+}
+
+export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests, durationMs };
+}

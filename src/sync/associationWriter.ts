@@ -1,0 +1,74 @@
+// association → POST /crm/v4/associations/contact/company/batch/associate/default, once
+// both records exist: the company id from the company writer, the contact id from the
+// upsert answer or a batch read by email.
+import type { Association, DeadLetterVerdict } from '../core/types.js';
+import type { BatchResponse } from '../hubspot/types.js';
+import type { CompanyWriter } from './companyWriter.js';
+import type { ContactWriter } from './contactWriter.js';
+import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
+import type { Requester } from './requester.js';
+import { sendInParts } from './sendInParts.js';
+
+const MAX_BATCH = 100;
+
+type Pair = { email: string; domain: string };
+type Input = { key: string; contactId: string; companyId: string };
+
+export class AssociationWriter {
+  readonly batches: KeyedBatcher<Pair>;
+
+  constructor(
+    private readonly requester: Requester,
+    private readonly contacts: ContactWriter,
+    private readonly companies: CompanyWriter,
+    onFatal: (error: unknown) => void,
+    lingerMs = 200,
+  ) {
+    this.batches = new KeyedBatcher<Pair>({
+      maxBatch: MAX_BATCH,
+      lingerMs,
+      merge: (earlier) => earlier,
+      send: (batch) => this.send(batch),
+      onFatal,
+    });
+  }
+
+  associate(op: Association): Promise<DeadLetterVerdict | undefined> {
+    return this.batches.add(`${op.email}\n${op.domain}`, { email: op.email, domain: op.domain });
+  }
+
+  private async send(batch: ReadonlyArray<{ key: string; value: Pair }>): Promise<Verdicts> {
+    const verdicts: Verdicts = new Map();
+    const contactIds = await this.contacts.idsFor(batch.map(({ value }) => value.email));
+    const inputs: Input[] = [];
+    for (const { key, value } of batch) {
+      const contactId = contactIds.get(value.email);
+      const companyId = this.companies.idFor(value.domain);
+      if (!contactId) {
+        verdicts.set(key, {
+          code: 'CONTACT_NOT_IDENTIFIED',
+          reason: `No HubSpot contact has the email ${value.email}, so it cannot be associated with ${value.domain}: identify the user (with traits.email) before the group call.`,
+        });
+      } else if (!companyId) {
+        verdicts.set(key, { code: 'HUBSPOT_REJECTED', reason: `The company ${value.domain} was not created in HubSpot, so ${value.email} cannot be associated with it.` });
+      } else {
+        inputs.push({ key, contactId, companyId });
+      }
+    }
+    const rejected = await sendInParts(inputs, async (part) => {
+      const { body } = await this.requester.send<BatchResponse<unknown>>('associateDefault', {
+        body: { inputs: part.map(({ contactId, companyId }) => ({ from: { id: contactId }, to: { id: companyId } })) },
+      });
+      const failed = new Map<Input, string>();
+      for (const error of body?.errors ?? []) {
+        const named = new Set(Object.values(error.context ?? {}).flat());
+        for (const input of part) {
+          if (named.has(input.contactId) || named.has(input.companyId)) failed.set(input, `HubSpot rejected it: ${error.message ?? error.category ?? 'no message'}`);
+        }
+      }
+      return failed;
+    });
+    for (const [input, message] of rejected) verdicts.set(input.key, { code: 'HUBSPOT_REJECTED', reason: `association: ${message}` });
+    return verdicts;
+  }
+}

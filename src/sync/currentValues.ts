@@ -1,0 +1,36 @@
+// Reads what HubSpot holds now for the records a run would touch, with read-only calls
+// only (batch read, search): `diff` must work with a read-only token.
+import type { BatchResponse } from '../hubspot/types.js';
+import { searchCompaniesByDomain } from './companySearch.js';
+import type { Requester } from './requester.js';
+
+const BATCH = 100;
+type Values = Record<string, string | null | undefined>;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** email → current property values, for the contacts that exist. */
+export async function readContacts(requester: Requester, emails: readonly string[], properties: readonly string[]): Promise<Map<string, Values>> {
+  const found = new Map<string, Values>();
+  await Promise.all(chunks(emails, BATCH).map(async (part) => {
+    const { body } = await requester.send<BatchResponse>('contactsRead', {
+      body: { idProperty: 'email', properties: [...new Set(['email', ...properties])], propertiesWithHistory: [], inputs: part.map((id) => ({ id })) },
+      query: { archived: false },
+    });
+    for (const contact of body.results) {
+      const email = contact.properties.email?.toLowerCase();
+      if (email) found.set(email, contact.properties);
+    }
+  }));
+  return found;
+}
+
+/** domain → current property values of its (oldest) company, for the domains that exist. */
+export async function readCompanies(requester: Requester, domains: readonly string[], properties: readonly string[]): Promise<Map<string, Values>> {
+  const companies = await searchCompaniesByDomain(requester, domains, properties);
+  return new Map([...companies].map(([domain, company]) => [domain, company.properties]));
+}

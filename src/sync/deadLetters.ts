@@ -1,0 +1,44 @@
+// Dead letters: every record that cannot be delivered, with its position and reason,
+// in a form that is itself a valid input (`replay dead-letter.ndjson` sends the wrapped
+// events again once the cause is fixed).
+import type { DeadLetterVerdict, SegmentCall } from '../core/types.js';
+import type { LineWriter } from '../report/lineWriter.js';
+import type { RunTally } from '../report/tally.js';
+import type { MappedRecord } from './recordMapper.js';
+
+export interface DeadLetterLine {
+  code: DeadLetterVerdict['code'];
+  reason: string;
+  source: { file: string; line: number };
+  event?: SegmentCall;
+  raw?: string;
+}
+
+export function deadLetterLine(record: MappedRecord, verdict: DeadLetterVerdict): DeadLetterLine {
+  const line: DeadLetterLine = {
+    code: verdict.code,
+    reason: verdict.reason,
+    source: { file: record.position.file, line: record.position.line },
+  };
+  if (record.call) line.event = record.call;
+  else line.raw = record.raw ?? '';
+  return line;
+}
+
+/** Counts every dead letter; writes it when there is a file to write to. */
+export class DeadLetters {
+  constructor(
+    private readonly tally: RunTally,
+    readonly writer?: LineWriter,
+  ) {}
+
+  /** Synchronous: called while a record is committed, in input order. */
+  add(record: MappedRecord, verdict: DeadLetterVerdict): void {
+    this.tally.deadLetter(verdict.code);
+    this.writer?.push(deadLetterLine(record, verdict));
+  }
+
+  async flushIfFull(): Promise<void> {
+    await this.writer?.flushIfFull();
+  }
+}

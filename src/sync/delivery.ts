@@ -1,0 +1,119 @@
+// The live sink: operations of each record go to the writer of their kind; the record
+// settles when all of them did. A group's association waits for its company (and the
+// contact writer) so it is only sent once both records exist.
+import type { DeadLetterVerdict, Operation } from '../core/types.js';
+import { AssociationWriter } from './associationWriter.js';
+import type { Clock } from './clock.js';
+import { CompanyWriter, type CompanyIdStore } from './companyWriter.js';
+import { ContactWriter } from './contactWriter.js';
+import { EventWriter } from './eventWriter.js';
+import type { MappedRecord } from './recordMapper.js';
+import type { Requester } from './requester.js';
+import type { RecordSink } from './runInputs.js';
+
+export interface DeliveryOptions {
+  hubId: number;
+  maxRetries: number;
+  createEventDefinitions: boolean;
+  /** Records accepted but not yet settled before `accept` waits (memory bound). */
+  maxPendingRecords?: number;
+  lingerMs?: number;
+}
+
+export class Delivery implements RecordSink {
+  private readonly contacts: ContactWriter;
+  private readonly companies: CompanyWriter;
+  private readonly associations: AssociationWriter;
+  private readonly events: EventWriter;
+  private pendingRecords = 0;
+  private readonly maxPendingRecords: number;
+  private roomWaiters: Array<() => void> = [];
+  private fatal?: unknown;
+
+  constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdStore, clock: Clock) {
+    const onFatal = (error: unknown) => this.fail(error);
+    const linger = options.lingerMs ?? 200;
+    this.contacts = new ContactWriter(requester, onFatal, linger);
+    this.companies = new CompanyWriter(requester, companyIds, clock, options.maxRetries, onFatal, linger);
+    this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);
+    this.events = new EventWriter(requester, options.hubId, options.createEventDefinitions, onFatal, linger);
+    this.maxPendingRecords = options.maxPendingRecords ?? 10_000;
+  }
+
+  /** Why the run must stop (a pause or an auth failure), once something failed that way. */
+  get failure(): unknown {
+    return this.fatal;
+  }
+
+  async accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): Promise<void> {
+    if (this.fatal) throw this.fatal;
+    this.pendingRecords++;
+    const done: Array<Promise<DeadLetterVerdict | undefined>> = [];
+    for (const operation of record.operations) {
+      const previous = [...done];
+      done.push(
+        operation.op === 'association'
+          ? Promise.all(previous).then((verdicts) =>
+              // The company was rejected: its association cannot be made, and the record is already a dead letter.
+              verdicts.some((v) => v !== undefined) ? undefined : this.route(operation))
+          : this.route(operation),
+      );
+    }
+    void Promise.all(done).then((verdicts) => {
+      this.pendingRecords--;
+      settle(verdicts.filter((v): v is DeadLetterVerdict => v !== undefined));
+      this.wakeOne();
+    });
+    while (this.pendingRecords >= this.maxPendingRecords && !this.fatal) {
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    }
+    if (this.fatal) throw this.fatal;
+  }
+
+  /** Sends everything accepted and waits for it; throws the failure that stopped the run. */
+  async drain(): Promise<void> {
+    // An association is queued only once its company settled, so draining takes rounds.
+    while (!this.fatal && this.pendingRecords > 0) {
+      await Promise.all(this.writers().map((writer) => writer.drain()));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.stop();
+    if (this.fatal) throw this.fatal;
+  }
+
+  /** Sends nothing new; waits for the requests in flight (their records may still settle). */
+  async stop(): Promise<void> {
+    const writers = this.writers();
+    for (const writer of writers) writer.stop();
+    await Promise.all(writers.map((writer) => writer.idle()));
+  }
+
+  private writers() {
+    return [this.contacts.batches, this.companies.batches, this.associations.batches, this.events.batches] as const;
+  }
+
+  private route(operation: Operation): Promise<DeadLetterVerdict | undefined> {
+    switch (operation.op) {
+      case 'contact.upsert':
+        return this.contacts.upsert(operation);
+      case 'company.upsert':
+        return this.companies.upsert(operation);
+      case 'association':
+        return this.associations.associate(operation);
+      case 'event.send':
+        return this.events.enqueue(operation);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.fatal ??= error;
+    for (const writer of this.writers()) writer.stop();
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private wakeOne(): void {
+    this.roomWaiters.shift()?.();
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { RecentIds } from './recentIds.js';
+
+describe('RecentIds', () => {
+  it('reports a repeated id as a duplicate and a new one as not', () => {
+    const recent = new RecentIds();
+    expect(recent.checkAndMark('a')).toBe(false);
+    expect(recent.checkAndMark('b')).toBe(false);
+    expect(recent.checkAndMark('a')).toBe(true);
+  });
+
+  it('always remembers the last `capacity` ids, however many came before', () => {
+    const capacity = 1000;
+    const recent = new RecentIds(capacity);
+    for (let i = 0; i < 10_500; i++) recent.checkAndMark(`id-${i}`);
+    for (let i = 10_500 - capacity; i < 10_500; i++) expect(recent.checkAndMark(`id-${i}`)).toBe(true);
+    expect(recent.size).toBeLessThanOrEqual(2 * capacity);
+  });
+
+  it('never calls a first occurrence a duplicate', () => {
+    const recent = new RecentIds(10);
+    const dupes = Array.from({ length: 100 }, (_, i) => recent.checkAndMark(`m${i}`)).filter(Boolean);
+    expect(dupes).toEqual([]);
+  });
+
+  it('round-trips through a snapshot', () => {
+    const recent = new RecentIds(3);
+    for (const id of ['a', 'b', 'c', 'd']) recent.checkAndMark(id);
+    const restored = RecentIds.from(recent.snapshot(), 3);
+    expect(restored.checkAndMark('d')).toBe(true);
+    expect(restored.checkAndMark('c')).toBe(true);
+  });
+});

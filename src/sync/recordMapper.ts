@@ -1,0 +1,92 @@
+// Turns what a source yields into a mapped record, in SPEC 3.8's order of checks:
+// parse → valid call → duplicate messageId → filters → mapping. The identity map is
+// learnt here, as records stream, so a track after its user's identify finds the email.
+import { checkCall, mapEvent, passesFilters, type RecordFilters } from '../core/index.js';
+import type {
+  DeadLetterVerdict,
+  MapContext,
+  MappingWarning,
+  Operation,
+  SegmentCall,
+  SkipReason,
+} from '../core/types.js';
+import type { RecordPosition, SourceItem } from '../sources/types.js';
+
+/** The identity map as the pipeline sees it: read and learn. */
+export interface IdentityStore {
+  get(id: string): string | undefined;
+  set(id: string, email: string): void;
+}
+
+export interface MappedRecord {
+  position: RecordPosition;
+  /** The parsed call, kept for dead letters; absent when the input did not parse. */
+  call?: SegmentCall;
+  /** The text that did not parse. */
+  raw?: string;
+  operations: Operation[];
+  warnings: MappingWarning[];
+  deadLetter?: DeadLetterVerdict;
+  skip?: SkipReason;
+}
+
+/**
+ * Duplicate detection: true when the messageId was seen before (and marks it seen). The
+ * position lets a persistent window tell a record re-read after a resume from a duplicate.
+ */
+export interface SeenMessages {
+  checkAndMark(messageId: string, position: RecordPosition): boolean;
+}
+
+export interface RecordMapperDeps {
+  context: Omit<MapContext, 'identities'>;
+  identities: IdentityStore;
+  recentIds: SeenMessages;
+  filters: RecordFilters;
+}
+
+const NO_WARNINGS: MappingWarning[] = [];
+const NO_OPERATIONS: Operation[] = [];
+
+export class RecordMapper {
+  private readonly context: MapContext;
+
+  constructor(private readonly deps: RecordMapperDeps) {
+    this.context = { ...deps.context, identities: deps.identities };
+  }
+
+  map(item: SourceItem): MappedRecord {
+    const { position } = item;
+    if (item.kind === 'invalid') {
+      return {
+        position,
+        raw: item.raw ?? (item.value === undefined ? undefined : JSON.stringify(item.value)),
+        operations: NO_OPERATIONS,
+        warnings: NO_WARNINGS,
+        deadLetter: { code: item.code, reason: item.reason },
+      };
+    }
+    const { call } = item;
+    const invalid = checkCall(call);
+    if (invalid) return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, deadLetter: invalid };
+
+    const messageId = call.messageId;
+    if (typeof messageId === 'string' && messageId !== '' && this.deps.recentIds.checkAndMark(messageId, position)) {
+      return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'duplicate' };
+    }
+    if (!passesFilters(call, this.deps.filters)) {
+      return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'filtered' };
+    }
+
+    const result = mapEvent(call, this.context);
+    for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email);
+    return {
+      position,
+      call,
+      operations: result.operations,
+      warnings: result.warnings,
+      deadLetter: result.deadLetter,
+      skip: result.skip,
+    };
+  }
+}

@@ -1,0 +1,119 @@
+// Sends one logical request through the limits and retries it until it gets an answer
+// that settles it. Retries are written here rather than left to got because every
+// attempt must take its own slot in the rate window, be counted in the report, respect
+// the daily budget, and end in a pause (not a failure) when HubSpot stays unavailable.
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AuthError } from '../errors.js';
+import type { HubSpotClient, HubSpotResponse, RequestParams } from '../hubspot/client.js';
+import { endpointLabel, ENDPOINTS, type EndpointName, type LimitClass } from '../hubspot/endpoints.js';
+import { authAdvice, HubSpotApiError, TransportError } from '../hubspot/errors.js';
+import type { RunTally } from '../report/tally.js';
+import type { Clock } from './clock.js';
+import type { DailyBudget } from './dailyBudget.js';
+import { PauseError } from './pause.js';
+import { RollingWindow } from './throttle.js';
+
+export interface RequesterOptions {
+  /** Requests per rolling 10 s (`--rate`). */
+  rate: number;
+  concurrency: number;
+  maxRetries: number;
+  /** Search's own limit, per second. */
+  searchPerSecond?: number;
+  /** First back-off step; doubles per attempt, with jitter. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+const TEN_SECONDS = 10_000;
+
+export class Requester {
+  private readonly slots: LimitFunction;
+  private readonly windows: Record<LimitClass, RollingWindow | undefined>;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(
+    private readonly client: HubSpotClient,
+    private readonly options: RequesterOptions,
+    private readonly tally: RunTally,
+    private readonly budget: DailyBudget,
+    private readonly clock: Clock,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.slots = pLimit(options.concurrency);
+    const margin = 250;
+    this.windows = {
+      tenSecondly: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
+      associations: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
+      search: new RollingWindow({ limit: options.searchPerSecond ?? 5, windowMs: 1000, marginMs: 100 }, clock),
+      events: undefined,
+    };
+    this.backoffMs = options.backoffMs ?? 1000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  }
+
+  /**
+   * With `retryAmbiguous: false`, a failure that may have been applied (timeout, reset,
+   * 5xx) is thrown to the caller instead of retried: repeating a create would duplicate.
+   */
+  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true } = {}): Promise<HubSpotResponse<T>> {
+    const label = endpointLabel(name);
+    const limit = ENDPOINTS[name].limit;
+    const window = this.windows[limit];
+    let failures = 0;
+    let rateLimits = 0;
+    for (let attempt = 0; ; attempt++) {
+      const retried = attempt > 0;
+      try {
+        const response = await this.slots(async () => {
+          await window?.acquire();
+          if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
+          if (limit !== 'events') this.budget.spend();
+          return this.client.send<T>(name, params);
+        });
+        this.tally.request(label, { retried });
+        window?.observe(response.rateLimit.max, response.rateLimit.remaining);
+        this.budget.observe(response.rateLimit.daily, response.rateLimit.dailyRemaining);
+        return response;
+      } catch (error) {
+        if (error instanceof PauseError) throw error;
+        if (error instanceof TransportError || error instanceof HubSpotApiError) {
+          this.tally.request(label, { retried, rateLimited: error instanceof HubSpotApiError && error.status === 429 });
+        }
+        if (error instanceof HubSpotApiError) {
+          if (error.dailyRemaining !== undefined) this.budget.observe(undefined, error.dailyRemaining);
+          if (error.kind === 'auth') throw new AuthError(authAdvice(error));
+          if (error.kind === 'rejected') throw error;
+          if (error.kind === 'rateLimited') {
+            if (error.envelope.policyName === 'DAILY') throw new PauseError(`Paused: HubSpot's daily limit is reached (${error.envelope.message ?? '429 DAILY'}).`);
+            rateLimits++;
+            if (rateLimits > Math.max(this.options.maxRetries, 10)) throw new PauseError(`Paused: HubSpot kept answering 429 on ${label}.`);
+            const wait = error.retryAfterMs ?? (limit === 'search' ? 1000 * rateLimits : TEN_SECONDS);
+            window?.pause(wait);
+            continue;
+          }
+        } else if (!(error instanceof TransportError)) {
+          throw error;
+        }
+        if (!retryAmbiguous) throw error;
+        failures++;
+        if (failures > this.options.maxRetries) {
+          throw new PauseError(`Paused: HubSpot is unavailable (${(error as Error).message}) after ${this.options.maxRetries} retries; nothing was lost, run again later.`);
+        }
+        await this.clock.sleep(this.backoff(failures, error));
+      }
+    }
+  }
+
+  /** Exponential back-off with jitter; a 423 waits at least 2 s and Retry-After wins. */
+  private backoff(failures: number, error: unknown): number {
+    const exponential = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (failures - 1));
+    let wait = exponential / 2 + (this.random() * exponential) / 2;
+    if (error instanceof HubSpotApiError) {
+      if (error.retryAfterMs !== undefined) wait = error.retryAfterMs;
+      else if (error.status === 423) wait = Math.max(wait, 2000);
+    }
+    return wait;
+  }
+}

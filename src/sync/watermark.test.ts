@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordPosition } from '../sources/types.js';
+import { Watermark } from './watermark.js';
+
+function at(line: number, offset: number, endOffset: number, index?: number): RecordPosition {
+  return { file: 'f', line, offset, endLine: line + 1, endOffset, index };
+}
+
+describe('Watermark', () => {
+  it('starts where it is told', () => {
+    expect(new Watermark({ line: 7, offset: 120 }).position).toEqual({ line: 7, offset: 120 });
+  });
+
+  it('moves only past an unbroken prefix of resolved records', () => {
+    const mark = new Watermark();
+    const a = mark.track(at(1, 0, 10));
+    const b = mark.track(at(2, 10, 25));
+    const c = mark.track(at(3, 25, 40));
+    c();
+    expect(mark.position).toEqual({ line: 1, offset: 0 });
+    a();
+    expect(mark.position).toEqual({ line: 2, offset: 10 });
+    b();
+    expect(mark.position).toEqual({ line: 4, offset: 40 });
+    expect(mark.unresolved).toBe(0);
+  });
+
+  it('keeps a batch line until all of its records are resolved', () => {
+    const mark = new Watermark();
+    const first = mark.track(at(1, 0, 100, 0));
+    const second = mark.track(at(1, 0, 100, 1));
+    first();
+    expect(mark.position).toEqual({ line: 1, offset: 0 });
+    second();
+    expect(mark.position).toEqual({ line: 2, offset: 100 });
+  });
+
+  it('stays bounded while records stream through', () => {
+    const mark = new Watermark();
+    for (let i = 0; i < 10_000; i++) mark.track(at(i + 1, i * 10, i * 10 + 10))();
+    expect(mark.position).toEqual({ line: 10_001, offset: 100_000 });
+    expect(mark.unresolved).toBe(0);
+  });
+});
+
+describe('Watermark commits', () => {
+  it('commits records in input order, whatever order they resolve in', () => {
+    const mark = new Watermark();
+    const committed: string[] = [];
+    const a = mark.track(at(1, 0, 10));
+    const b = mark.track(at(2, 10, 20));
+    const c = mark.track(at(3, 20, 30));
+    c(() => committed.push('c'));
+    b(() => committed.push('b'));
+    expect(committed).toEqual([]);
+    a(() => committed.push('a'));
+    expect(committed).toEqual(['a', 'b', 'c']);
+  });
+});
