@@ -1,0 +1,183 @@
+// Live delivery end to end: the built CLI replays into the HubSpot stand-in, and the
+// tests read what the stand-in stored.
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/report/tally.js';
+import { FIXTURES, parseLines, runCli, tempDir } from '../support/cli.js';
+import { mixedCalls, writeNdjson } from '../support/corpus.js';
+import { liveRun, type LiveRun } from '../support/emulatorRun.js';
+
+let run: LiveRun | undefined;
+afterEach(async () => {
+  await run?.close();
+  run = undefined;
+});
+
+async function report(path: string): Promise<RunReport> {
+  return JSON.parse(await readFile(path, 'utf8')) as RunReport;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('replay into HubSpot', () => {
+  it('delivers a mixed export: exactly the contacts, company, associations and events the mapping predicts', async () => {
+    run = await liveRun();
+    const dir = await tempDir();
+    const result = await run.replay([join(FIXTURES, 'events.ndjson'), '--report', join(dir, 'report.json')]);
+    expect(result.code, result.stderr).toBe(0);
+
+    const state = run.emulator.snapshot();
+    expect(state.contacts).toEqual({
+      'bill@initech.com': { email: 'bill@initech.com', firstname: 'Bill', lastname: 'Lumbergh', jobtitle: 'Vice President' },
+      'joanna@chotchkies.com': { email: 'joanna@chotchkies.com', firstname: 'Joanna' },
+      'michael@initech.com': { email: 'michael@initech.com', firstname: 'Michael', lastname: 'Bolton', phone: '+1 512 555 0199' },
+      'milton@initech.com': { email: 'milton@initech.com', firstname: 'Milton', lastname: 'Waddams' },
+      'nina@initech.com': { email: 'nina@initech.com', firstname: 'Nina', company: 'Initech', lifecyclestage: 'customer' },
+      'peter@initech.com': {
+        email: 'peter@initech.com', firstname: 'Peter', lastname: 'Gibbons', favorite_color: 'blue', plan_tier: 'pro',
+        address: '4120 Freidrich Ln', city: 'Austin', state: 'TX', zip: '78744', country: 'US', company: 'Initech',
+        lifecyclestage: 'lead', trial_end: '2026-03-05',
+      },
+    });
+    // One company for initech.com, though two group calls named it; the later website wins.
+    expect(state.companies).toEqual([{ domain: 'initech.com', name: 'Initech', city: 'Austin', state: 'TX', numberofemployees: '250', website: 'initech.com' }]);
+    expect(state.associations).toEqual([['peter@initech.com', 'initech.com']]);
+    expect(state.events.map((e) => [e.eventName, e.email])).toEqual([
+      ['pe123456_feature_used', 'michael@initech.com'],
+      ['pe123456_flair_added', 'joanna@chotchkies.com'],
+      ['pe123456_order_completed', 'peter@initech.com'],
+      ['pe123456_report_viewed', 'bill@initech.com'],
+      ['pe123456_shift_ended', 'joanna@chotchkies.com'],
+      ['pe123456_signed_up', 'samir@initech.com'],
+    ]);
+    expect(state.events.find((e) => e.eventName === 'pe123456_order_completed')).toMatchObject({
+      occurredAt: '2026-01-05T09:20:00.000Z',
+      properties: { revenue: '49.99', currency: 'USD' },
+    });
+    expect(state.eventDefinitions.find((d) => d.name === 'signed_up')?.properties).toEqual(['plan', 'referrer']);
+
+    const deadLetters = parseLines(await readFile(join(run.stateDir, 'dead-letter.ndjson'), 'utf8')) as Array<{ code: string; source: { line: number } }>;
+    expect(deadLetters.map((d) => [d.code, d.source.line])).toEqual([
+      ['INVALID_WEBSITE', 10],
+      ['INVALID_JSON', 15],
+      ['INVALID_RECORD', 16],
+      ['INVALID_RECORD', 17],
+      ['INVALID_RECORD', 18],
+      ['INVALID_EMAIL', 22],
+      // samir@initech.com only ever sent a track: HubSpot has no contact to associate.
+      ['CONTACT_NOT_IDENTIFIED', 23],
+    ]);
+    const summary = await report(join(dir, 'report.json'));
+    expect(summary.status).toBe('completed');
+    expect(summary.counts).toEqual({ read: 25, delivered: 14, skipped: 4, deadLettered: 7 });
+    expect(summary.requests.rateLimited).toBe(0);
+    expect(summary.requests.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert']).toBeGreaterThan(0);
+  });
+
+  it('leaves HubSpot in the same state when the same input is replayed again', async () => {
+    run = await liveRun();
+    const input = join(FIXTURES, 'events.ndjson');
+    expect((await run.replay([input])).code).toBe(0);
+    const once = run.emulator.snapshot();
+    await rm(run.stateDir, { recursive: true });
+    expect((await run.replay([input])).code).toBe(0);
+    expect(run.emulator.snapshot()).toEqual(once);
+    expect(once.companies).toHaveLength(1);
+  });
+
+  it('arrives at the same state through 10 % server errors and 5 % connection resets', async () => {
+    const dir = await tempDir();
+    const input = await writeNdjson(dir, 'mixed.ndjson', mixedCalls(300));
+    const clean = await liveRun();
+    expect((await clean.replay([input])).code).toBe(0);
+    const expected = clean.emulator.snapshot();
+    await clean.close();
+
+    run = await liveRun({ faults: { seed: 7, errorRate: 0.1, resetRate: 0.05 } });
+    const faulty = await run.replay([input, '--report', join(dir, 'report.json')]);
+    expect(faulty.code, faulty.stderr).toBe(0);
+    expect(run.emulator.stats().faults.errors + run.emulator.stats().faults.resets).toBeGreaterThan(0);
+    expect(run.emulator.snapshot()).toEqual(expected);
+    expect((await report(join(dir, 'report.json'))).requests.retried).toBeGreaterThan(0);
+  });
+
+  it('dead-letters only the inputs HubSpot rejects inside a batch of 100', async () => {
+    run = await liveRun();
+    const dir = await tempDir();
+    const calls = Array.from({ length: 100 }, (_, i) => ({
+      type: 'identify', messageId: `m${i}`, userId: `u${i}`,
+      traits: { email: i === 41 ? 'typo@initech.con' : `user${i}@initech.com`, seats: i === 77 ? 'lots' : String(i) },
+    }));
+    const input = await writeNdjson(dir, 'batch.ndjson', calls);
+    // A catalog that calls `seats` a string lets "lots" through the mapping; HubSpot's number property refuses it.
+    const catalog = JSON.parse(await readFile(join(FIXTURES, 'catalog.json'), 'utf8')) as { contacts: { results: Array<{ name: string; type: string; fieldType: string }> } };
+    for (const p of catalog.contacts.results) if (p.name === 'seats') Object.assign(p, { type: 'string', fieldType: 'text' });
+    const catalogFile = join(dir, 'catalog.json');
+    await writeFile(catalogFile, JSON.stringify(catalog));
+
+    const result = await run.replay([input, '--catalog', catalogFile, '--report', join(dir, 'report.json')]);
+    expect(result.code).toBe(0);
+    const contacts = run.emulator.snapshot().contacts;
+    expect(Object.keys(contacts)).toHaveLength(98);
+    expect(contacts['typo@initech.con']).toBeUndefined();
+    expect(contacts['user77@initech.com']).toBeUndefined();
+    expect(contacts['user78@initech.com']?.seats).toBe('78');
+    const deadLetters = parseLines(await readFile(join(run.stateDir, 'dead-letter.ndjson'), 'utf8')) as Array<{ code: string; reason: string; source: { line: number } }>;
+    expect(deadLetters.map((d) => [d.code, d.source.line])).toEqual([['HUBSPOT_REJECTED', 42], ['HUBSPOT_REJECTED', 78]]);
+    expect(deadLetters[0]!.reason).toContain('typo@initech.con');
+    expect(deadLetters[1]!.reason).toContain('seats');
+    expect((await report(join(dir, 'report.json'))).counts).toEqual({ read: 100, delivered: 98, skipped: 0, deadLettered: 2 });
+  });
+
+  it('paces itself to the rate limit: several windows, no 429, at least 85 % of the limit used', async () => {
+    const limit = 10;
+    run = await liveRun({ rateLimit: { perTenSeconds: limit } });
+    const dir = await tempDir();
+    // 2,500 contacts: 25 upsert batches plus the start-up reads, about three windows.
+    const calls = Array.from({ length: 2500 }, (_, i) => ({ type: 'identify', messageId: `r${i}`, userId: `r${i}`, traits: { email: `r${i}@example.com`, firstName: `R${i}` } }));
+    const input = await writeNdjson(dir, 'many.ndjson', calls);
+    const result = await run.replay([input, '--rate', String(limit), '--report', join(dir, 'report.json')]);
+    expect(result.code, result.stderr).toBe(0);
+    const stats = run.emulator.stats();
+    expect(stats.rateLimited).toBe(0);
+    expect(stats.requests.total).toBeGreaterThan(2 * limit);
+    expect(stats.maxInTenSeconds).toBeGreaterThanOrEqual(Math.ceil(0.85 * limit));
+    expect(stats.maxInTenSeconds).toBeLessThanOrEqual(limit);
+    expect(Object.keys(run.emulator.snapshot().contacts)).toHaveLength(2500);
+  });
+});
+
+describe('credentials', () => {
+  it('stops at once with exit 2 on a wrong token, says what to fix, and never prints the token', async () => {
+    run = await liveRun();
+    const token = 'pat-na1-wrong-0000-secret';
+    const result = await run.replay([join(FIXTURES, 'events.ndjson')], { env: { HUBSPOT_ACCESS_TOKEN: token } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/token/i);
+    expect(result.stderr).toContain('401');
+    expect(result.stdout + result.stderr).not.toContain(token);
+    expect(Object.keys(run.emulator.snapshot().contacts)).toHaveLength(0);
+  });
+
+  it('never writes the token into output, report, dead letters or state', async () => {
+    run = await liveRun();
+    const dir = await tempDir();
+    const result = await run.replay([join(FIXTURES, 'events.ndjson'), '--report', join(dir, 'report.json')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain(run.emulator.token);
+    for (const file of [...(await filesUnder(run.stateDir)), join(dir, 'report.json')]) {
+      expect((await readFile(file)).includes(run.emulator.token), file).toBe(false);
+    }
+  });
+
+  it('refuses to send the token over plain http to anything but this machine', async () => {
+    const result = await runCli(['replay', join(FIXTURES, 'events.ndjson'), '--base-url', 'http://hubspot.example.com', '--token', 'pat-secret-1'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('clear text');
+    expect(result.stderr).not.toContain('pat-secret-1');
+  });
+});
