@@ -24,7 +24,7 @@ import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
-import { startProgress } from '../report/progress.js';
+import { progressMode, startProgress } from '../report/progress.js';
 
 /** How long in-flight requests may take to finish after a signal before we save and exit. */
 const STOP_GRACE_MS = 30_000;
@@ -116,6 +116,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) process.exit(130); // a second signal: the last checkpoint stands
       signalled = signal;
+      delivery.interrupt();
       process.stderr.write(`\nhubspot-sync: ${signal} received: finishing requests in flight, then saving the checkpoint…\n`);
     };
     process.on('SIGINT', onSignal);
@@ -126,16 +127,17 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
       });
     }, 1000);
     const progress = startProgress({
-      mode: flags.quiet ? 'quiet' : flags.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain',
+      mode: progressMode(flags, process.stderr),
       stream: process.stderr,
       tally,
       inputs: progressOf,
       totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+      intervalMs: progressIntervalMs(),
     });
 
     let failure: unknown;
     try {
-      const { stopped } = await runInputs({
+      await runInputs({
         inputs,
         read: { format: flags.format, type: flags.type },
         mapper,
@@ -146,11 +148,13 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
         onInput: (p) => progressOf.push(p),
         shouldStop: () => signalled !== undefined || delivery.failure !== undefined,
       });
-      if (stopped) {
+      if (signalled) {
+        // Requests in flight get a bounded time to answer, so their records can settle.
         await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
-        if (delivery.failure) throw delivery.failure;
         status = 'interrupted';
         message = `stopped by ${signalled}`;
+      } else if (delivery.failure) {
+        throw delivery.failure;
       }
     } catch (error) {
       if (error instanceof PauseError) {
@@ -176,6 +180,15 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     store.close();
     await lock.release();
   }
+}
+
+/**
+ * The progress interval. Not in --help: HUBSPOT_SYNC_PROGRESS_INTERVAL_MS exists so the
+ * test suite need not wait 10 s for a plain progress line. Unset: the display's defaults.
+ */
+function progressIntervalMs(): number | undefined {
+  const value = Number(process.env.HUBSPOT_SYNC_PROGRESS_INTERVAL_MS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 async function fetchCatalog(requester: Requester, stateDir: string): Promise<Catalog> {

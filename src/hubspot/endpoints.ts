@@ -16,22 +16,28 @@ export interface Endpoint {
   limit: LimitClass;
   /** Changes HubSpot's data (diff must never call one). */
   writes: boolean;
+  /**
+   * Other requests wait on its answer (a search before a create, a definition before
+   * its events): it goes ahead of queued batches, or a long backlog would hold back the
+   * watermark and with it every checkpoint.
+   */
+  gates: boolean;
 }
 
 export const ENDPOINTS = {
-  accountDetails: { method: 'GET', path: '/account-info/v3/details', limit: 'tenSecondly', writes: false },
-  contactProperties: { method: 'GET', path: '/crm/v3/properties/contacts', limit: 'tenSecondly', writes: false },
-  companyProperties: { method: 'GET', path: '/crm/v3/properties/companies', limit: 'tenSecondly', writes: false },
-  contactsUpsert: { method: 'POST', path: '/crm/v3/objects/contacts/batch/upsert', limit: 'tenSecondly', writes: true },
-  contactsRead: { method: 'POST', path: '/crm/v3/objects/contacts/batch/read', limit: 'tenSecondly', writes: false },
-  companiesSearch: { method: 'POST', path: '/crm/v3/objects/companies/search', limit: 'search', writes: false },
-  companiesCreate: { method: 'POST', path: '/crm/v3/objects/companies/batch/create', limit: 'tenSecondly', writes: true },
-  companiesUpdate: { method: 'POST', path: '/crm/v3/objects/companies/batch/update', limit: 'tenSecondly', writes: true },
-  associateDefault: { method: 'POST', path: '/crm/v4/associations/contact/company/batch/associate/default', limit: 'associations', writes: true },
-  eventDefinitions: { method: 'GET', path: '/events/v3/event-definitions', limit: 'tenSecondly', writes: false },
-  eventDefinitionCreate: { method: 'POST', path: '/events/v3/event-definitions', limit: 'tenSecondly', writes: true },
-  eventPropertyCreate: { method: 'POST', path: '/events/v3/event-definitions/{eventName}/property', limit: 'tenSecondly', writes: true },
-  eventsSend: { method: 'POST', path: '/events/v3/send/batch', limit: 'events', writes: true },
+  accountDetails: { method: 'GET', path: '/account-info/v3/details', limit: 'tenSecondly', writes: false, gates: true },
+  contactProperties: { method: 'GET', path: '/crm/v3/properties/contacts', limit: 'tenSecondly', writes: false, gates: true },
+  companyProperties: { method: 'GET', path: '/crm/v3/properties/companies', limit: 'tenSecondly', writes: false, gates: true },
+  contactsUpsert: { method: 'POST', path: '/crm/v3/objects/contacts/batch/upsert', limit: 'tenSecondly', writes: true, gates: false },
+  contactsRead: { method: 'POST', path: '/crm/v3/objects/contacts/batch/read', limit: 'tenSecondly', writes: false, gates: true },
+  companiesSearch: { method: 'POST', path: '/crm/v3/objects/companies/search', limit: 'search', writes: false, gates: true },
+  companiesCreate: { method: 'POST', path: '/crm/v3/objects/companies/batch/create', limit: 'tenSecondly', writes: true, gates: false },
+  companiesUpdate: { method: 'POST', path: '/crm/v3/objects/companies/batch/update', limit: 'tenSecondly', writes: true, gates: false },
+  associateDefault: { method: 'POST', path: '/crm/v4/associations/contact/company/batch/associate/default', limit: 'associations', writes: true, gates: false },
+  eventDefinitions: { method: 'GET', path: '/events/v3/event-definitions', limit: 'tenSecondly', writes: false, gates: true },
+  eventDefinitionCreate: { method: 'POST', path: '/events/v3/event-definitions', limit: 'tenSecondly', writes: true, gates: true },
+  eventPropertyCreate: { method: 'POST', path: '/events/v3/event-definitions/{eventName}/property', limit: 'tenSecondly', writes: true, gates: true },
+  eventsSend: { method: 'POST', path: '/events/v3/send/batch', limit: 'events', writes: true, gates: false },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

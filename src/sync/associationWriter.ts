@@ -28,16 +28,16 @@ export class AssociationWriter {
       maxBatch: MAX_BATCH,
       lingerMs,
       merge: (earlier) => earlier,
-      send: (batch) => this.send(batch),
+      send: (batch, oldest) => this.send(batch, oldest),
       onFatal,
     });
   }
 
-  associate(op: Association): Promise<DeadLetterVerdict | undefined> {
-    return this.batches.add(`${op.email}\n${op.domain}`, { email: op.email, domain: op.domain });
+  associate(op: Association, seq: number): Promise<DeadLetterVerdict | undefined> {
+    return this.batches.add(`${op.email}\n${op.domain}`, { email: op.email, domain: op.domain }, seq);
   }
 
-  private async send(batch: ReadonlyArray<{ key: string; value: Pair }>): Promise<Verdicts> {
+  private async send(batch: ReadonlyArray<{ key: string; value: Pair }>, order: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const contactIds = await this.contacts.idsFor(batch.map(({ value }) => value.email));
     const inputs: Input[] = [];
@@ -58,7 +58,7 @@ export class AssociationWriter {
     const rejected = await sendInParts(inputs, async (part) => {
       const { body } = await this.requester.send<BatchResponse<unknown>>('associateDefault', {
         body: { inputs: part.map(({ contactId, companyId }) => ({ from: { id: contactId }, to: { id: companyId } })) },
-      });
+      }, { order });
       const failed = new Map<Input, string>();
       for (const error of body?.errors ?? []) {
         const named = new Set(Object.values(error.context ?? {}).flat());

@@ -38,20 +38,20 @@ export class CompanyWriter {
       maxBatch: MAX_BATCH,
       lingerMs,
       merge: (earlier, later) => ({ ...earlier, ...later }),
-      send: (batch) => this.send(batch),
+      send: (batch, oldest) => this.send(batch, oldest),
       onFatal,
     });
   }
 
-  upsert(op: CompanyUpsert): Promise<DeadLetterVerdict | undefined> {
-    return this.batches.add(op.domain, op.properties);
+  upsert(op: CompanyUpsert, seq: number): Promise<DeadLetterVerdict | undefined> {
+    return this.batches.add(op.domain, op.properties, seq);
   }
 
   idFor(domain: string): string | undefined {
     return this.ids.get(domain);
   }
 
-  private async send(batch: readonly Entry[]): Promise<Verdicts> {
+  private async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     let remaining = [...batch];
     for (let attempt = 0; remaining.length > 0; attempt++) {
@@ -59,9 +59,9 @@ export class CompanyWriter {
         await this.lookUp(remaining.filter((entry) => !this.ids.get(entry.key)).map((entry) => entry.key));
         const existing = remaining.filter((entry) => this.ids.get(entry.key));
         const missing = remaining.filter((entry) => !this.ids.get(entry.key));
-        for (const [entry, message] of await this.update(existing)) verdicts.set(entry.key, reject(entry, message));
+        for (const [entry, message] of await this.update(existing, order)) verdicts.set(entry.key, reject(entry, message));
         remaining = missing;
-        for (const [entry, message] of await this.create(missing)) verdicts.set(entry.key, reject(entry, message));
+        for (const [entry, message] of await this.create(missing, order)) verdicts.set(entry.key, reject(entry, message));
         remaining = [];
       } catch (error) {
         // A create that got no answer may have been applied: search again, after a pause
@@ -82,18 +82,18 @@ export class CompanyWriter {
     for (const [domain, company] of await searchCompaniesByDomain(this.requester, domains)) this.ids.set(domain, company.id);
   }
 
-  private update(entries: Entry[]): Promise<Map<Entry, string>> {
+  private update(entries: Entry[], order: number): Promise<Map<Entry, string>> {
     return sendInParts(entries, async (part) => {
       const inputs = part.map((entry, i) => ({ id: this.ids.get(entry.key)!, objectWriteTraceId: String(i), properties: entry.value }));
-      const { body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } });
+      const { body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } }, { order });
       return failuresByTrace(part, body);
     }, offendingCompanies);
   }
 
-  private create(entries: Entry[]): Promise<Map<Entry, string>> {
+  private create(entries: Entry[], order: number): Promise<Map<Entry, string>> {
     return sendInParts(entries, async (part) => {
       const inputs = part.map((entry, i) => ({ objectWriteTraceId: String(i), properties: { ...entry.value, domain: entry.key } }));
-      const { body } = await this.requester.send<BatchResponse>('companiesCreate', { body: { inputs } }, { retryAmbiguous: false });
+      const { body } = await this.requester.send<BatchResponse>('companiesCreate', { body: { inputs } }, { retryAmbiguous: false, order });
       // Answers come in any order: match them by domain, not position.
       for (const company of body.results ?? []) {
         const domain = company.properties.domain?.toLowerCase();

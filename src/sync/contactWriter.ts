@@ -22,13 +22,13 @@ export class ContactWriter {
       maxBatch: MAX_BATCH,
       lingerMs,
       merge: (earlier, later) => ({ ...earlier, ...later }),
-      send: (batch) => this.send(batch),
+      send: (batch, oldest) => this.send(batch, oldest),
       onFatal,
     });
   }
 
-  upsert(op: ContactUpsert): Promise<DeadLetterVerdict | undefined> {
-    return this.batcher.add(op.email, op.properties);
+  upsert(op: ContactUpsert, seq: number): Promise<DeadLetterVerdict | undefined> {
+    return this.batcher.add(op.email, op.properties, seq);
   }
 
   get batches(): KeyedBatcher<PropertyValues> {
@@ -61,10 +61,10 @@ export class ContactWriter {
     return found;
   }
 
-  private async send(batch: ReadonlyArray<{ key: string; value: PropertyValues }>): Promise<Verdicts> {
+  private async send(batch: ReadonlyArray<{ key: string; value: PropertyValues }>, order: number): Promise<Verdicts> {
     const rejected = await sendInParts([...batch], async (part) => {
       const inputs = part.map(({ key, value }, i) => ({ idProperty: 'email', id: key, objectWriteTraceId: String(i), properties: value }));
-      const { body } = await this.requester.send<BatchResponse>('contactsUpsert', { body: { inputs } });
+      const { body } = await this.requester.send<BatchResponse>('contactsUpsert', { body: { inputs } }, { order });
       for (const contact of body.results ?? []) {
         const email = contact.properties.email?.toLowerCase();
         if (email) this.ids.set(email, contact.id);

@@ -29,6 +29,9 @@ export class Delivery implements RecordSink {
   private readonly maxPendingRecords: number;
   private roomWaiters: Array<() => void> = [];
   private fatal?: unknown;
+  private interrupted = false;
+  /** Input order of the records accepted, so older records' batches go first. */
+  private seq = 0;
 
   constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdStore, clock: Clock) {
     const onFatal = (error: unknown) => this.fail(error);
@@ -48,6 +51,7 @@ export class Delivery implements RecordSink {
   async accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): Promise<void> {
     if (this.fatal) throw this.fatal;
     this.pendingRecords++;
+    const seq = this.seq++;
     const done: Array<Promise<DeadLetterVerdict | undefined>> = [];
     for (const operation of record.operations) {
       const previous = [...done];
@@ -55,8 +59,8 @@ export class Delivery implements RecordSink {
         operation.op === 'association'
           ? Promise.all(previous).then((verdicts) =>
               // The company was rejected: its association cannot be made, and the record is already a dead letter.
-              verdicts.some((v) => v !== undefined) ? undefined : this.route(operation))
-          : this.route(operation),
+              verdicts.some((v) => v !== undefined) ? undefined : this.route(operation, seq))
+          : this.route(operation, seq),
       );
     }
     void Promise.all(done).then((verdicts) => {
@@ -64,7 +68,7 @@ export class Delivery implements RecordSink {
       settle(verdicts.filter((v): v is DeadLetterVerdict => v !== undefined));
       this.wakeOne();
     });
-    while (this.pendingRecords >= this.maxPendingRecords && !this.fatal) {
+    while (this.pendingRecords >= this.maxPendingRecords && !this.fatal && !this.interrupted) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
     if (this.fatal) throw this.fatal;
@@ -73,12 +77,19 @@ export class Delivery implements RecordSink {
   /** Sends everything accepted and waits for it; throws the failure that stopped the run. */
   async drain(): Promise<void> {
     // An association is queued only once its company settled, so draining takes rounds.
-    while (!this.fatal && this.pendingRecords > 0) {
+    while (!this.fatal && !this.interrupted && this.pendingRecords > 0) {
       await Promise.all(this.writers().map((writer) => writer.drain()));
       await new Promise((resolve) => setImmediate(resolve));
     }
     await this.stop();
     if (this.fatal) throw this.fatal;
+  }
+
+  /** A signal: nothing new is sent, and `drain` returns once the requests in flight are done. */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const writer of this.writers()) writer.stop();
+    this.wakeAll();
   }
 
   /** Sends nothing new; waits for the requests in flight (their records may still settle). */
@@ -92,22 +103,26 @@ export class Delivery implements RecordSink {
     return [this.contacts.batches, this.companies.batches, this.associations.batches, this.events.batches] as const;
   }
 
-  private route(operation: Operation): Promise<DeadLetterVerdict | undefined> {
+  private route(operation: Operation, seq: number): Promise<DeadLetterVerdict | undefined> {
     switch (operation.op) {
       case 'contact.upsert':
-        return this.contacts.upsert(operation);
+        return this.contacts.upsert(operation, seq);
       case 'company.upsert':
-        return this.companies.upsert(operation);
+        return this.companies.upsert(operation, seq);
       case 'association':
-        return this.associations.associate(operation);
+        return this.associations.associate(operation, seq);
       case 'event.send':
-        return this.events.enqueue(operation);
+        return this.events.enqueue(operation, seq);
     }
   }
 
   private fail(error: unknown): void {
     this.fatal ??= error;
     for (const writer of this.writers()) writer.stop();
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const wake of waiters) wake();

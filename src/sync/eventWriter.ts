@@ -51,16 +51,16 @@ export class EventWriter {
       maxBatch: MAX_BATCH,
       lingerMs,
       merge: (earlier) => earlier,
-      send: (batch) => this.send(batch),
+      send: (batch, oldest) => this.send(batch, oldest),
       onFatal,
     });
   }
 
-  enqueue(op: EventSend): Promise<DeadLetterVerdict | undefined> {
-    return this.batches.add(`${op.eventName}\n${op.uuid}`, op);
+  enqueue(op: EventSend, seq: number): Promise<DeadLetterVerdict | undefined> {
+    return this.batches.add(`${op.eventName}\n${op.uuid}`, op, seq);
   }
 
-  private async send(batch: readonly Entry[]): Promise<Verdicts> {
+  private async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const sendable: Entry[] = [];
     const problems = await this.ensureDefinitions(batch.map((entry) => entry.value));
@@ -71,7 +71,7 @@ export class EventWriter {
     }
     const rejected = await sendInParts(sendable, async (part) => {
       const inputs = part.map(({ value: { eventName, email, occurredAt, properties, uuid } }) => ({ eventName, email, occurredAt, properties, uuid }));
-      await this.requester.send('eventsSend', { body: { inputs } });
+      await this.requester.send('eventsSend', { body: { inputs } }, { order });
       return new Map();
     }, offendingEvents);
     for (const [entry, message] of rejected) verdicts.set(entry.key, { code: 'HUBSPOT_REJECTED', reason: `event ${entry.value.eventName}: ${message}` });

@@ -9,6 +9,8 @@ export type Verdicts = Map<string, DeadLetterVerdict>;
 interface Entry<V> {
   key: string;
   value: V;
+  /** Sequence number of the oldest record waiting on this entry. */
+  oldest: number;
   waiters: Array<(verdict: DeadLetterVerdict | undefined) => void>;
 }
 
@@ -17,8 +19,12 @@ export interface KeyedBatcherOptions<V> {
   /** How long a partial batch waits for more operations before it is sent anyway. */
   lingerMs: number;
   merge: (earlier: V, later: V) => V;
-  /** Sends one batch; answers the dead-letter verdict per failed key. */
-  send: (batch: ReadonlyArray<{ key: string; value: V }>) => Promise<Verdicts>;
+  /**
+   * Sends one batch; answers the dead-letter verdict per failed key. `oldest` is the
+   * sequence number of its oldest record: batches holding older records are sent first,
+   * so the watermark (and every checkpoint) keeps up with the backlog.
+   */
+  send: (batch: ReadonlyArray<{ key: string; value: V }>, oldest: number) => Promise<Verdicts>;
   /** A batch failed in a way that stops the run (pause, auth): its waiters never settle. */
   onFatal: (error: unknown) => void;
 }
@@ -34,14 +40,14 @@ export class KeyedBatcher<V> {
 
   constructor(private readonly options: KeyedBatcherOptions<V>) {}
 
-  add(key: string, value: V): Promise<DeadLetterVerdict | undefined> {
+  add(key: string, value: V, seq: number): Promise<DeadLetterVerdict | undefined> {
     return new Promise((resolve) => {
       const entry = this.pending.get(key);
       if (entry) {
         entry.value = this.options.merge(entry.value, value);
         entry.waiters.push(resolve);
       } else {
-        this.pending.set(key, { key, value, waiters: [resolve] });
+        this.pending.set(key, { key, value, oldest: seq, waiters: [resolve] });
       }
       this.schedule();
     });
@@ -139,7 +145,7 @@ export class KeyedBatcher<V> {
   private launch(batch: Entry<V>[]): void {
     this.flushing++;
     const done = this.options
-      .send(batch.map(({ key, value }) => ({ key, value })))
+      .send(batch.map(({ key, value }) => ({ key, value })), Math.min(...batch.map((entry) => entry.oldest)))
       .then(
         (verdicts) => {
           for (const entry of batch) {

@@ -2,7 +2,7 @@
 // that settles it. Retries are written here rather than left to got because every
 // attempt must take its own slot in the rate window, be counted in the report, respect
 // the daily budget, and end in a pause (not a failure) when HubSpot stays unavailable.
-import pLimit, { type LimitFunction } from 'p-limit';
+import PQueue from 'p-queue';
 import { AuthError } from '../errors.js';
 import type { HubSpotClient, HubSpotResponse, RequestParams } from '../hubspot/client.js';
 import { endpointLabel, ENDPOINTS, type EndpointName, type LimitClass } from '../hubspot/endpoints.js';
@@ -28,7 +28,7 @@ export interface RequesterOptions {
 const TEN_SECONDS = 10_000;
 
 export class Requester {
-  private readonly slots: LimitFunction;
+  private readonly slots: PQueue;
   private readonly windows: Record<LimitClass, RollingWindow | undefined>;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -41,7 +41,7 @@ export class Requester {
     private readonly clock: Clock,
     private readonly random: () => number = Math.random,
   ) {
-    this.slots = pLimit(options.concurrency);
+    this.slots = new PQueue({ concurrency: options.concurrency });
     const margin = 250;
     this.windows = {
       tenSecondly: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
@@ -56,22 +56,24 @@ export class Requester {
   /**
    * With `retryAmbiguous: false`, a failure that may have been applied (timeout, reset,
    * 5xx) is thrown to the caller instead of retried: repeating a create would duplicate.
+   * `order` ranks queued requests: lower goes first (the sequence of the oldest record a
+   * batch carries); requests that others wait on go before all of them.
    */
-  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true } = {}): Promise<HubSpotResponse<T>> {
+  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, order = 0 } = {}): Promise<HubSpotResponse<T>> {
     const label = endpointLabel(name);
-    const limit = ENDPOINTS[name].limit;
+    const { limit, gates } = ENDPOINTS[name];
     const window = this.windows[limit];
     let failures = 0;
     let rateLimits = 0;
     for (let attempt = 0; ; attempt++) {
       const retried = attempt > 0;
       try {
-        const response = await this.slots(async () => {
+        const response = await this.slots.add(async () => {
           await window?.acquire();
           if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
           if (limit !== 'events') this.budget.spend();
           return this.client.send<T>(name, params);
-        });
+        }, { priority: gates ? Number.MAX_SAFE_INTEGER : -order });
         this.tally.request(label, { retried });
         window?.observe(response.rateLimit.max, response.rateLimit.remaining);
         this.budget.observe(response.rateLimit.daily, response.rateLimit.dailyRemaining);

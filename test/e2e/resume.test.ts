@@ -1,0 +1,218 @@
+// Checkpoints, resume, locking and cron behaviour: runs are killed, paused and
+// interrupted, then resumed, and must end where one uninterrupted run ends.
+import { existsSync } from 'node:fs';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/report/tally.js';
+import type { EmulatorSnapshot } from '../emulator/index.js';
+import { runCli, tempDir } from '../support/cli.js';
+import { mixedCalls, writeNdjson } from '../support/corpus.js';
+import { liveRun, type LiveRun } from '../support/emulatorRun.js';
+
+const open: LiveRun[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((r) => r.close()));
+});
+
+async function live(options: Parameters<typeof liveRun>[0] = {}): Promise<LiveRun> {
+  const run = await liveRun(options);
+  open.push(run);
+  return run;
+}
+
+async function readReport(path: string): Promise<RunReport> {
+  return JSON.parse(await readFile(path, 'utf8')) as RunReport;
+}
+
+/** A seeded PRNG, so the kill points are random yet the test is repeatable. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Reference {
+  snapshot: EmulatorSnapshot;
+  report: RunReport;
+}
+
+/** An export with repeated messageIds (duplicate detection must survive resumes too), and one uninterrupted run of it. */
+async function exportWithReference(users: number): Promise<{ input: string; reference: Reference }> {
+  const dir = await tempDir();
+  const calls = mixedCalls(users);
+  const input = await writeNdjson(dir, 'export.ndjson', [...calls, ...calls.slice(100, 140)]);
+  const run = await liveRun();
+  const result = await run.replay([input, '--report', join(dir, 'reference.json')]);
+  expect(result.code, result.stderr).toBe(0);
+  const reference = { snapshot: run.emulator.snapshot(), report: await readReport(join(dir, 'reference.json')) };
+  await run.close();
+  expect(reference.report.skipped.duplicate).toBe(40);
+  return { input, reference };
+}
+
+// A large export, whose runs last long enough to be killed many times, and a small one.
+let input: string;
+let reference: Reference;
+let small: string;
+let smallReference: Reference;
+
+beforeAll(async () => {
+  ({ input, reference } = await exportWithReference(3000));
+  ({ input: small, reference: smallReference } = await exportWithReference(500));
+});
+
+describe('kill -9 at any moment loses nothing', () => {
+  it('ends, after several SIGKILLs and resumes with faults on, exactly where one uninterrupted run ends', async () => {
+    const run = await live({ faults: { seed: 11, errorRate: 0.05, resetRate: 0.03, latencyMs: [40, 120] } });
+    const random = mulberry32(2026);
+    let kills = 0;
+    const resumedFrom: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      // One request at a time, so a run lasts several seconds and the kills land inside it.
+      const { child, done } = run.start([input, '--quiet', '--concurrency', '1']);
+      await sleep(1500 + Math.floor(random() * 4000));
+      if (child.exitCode !== null) break;
+      child.kill('SIGKILL');
+      const killed = await done;
+      if (killed.signal === 'SIGKILL') kills++;
+      const checkpointFile = join(run.stateDir, 'checkpoint.json');
+      if (existsSync(checkpointFile)) {
+        const checkpoint = JSON.parse(await readFile(checkpointFile, 'utf8')) as { inputs: Record<string, { watermark: { line: number } }> };
+        resumedFrom.push(checkpoint.inputs[input]?.watermark.line ?? 1);
+      }
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    // Some kills fell after a checkpoint, mid-file: the resumes started part-way through.
+    expect(resumedFrom.some((line) => line > 1)).toBe(true);
+    const dir = await tempDir();
+    const last = await run.replay([input, '--report', join(dir, 'final.json')]);
+    expect(last.code, last.stderr).toBe(0);
+
+    expect(run.emulator.snapshot()).toEqual(reference.snapshot);
+    const final = await readReport(join(dir, 'final.json'));
+    expect(final.counts).toEqual(reference.report.counts);
+    expect(final.skipped).toEqual(reference.report.skipped);
+    expect(final.deadLetters).toEqual(reference.report.deadLetters);
+    // The dead-letter file holds each dead letter once, however often the run was killed.
+    const deadLetters = (await readFile(join(run.stateDir, 'dead-letter.ndjson'), 'utf8')).trim().split('\n').filter(Boolean);
+    expect(deadLetters).toHaveLength(final.counts.deadLettered);
+  });
+});
+
+describe('signals and pauses', () => {
+  it('finishes in-flight requests on SIGTERM, saves the checkpoint and exits 130; the next run completes', async () => {
+    const run = await live({ faults: { latencyMs: 150 } });
+    const { child, done } = run.start([small, '--quiet', '--concurrency', '1']);
+    await sleep(1500);
+    child.kill('SIGTERM');
+    const stopped = await done;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain('checkpoint');
+    const checkpoint = JSON.parse(await readFile(join(run.stateDir, 'checkpoint.json'), 'utf8')) as { status: string };
+    expect(checkpoint.status).toBe('interrupted');
+
+    const dir = await tempDir();
+    const resumed = await run.replay([small, '--report', join(dir, 'report.json')]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(run.emulator.snapshot()).toEqual(smallReference.snapshot);
+    expect((await readReport(join(dir, 'report.json'))).counts).toEqual(smallReference.report.counts);
+  });
+
+  it('pauses with exit 75 when the daily budget is spent, and the next runs finish the rest', async () => {
+    const run = await live();
+    const dir = await tempDir();
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const result = await run.replay([small, '--daily-limit', '12', '--quiet', '--report', join(dir, 'report.json')]);
+      codes.push(result.code ?? -1);
+      if (result.code !== 75) break;
+      expect(result.stderr).toContain('daily');
+      expect((await readReport(join(dir, 'report.json'))).status).toBe('paused');
+    }
+    expect(codes[0]).toBe(75);
+    expect(codes.at(-1)).toBe(0);
+    expect(run.emulator.snapshot()).toEqual(smallReference.snapshot);
+    expect((await readReport(join(dir, 'report.json'))).counts).toEqual(smallReference.report.counts);
+  });
+
+  it("pauses when HubSpot's daily remaining falls to the reserve", async () => {
+    const run = await live({ rateLimit: { daily: 12 } });
+    const result = await run.replay([small, '--daily-reserve', '50%', '--quiet']);
+    expect(result.code).toBe(75);
+    expect(result.stderr).toMatch(/reserve/);
+    expect(run.emulator.stats().dailyUsed).toBeLessThanOrEqual(12);
+    expect(run.emulator.stats().rateLimitedByPolicy.DAILY ?? 0).toBe(0);
+  });
+});
+
+describe('the lock', () => {
+  it('turns a second run away with exit 3 naming the holder; after kill -9 of the first a new run takes over', async () => {
+    const run = await live({ faults: { latencyMs: 300 } });
+    const first = run.start([input, '--quiet', '--rate', '10']);
+    const lock = join(run.stateDir, 'lock');
+    for (let i = 0; i < 100 && !existsSync(lock); i++) await sleep(50);
+    expect(existsSync(lock)).toBe(true);
+
+    const second = await run.replay([input, '--quiet']);
+    expect(second.code).toBe(3);
+    expect(second.stderr).toContain(String(first.child.pid));
+
+    first.child.kill('SIGKILL');
+    await first.done;
+    const third = await run.replay([input, '--quiet']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(run.emulator.snapshot()).toEqual(reference.snapshot);
+  });
+});
+
+describe('checkpoint safety', () => {
+  it('refuses an input that changed since the checkpoint unless --fresh', async () => {
+    const run = await live();
+    const dir = await tempDir();
+    const copy = await writeNdjson(dir, 'copy.ndjson', mixedCalls(20));
+    expect((await run.replay([copy, '--daily-limit', '3', '--quiet'])).code).toBe(75);
+    await appendFile(copy, JSON.stringify({ type: 'identify', userId: 'late', traits: { email: 'late@example.com' } }) + '\n');
+    const refused = await run.replay([copy, '--quiet']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('copy.ndjson');
+    expect(refused.stderr).toContain('--fresh');
+    const fresh = await run.replay([copy, '--quiet', '--fresh']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(run.emulator.snapshot().contacts['late@example.com']).toBeDefined();
+  });
+
+  it('skips inputs a completed run finished (the nightly cron case) and reads new ones', async () => {
+    const run = await live();
+    const dir = await tempDir();
+    const day1 = await writeNdjson(dir, 'day1.ndjson', mixedCalls(10, { prefix: 'a' }));
+    expect((await run.replay([dir, '--quiet'])).code).toBe(0);
+    const upsertsAfterDay1 = run.emulator.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0;
+    await writeNdjson(dir, 'day2.ndjson', mixedCalls(10, { prefix: 'b' }));
+    const report = join(await tempDir(), 'report.json');
+    expect((await run.replay([dir, '--quiet', '--report', report])).code).toBe(0);
+    expect((await readReport(report)).counts.read).toBe(21); // day 2 only
+    expect(run.emulator.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert']).toBe(upsertsAfterDay1 + 1);
+    expect(day1).toBeTruthy();
+  });
+
+  it('status shows each input, the counts and the last run', async () => {
+    const run = await live();
+    expect((await run.replay([small, '--daily-limit', '4', '--quiet'])).code).toBe(75);
+    const text = await runCli(['status', '--state-dir', run.stateDir]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('paused');
+    expect(text.stdout).toContain('export.ndjson');
+    expect(text.stdout).toMatch(/Records: read \d+/);
+    const json = await runCli(['status', '--state-dir', run.stateDir, '--format', 'json']);
+    const status = JSON.parse(json.stdout) as { lastRun: { status: string }; inputs: Array<{ path: string; percent: number; done: boolean }> };
+    expect(status.lastRun.status).toBe('paused');
+    expect(status.inputs[0]!.path).toBe(small);
+    expect(status.inputs[0]!.done).toBe(false);
+  });
+});
