@@ -14,7 +14,7 @@ export interface ProgressOptions {
   /** The inputs opened so far; bytesRead counts bytes consumed from disk. */
   inputs: ReadonlyArray<{ bytesRead(): number; file: { size?: number } }>;
   totalBytes: number;
-  /** Bytes of inputs already finished before this run (a resumed run). */
+  /** How often the line is written (plain, json; default 10 s) or redrawn (tty; default 250 ms). */
   intervalMs?: number;
   now?: () => number;
 }
@@ -80,6 +80,23 @@ export function progressLine(s: ProgressSnapshot): string {
   return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${bytes}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letters`;
 }
 
+/**
+ * The display mode for a stream: the spinner only where ora animates it (a terminal that
+ * is not `TERM=dumb`, outside CI), else plain lines, which ora would not redraw. A
+ * terminal without a width (a pseudo-terminal nobody sized) gets plain lines too: ora
+ * divides by the width and would loop forever clearing lines.
+ */
+export function progressMode(
+  options: { quiet: boolean; logFormat: 'text' | 'json' },
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressMode {
+  if (options.quiet) return 'quiet';
+  if (options.logFormat === 'json') return 'json';
+  const animated = stream.isTTY === true && (stream.columns ?? 0) > 0 && env.TERM !== 'dumb' && !('CI' in env);
+  return animated ? 'tty' : 'plain';
+}
+
 export function startProgress(options: ProgressOptions): { stop(): void } {
   const startedAt = (options.now ?? Date.now)();
   const readAtStart = options.tally.data.counts.read;
@@ -89,7 +106,8 @@ export function startProgress(options: ProgressOptions): { stop(): void } {
     case 'quiet':
       return { stop() {} };
     case 'tty': {
-      const spinner = ora({ stream: options.stream, text: progressLine(current()), discardStdin: false }).start();
+      const color = process.env.NO_COLOR ? false : 'cyan';
+      const spinner = ora({ stream: options.stream, text: progressLine(current()), discardStdin: false, color }).start();
       const timer = setInterval(() => {
         spinner.text = progressLine(current());
       }, options.intervalMs ?? 250);
