@@ -1,0 +1,117 @@
+// The requester against the HubSpot stand-in, both on one virtual clock: rate windows,
+// back-off and 429 pauses are exercised without waiting on wall time.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js';
+import { VirtualClock } from '../../test/support/virtualClock.js';
+import { AuthError } from '../errors.js';
+import { HubSpotClient } from '../hubspot/client.js';
+import { RunTally } from '../report/tally.js';
+import { DailyBudget, type Reserve } from './dailyBudget.js';
+import { PauseError } from './pause.js';
+import { Requester } from './requester.js';
+
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+interface Setup {
+  token?: string;
+  rate?: number;
+  maxRetries?: number;
+  reserve?: Reserve;
+}
+
+async function setup(options: EmulatorOptions = {}, { token, rate = 100, maxRetries = 3, reserve = { kind: 'percent', value: 10 } }: Setup = {}) {
+  const clock = new VirtualClock();
+  emulator = await startEmulator({ ...options, now: () => clock.now() });
+  const tally = new RunTally();
+  const budget = new DailyBudget(reserve);
+  const client = new HubSpotClient({ baseUrl: emulator.url, token: token ?? emulator.token });
+  const requester = new Requester(client, { rate, concurrency: 2, maxRetries }, tally, budget, clock, () => 0.5);
+  return { clock, tally, budget, requester, emulator };
+}
+
+const upsert = (email: string) => ({ body: { inputs: [{ idProperty: 'email', id: email, objectWriteTraceId: '0', properties: { firstname: 'A' } }] } });
+
+describe('Requester', () => {
+  it('retries server errors with back-off and counts the retries', async () => {
+    const { requester, tally, clock, emulator } = await setup({ faults: { seed: 3, errorRate: 0.5 } }, { maxRetries: 10 });
+    for (let i = 0; i < 8; i++) await requester.send('contactsUpsert', upsert(`a${i}@example.com`));
+    expect(Object.keys(emulator.snapshot().contacts)).toHaveLength(8);
+    expect(emulator.stats().faults.errors).toBeGreaterThan(0);
+    expect(tally.data.requests.retried).toBe(emulator.stats().faults.errors);
+    expect(tally.data.requests.total).toBe(8 + emulator.stats().faults.errors);
+    expect(clock.slept.some((ms) => ms >= 500)).toBe(true);
+  });
+
+  it('pauses (never fails or dead-letters) when HubSpot stays unavailable through every retry', async () => {
+    const { requester, emulator } = await setup({ faults: { errorRate: 1 } }, { maxRetries: 3 });
+    await expect(requester.send('contactsUpsert', upsert('a@example.com'))).rejects.toBeInstanceOf(PauseError);
+    expect(emulator.stats().requests.total).toBe(4);
+  });
+
+  it('treats a connection reset as retryable, and can leave the retry to the caller', async () => {
+    const { requester, emulator } = await setup({ faults: { resetRate: 1 } }, { maxRetries: 2 });
+    await expect(requester.send('contactsUpsert', upsert('a@example.com'))).rejects.toBeInstanceOf(PauseError);
+    expect(emulator.stats().requests.total).toBe(3);
+    emulator.setFaults({ resetRate: 1 });
+    await expect(requester.send('companiesCreate', { body: { inputs: [] } }, { retryAmbiguous: false })).rejects.toThrow(/without an answer/);
+  });
+
+  it('stops at once on a wrong token with advice, and never echoes the token', async () => {
+    const { requester, emulator } = await setup({}, { token: 'pat-wrong-secret' });
+    const error = await requester.send('accountDetails').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toContain('--token');
+    expect((error as Error).message).not.toContain('pat-wrong-secret');
+    expect(emulator.stats().requests.total).toBe(1);
+  });
+
+  it('names the missing scope on a 403', async () => {
+    const { requester } = await setup({ tokens: { 'read-only': ['crm.objects.contacts.read'] } }, { token: 'read-only' });
+    const error = await requester.send('contactsUpsert', upsert('a@example.com')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toContain('crm.objects.contacts.write');
+  });
+
+  it("slows to HubSpot's X-HubSpot-RateLimit-Max when it is below --rate: no 429", async () => {
+    const { requester, emulator } = await setup({ rateLimit: { perTenSeconds: 3 } }, { rate: 100 });
+    for (let i = 0; i < 10; i++) await requester.send('contactsUpsert', upsert(`r${i}@example.com`));
+    expect(emulator.stats().rateLimited).toBe(0);
+    expect(emulator.stats().maxInTenSeconds).toBe(3);
+  });
+
+  it('waits out a 429 when someone else spent the window, then succeeds', async () => {
+    const { requester, tally, emulator } = await setup({ rateLimit: { perTenSeconds: 2 } });
+    await requester.send('contactsUpsert', upsert('first@example.com'));
+    // Another client of the same app takes the last slot.
+    await fetch(`${emulator.url}/crm/v3/objects/contacts/batch/read`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ idProperty: 'email', properties: [], inputs: [] }),
+    });
+    await requester.send('contactsUpsert', upsert('second@example.com'));
+    expect(tally.data.requests.rateLimited).toBe(1);
+    expect(emulator.snapshot().contacts['second@example.com']).toBeDefined();
+  });
+
+  it('pauses before sending once the daily remaining is down to the reserve', async () => {
+    const { requester, budget, emulator } = await setup({ rateLimit: { daily: 20 } }, { reserve: { kind: 'percent', value: 50 } });
+    for (let i = 0; i < 10; i++) await requester.send('contactsUpsert', upsert(`a${i}@example.com`));
+    expect(budget.exhausted).toContain('10 remaining');
+    await expect(requester.send('contactsUpsert', upsert('late@example.com'))).rejects.toBeInstanceOf(PauseError);
+    expect(emulator.stats().requests.total).toBe(10);
+  });
+
+  it("pauses on a DAILY 429 when other integrations spent the portal's day", async () => {
+    const { requester, emulator } = await setup({ rateLimit: { daily: 2 } }, { reserve: { kind: 'requests', value: 0 } });
+    await requester.send('contactsUpsert', upsert('a@example.com'));
+    await fetch(`${emulator.url}/crm/v3/properties/contacts`, { headers: { authorization: `Bearer ${emulator.token}` } });
+    const error = await requester.send('contactsUpsert', upsert('b@example.com')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PauseError);
+    expect((error as Error).message).toContain('daily limit');
+    expect(emulator.stats().rateLimitedByPolicy.DAILY).toBe(1);
+  });
+});
