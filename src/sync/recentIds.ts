@@ -24,15 +24,4 @@ export class RecentIds {
   get size(): number {
     return this.current.size + this.previous.size;
   }
-
-  /** For checkpoints: the ids in the order they were remembered (oldest generation first). */
-  snapshot(): string[] {
-    return [...this.previous, ...this.current];
-  }
-
-  static from(ids: readonly string[], capacity?: number): RecentIds {
-    const recent = new RecentIds(capacity);
-    for (const id of ids) recent.checkAndMark(id);
-    return recent;
-  }
 }
