@@ -217,18 +217,24 @@ function traceOf(input: Record<string, unknown>): string | undefined {
   return typeof input.objectWriteTraceId === 'string' ? input.objectWriteTraceId : undefined;
 }
 
+/** Inputs addressed by an id property (upsert, update): read, checked, and no id twice. */
+function parseIdInputs(core: EmulatorCore, kind: CrmKind, inputs: Record<string, unknown>[], update: boolean) {
+  const parsed = inputs.map((input, index) => {
+    const idProperty = readIdProperty(input, undefined, index);
+    checkIdProperty(core, kind, idProperty, update);
+    return { input, index, idProperty, id: readId(input, index), properties: readProperties(input, index) };
+  });
+  assertNoDuplicates(parsed.map((p) => ({ key: `${p.idProperty}\u0000${p.idProperty === 'email' ? p.id.toLowerCase() : p.id}`, shown: p.id })));
+  return parsed;
+}
+
 // ---- endpoints ----
 
 export function batchUpsert(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
   const t = core.now();
   const inputs = readInputs(req.body);
   const traced = everyInputTraced(inputs);
-  const parsed = inputs.map((input, index) => {
-    const idProperty = readIdProperty(input, undefined, index);
-    checkIdProperty(core, kind, idProperty, false);
-    return { input, index, idProperty, id: readId(input, index), properties: readProperties(input, index) };
-  });
-  assertNoDuplicates(parsed.map((p) => ({ key: `${p.idProperty}\u0000${p.idProperty === 'email' ? p.id.toLowerCase() : p.id}`, shown: p.id })));
+  const parsed = parseIdInputs(core, kind, inputs, false);
   const plans = parsed.map(({ input, index, idProperty, id, properties }): Plan => {
     const canonical = canonicalIdValue(kind, idProperty, id);
     const target = 'value' in canonical ? kind.store.findBy(idProperty, canonical.value) : undefined;
@@ -275,12 +281,7 @@ export function batchUpdate(req: ApiRequest, core: EmulatorCore, kind: CrmKind):
   const t = core.now();
   const inputs = readInputs(req.body);
   const traced = everyInputTraced(inputs);
-  const parsed = inputs.map((input, index) => {
-    const idProperty = readIdProperty(input, undefined, index);
-    checkIdProperty(core, kind, idProperty, true);
-    return { input, index, idProperty, id: readId(input, index), properties: readProperties(input, index) };
-  });
-  assertNoDuplicates(parsed.map((p) => ({ key: `${p.idProperty}\u0000${p.idProperty === 'email' ? p.id.toLowerCase() : p.id}`, shown: p.id })));
+  const parsed = parseIdInputs(core, kind, inputs, true);
   const plans = parsed.map(({ input, index, idProperty, id, properties }): Plan => {
     const canonical = canonicalIdValue(kind, idProperty, id);
     const target = 'value' in canonical ? kind.store.findBy(idProperty, canonical.value) : undefined;
