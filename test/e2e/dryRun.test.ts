@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
 import { FIXTURES, parseLines, runCli, tempDir } from '../support/cli.js';
+import { EVENTS_MAPPING_DEAD_LETTERS } from '../support/fixtureFacts.js';
 
 type Line = Record<string, unknown> & { op?: string; source?: { file: string; line: number } };
 
@@ -74,14 +75,7 @@ describe('replay --dry-run on a mixed export', () => {
 
   it('dead-letters every bad record with its code, line and the raw text or event', async () => {
     const { deadLetters, stderr } = await dryRun([fixture('events.ndjson')]);
-    expect(deadLetters.map((d) => [d.code, (d.source as { line: number }).line])).toEqual([
-      ['INVALID_WEBSITE', 10],
-      ['INVALID_JSON', 15],
-      ['INVALID_RECORD', 16],
-      ['INVALID_RECORD', 17],
-      ['INVALID_RECORD', 18],
-      ['INVALID_EMAIL', 22],
-    ]);
+    expect(deadLetters.map((d) => [d.code, (d.source as { line: number }).line])).toEqual(EVENTS_MAPPING_DEAD_LETTERS);
     expect(deadLetters[1]).toHaveProperty('raw');
     expect(deadLetters[0]).toHaveProperty('event.traits.name', "Chotchkie's");
     expect(stderr).toContain('dead letters');

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
 import { FIXTURES, parseLines, runCli, tempDir } from '../support/cli.js';
 import { mixedCalls, writeNdjson } from '../support/corpus.js';
+import { EVENTS_MAPPING_DEAD_LETTERS } from '../support/fixtureFacts.js';
 import { liveRun, type LiveRun } from '../support/emulatorRun.js';
 
 let run: LiveRun | undefined;
@@ -62,12 +63,7 @@ describe('replay into HubSpot', () => {
 
     const deadLetters = parseLines(await readFile(join(run.stateDir, 'dead-letter.ndjson'), 'utf8')) as Array<{ code: string; source: { line: number } }>;
     expect(deadLetters.map((d) => [d.code, d.source.line])).toEqual([
-      ['INVALID_WEBSITE', 10],
-      ['INVALID_JSON', 15],
-      ['INVALID_RECORD', 16],
-      ['INVALID_RECORD', 17],
-      ['INVALID_RECORD', 18],
-      ['INVALID_EMAIL', 22],
+      ...EVENTS_MAPPING_DEAD_LETTERS,
       // samir@initech.com only ever sent a track: HubSpot has no contact to associate.
       ['CONTACT_NOT_IDENTIFIED', 23],
     ]);
