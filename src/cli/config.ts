@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { OptionSpec } from './options.js';
+import { OPTIONS, type OptionSpec } from './options.js';
 
 export const DEFAULT_CONFIG_FILE = 'hubspot-sync.config.json';
 
@@ -30,14 +30,19 @@ export function readConfigFile(path: string | undefined, cwd = process.cwd()): {
   return { path: file, values: values as Record<string, unknown> };
 }
 
-/** Fills options that neither a flag nor the environment set from the config file. */
+/**
+ * Fills options that neither a flag nor the environment set from the config file. One
+ * file serves every command: a key no command knows is an error, a key another command
+ * takes (`rate` for `status`) is left to that command.
+ */
 export function applyConfig(command: Command, specs: readonly OptionSpec[], config: { path?: string; values: Record<string, unknown> }): void {
   const byKey = new Map(specs.map((spec) => [spec.key, spec]));
   for (const [key, raw] of Object.entries(config.values)) {
     const spec = byKey.get(key);
     if (!spec) {
-      const known = [...byKey.keys()].join(', ');
-      throw new UsageError(`Unknown option "${key}" in the config file ${config.path}. Options this command takes: ${known}.`);
+      if (OPTIONS.some((option) => option.key === key)) continue;
+      const known = [...new Set(OPTIONS.map((option) => option.key))].join(', ');
+      throw new UsageError(`Unknown option "${key}" in the config file ${config.path}. Known options: ${known}.`);
     }
     const source = command.getOptionValueSource(key);
     if (source === 'cli' || source === 'env') continue;

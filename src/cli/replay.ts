@@ -49,7 +49,7 @@ export async function finishRun(outcome: RunOutcome, flags: ReplayFlags): Promis
   const report = buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs);
   if (flags.report) await writeFile(flags.report, JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });
   if (flags.logFormat === 'json') {
-    process.stderr.write(JSON.stringify({ level: 'info', msg: 'summary', message: outcome.message, ...report }) + '\n');
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'summary', message: outcome.message, ...report }) + '\n');
   } else {
     process.stderr.write(formatSummary(report, outcome.deadLetterFile));
     if (outcome.message) process.stderr.write(`  ${outcome.message}\n`);

@@ -1,5 +1,6 @@
 // `hubspot-sync status`: what a state directory says about the backfill it drives: each
 // input's progress, the counts, the dead letters, and how the last run ended.
+import { open } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { formatBytes } from '../report/progress.js';
 import { readCheckpoint } from '../state/checkpoint.js';
@@ -14,11 +15,14 @@ export async function statusCommand(flags: StatusFlags): Promise<ExitCode> {
   if (!checkpoint) {
     throw new UsageError(`No checkpoint in ${flags.stateDir}: no replay has run with this state directory (pass --state-dir to look elsewhere).`);
   }
-  const inputs = Object.entries(checkpoint.inputs).map(([path, input]) => {
+  const inputs = await Promise.all(Object.entries(checkpoint.inputs).map(async ([path, input]) => {
     const size = input.size ?? input.fingerprint.size;
-    const percent = input.done ? 100 : size > 0 ? Math.min(100, Math.round((input.watermark.offset / size) * 1000) / 10) : 0;
-    return { path, done: input.done, records: input.records ?? null, line: input.watermark.line, bytes: input.watermark.offset, size, percent };
-  });
+    // The watermark's offset is in the decompressed stream: against a gzip file's size on
+    // disk it is no percentage.
+    const gzip = await isGzipFile(path);
+    const percent = input.done ? 100 : gzip ? null : size > 0 ? Math.min(100, Math.round((input.watermark.offset / size) * 1000) / 10) : 0;
+    return { path, done: input.done, records: input.records ?? null, line: input.watermark.line, bytes: input.watermark.offset, size, gzip, percent };
+  }));
   if (flags.format === 'json') {
     process.stdout.write(JSON.stringify({
       stateDir: flags.stateDir,
@@ -37,8 +41,11 @@ export async function statusCommand(flags: StatusFlags): Promise<ExitCode> {
     `Last run: ${checkpoint.status} at ${checkpoint.updatedAt} (started ${checkpoint.startedAt}, run ${checkpoint.runs})${checkpoint.message ? `\n  ${checkpoint.message}` : ''}`,
     '',
     'Inputs:',
-    ...inputs.map((i) =>
-      `  ${i.done ? 'done   ' : `${String(i.percent).padStart(5)}% `} ${i.path}  line ${i.line}${i.records !== null ? `, ${i.records} records` : ''}, ${formatBytes(i.bytes)} of ${formatBytes(i.size)}`),
+    ...inputs.map((i) => {
+      const state = i.done ? 'done   ' : i.percent === null ? '       ' : `${String(i.percent).padStart(5)}% `;
+      const bytes = i.gzip ? `${formatBytes(i.bytes)} decompressed (${formatBytes(i.size)} gzip)` : `${formatBytes(i.bytes)} of ${formatBytes(i.size)}`;
+      return `  ${state} ${i.path}  line ${i.line}${i.records !== null ? `, ${i.records} records` : ''}, ${bytes}`;
+    }),
     '',
     `Records: read ${counts.read}, delivered ${counts.delivered}, skipped ${counts.skipped}, dead letters ${counts.deadLettered}`,
   ];
@@ -46,4 +53,19 @@ export async function statusCommand(flags: StatusFlags): Promise<ExitCode> {
   if (dead.length > 0) lines.push(`Dead letters: ${dead.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.completed;
+}
+
+/** Whether the input (still) starts with the gzip magic bytes; false when it is gone. */
+async function isGzipFile(path: string): Promise<boolean> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
+      return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return false;
+  }
 }

@@ -22,7 +22,7 @@ export interface CliOptions {
 }
 
 /** Environment without the caller's HubSpot settings, so tests never depend on the machine. */
-function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const key of Object.keys(env)) if (key.startsWith('HUBSPOT_')) delete env[key];
   for (const [key, value] of Object.entries(extra)) {

@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../errors.js';
+import { applyConfig, readConfigFile } from './config.js';
+import { optionsIn, toCommanderOption, type OptionGroup } from './options.js';
+
+/** Parses `args` as a command taking `groups` would, then applies `config` as the file. */
+function resolveOptions(args: string[], config: Record<string, unknown>, groups: OptionGroup[] = ['connection', 'delivery', 'state', 'output', 'input', 'mapping']) {
+  const specs = optionsIn(groups);
+  const command = new Command('test').exitOverride();
+  for (const spec of specs) command.addOption(toCommanderOption(spec));
+  command.parse(args, { from: 'user' });
+  applyConfig(command, specs, { path: 'test.config.json', values: config });
+  return command.opts();
+}
+
+function usageError(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error('expected a UsageError');
+}
+
+beforeEach(() => {
+  // The machine's own HubSpot settings must not leak into the precedence checks.
+  for (const name of ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_HUB_ID', 'HUBSPOT_BASE_URL']) vi.stubEnv(name, undefined);
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('config precedence: flag > environment > file > default', () => {
+  it('the file fills options neither a flag nor the environment set, parsed like flags', () => {
+    const opts = resolveOptions([], { rate: 7, hubId: '42', stateDir: '/tmp/x', quiet: true, types: ['identify', 'track'] });
+    expect(opts).toMatchObject({ rate: 7, hubId: '42', stateDir: '/tmp/x', quiet: true, types: ['identify', 'track'] });
+    // Untouched options keep their defaults.
+    expect(opts).toMatchObject({ concurrency: 4, baseUrl: 'https://api.hubapi.com', logFormat: 'text' });
+  });
+
+  it('a number given as a string is parsed like the flag', () => {
+    expect(resolveOptions([], { rate: '12' }).rate).toBe(12);
+  });
+
+  it('the environment beats the file', () => {
+    vi.stubEnv('HUBSPOT_HUB_ID', '9');
+    expect(resolveOptions([], { hubId: '42' }).hubId).toBe('9');
+  });
+
+  it('a flag beats the environment and the file', () => {
+    vi.stubEnv('HUBSPOT_HUB_ID', '9');
+    expect(resolveOptions(['--hub-id', '1'], { hubId: '42' }).hubId).toBe('1');
+    expect(resolveOptions(['--rate', '3'], { rate: 7 }).rate).toBe(3);
+  });
+
+  it('a negated flag can be set from the file', () => {
+    expect(resolveOptions([], { createEventDefinitions: false }).createEventDefinitions).toBe(false);
+    expect(resolveOptions([], {}).createEventDefinitions).toBe(true);
+  });
+});
+
+describe('config validation', () => {
+  it('rejects an unknown key, naming it and the file', () => {
+    const error = usageError(() => resolveOptions([], { rate: 5, ratee: 5 }));
+    expect(error.message).toContain('"ratee"');
+    expect(error.message).toContain('test.config.json');
+    expect(error.message).toContain('rate');
+  });
+
+  it('leaves a key another command takes to that command (one file serves every command)', () => {
+    // `status` takes only the state and view options; a replay's rate and token are not errors.
+    const opts = resolveOptions([], { rate: 5, token: 'pat-x', stateDir: '/tmp/s' }, ['state', 'viewFormat']);
+    expect(opts).toEqual({ stateDir: '/tmp/s', format: 'text' });
+  });
+
+  it.each([
+    [{ rate: 0 }, '"rate"', 'at least 1'],
+    [{ rate: 'fast' }, '"rate"', 'whole number'],
+    [{ logFormat: 'xml' }, '"logFormat"', 'text, json'],
+    [{ quiet: 'yes' }, '"quiet"', 'true or false'],
+    [{ hubId: { id: 1 } }, '"hubId"', 'a string or a number'],
+    [{ since: 'yesterday' }, '"since"', 'ISO-8601'],
+  ])('rejects a bad value %j', (config, key, why) => {
+    const error = usageError(() => resolveOptions([], config));
+    expect(error.message).toContain(key);
+    expect(error.message).toContain(why);
+  });
+});
+
+describe('readConfigFile', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'hubspot-sync-config-'));
+
+  it('reads hubspot-sync.config.json from the working directory when present, else nothing', () => {
+    const cwd = dir();
+    expect(readConfigFile(undefined, cwd)).toEqual({ values: {} });
+    writeFileSync(join(cwd, 'hubspot-sync.config.json'), '{"rate": 5}');
+    expect(readConfigFile(undefined, cwd)).toEqual({ path: 'hubspot-sync.config.json', values: { rate: 5 } });
+  });
+
+  it('reads the --config file instead, relative to the working directory', () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, 'hubspot-sync.config.json'), '{"rate": 5}');
+    writeFileSync(join(cwd, 'other.json'), '{"rate": 6}');
+    expect(readConfigFile('other.json', cwd)).toEqual({ path: 'other.json', values: { rate: 6 } });
+  });
+
+  it('explains a missing file, invalid JSON and a non-object', () => {
+    const cwd = dir();
+    expect(usageError(() => readConfigFile('missing.json', cwd)).message).toContain('Cannot read the config file missing.json');
+    writeFileSync(join(cwd, 'broken.json'), '{"rate": 5,');
+    expect(usageError(() => readConfigFile('broken.json', cwd)).message).toContain('is not valid JSON');
+    writeFileSync(join(cwd, 'array.json'), '[1, 2]');
+    expect(usageError(() => readConfigFile('array.json', cwd)).message).toContain('must hold a JSON object');
+  });
+});
