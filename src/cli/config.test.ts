@@ -79,6 +79,14 @@ describe('config validation', () => {
     expect(opts).toEqual({ stateDir: '/tmp/s', format: 'text' });
   });
 
+  it('reads `format` as each command means it: input format for replay, output format for status', () => {
+    const shared = { format: 'csv' };
+    expect(resolveOptions([], shared, ['replayFormat']).format).toBe('csv');
+    expect(resolveOptions([], shared, ['state', 'viewFormat']).format).toBe('text');
+    expect(resolveOptions([], { format: 'json' }, ['state', 'viewFormat']).format).toBe('json');
+    expect(usageError(() => resolveOptions([], { format: 'xml' }, ['state', 'viewFormat'])).message).toContain('"format"');
+  });
+
   it.each([
     [{ rate: 0 }, '"rate"', 'at least 1'],
     [{ rate: 'fast' }, '"rate"', 'whole number'],

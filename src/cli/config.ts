@@ -46,6 +46,9 @@ export function applyConfig(command: Command, specs: readonly OptionSpec[], conf
     }
     const source = command.getOptionValueSource(key);
     if (source === 'cli' || source === 'env') continue;
+    // `format` is the input format for replay and the output format for diff and status:
+    // in a file shared by all of them, a value meant for the other reading is not ours.
+    if (spec.choices && !spec.choices.includes(String(raw)) && OPTIONS.some((o) => o !== spec && o.key === key && o.choices?.includes(String(raw)))) continue;
     command.setOptionValueWithSource(key, coerce(spec, raw, config.path ?? DEFAULT_CONFIG_FILE), 'config');
   }
 }

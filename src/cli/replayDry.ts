@@ -17,7 +17,8 @@ import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
 import { RecentIds } from '../sync/recentIds.js';
 import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
-import { runInputs } from '../sync/runInputs.js';
+import { runInputs, type InputProgress } from '../sync/runInputs.js';
+import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 import { Catalog, defaultCatalog } from '../core/index.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
@@ -56,6 +57,16 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
 
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
+  // Progress goes to standard error, but not onto the terminal the operations scroll on.
+  const progressOf: InputProgress[] = [];
+  const progress = startProgress({
+    mode: !flags.out && process.stdout.isTTY ? 'quiet' : progressMode(flags, process.stderr),
+    stream: process.stderr,
+    tally,
+    inputs: progressOf,
+    totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    intervalMs: progressIntervalMs(),
+  });
   try {
     await runInputs({
       inputs,
@@ -64,8 +75,10 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
       sink: dryRunSink(out),
       tally,
       deadLetters: new DeadLetters(tally, deadLetterWriter),
+      onInput: (p) => progressOf.push(p),
     });
   } finally {
+    progress.stop();
     await out.close();
     await deadLetterWriter?.close();
     store.close();

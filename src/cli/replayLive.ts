@@ -24,7 +24,7 @@ import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
-import { progressMode, startProgress } from '../report/progress.js';
+import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 
 /** How long in-flight requests may take to finish after a signal before we save and exit. */
 const STOP_GRACE_MS = 30_000;
@@ -184,15 +184,6 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     store.close();
     await lock.release();
   }
-}
-
-/**
- * The progress interval. Not in --help: HUBSPOT_SYNC_PROGRESS_INTERVAL_MS exists so the
- * test suite need not wait 10 s for a plain progress line. Unset: the display's defaults.
- */
-function progressIntervalMs(): number | undefined {
-  const value = Number(process.env.HUBSPOT_SYNC_PROGRESS_INTERVAL_MS);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 async function fetchCatalog(requester: Requester, stateDir: string): Promise<Catalog> {

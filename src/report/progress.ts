@@ -77,7 +77,7 @@ export function formatDuration(seconds: number): string {
 export function progressLine(s: ProgressSnapshot): string {
   const bytes = s.bytesTotal > 0 ? `${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)} (${s.percent ?? 0}%)` : formatBytes(s.bytesDone);
   const eta = s.etaSeconds !== undefined ? ` · ETA ${formatDuration(s.etaSeconds)}` : '';
-  return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${bytes}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letters`;
+  return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${bytes}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letter${s.deadLetters === 1 ? '' : 's'}`;
 }
 
 /**
@@ -95,6 +95,15 @@ export function progressMode(
   if (options.logFormat === 'json') return 'json';
   const animated = stream.isTTY === true && (stream.columns ?? 0) > 0 && env.TERM !== 'dumb' && !('CI' in env);
   return animated ? 'tty' : 'plain';
+}
+
+/**
+ * The progress interval. Not in --help: HUBSPOT_SYNC_PROGRESS_INTERVAL_MS exists so the
+ * test suite need not wait 10 s for a plain progress line. Unset: the display's defaults.
+ */
+export function progressIntervalMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = Number(env.HUBSPOT_SYNC_PROGRESS_INTERVAL_MS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 export function startProgress(options: ProgressOptions): { stop(): void } {
