@@ -42,11 +42,11 @@ export class Requester {
     private readonly random: () => number = Math.random,
   ) {
     this.slots = new PQueue({ concurrency: options.concurrency });
-    const margin = 250;
+    const margin = 50;
     this.windows = {
       tenSecondly: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
       associations: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
-      search: new RollingWindow({ limit: options.searchPerSecond ?? 5, windowMs: 1000, marginMs: 100 }, clock),
+      search: new RollingWindow({ limit: options.searchPerSecond ?? 5, windowMs: 1000, marginMs: margin }, clock),
       events: undefined,
     };
     this.backoffMs = options.backoffMs ?? 1000;
@@ -69,10 +69,14 @@ export class Requester {
       const retried = attempt > 0;
       try {
         const response = await this.slots.add(async () => {
-          await window?.acquire();
-          if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
-          if (limit !== 'events') this.budget.spend();
-          return this.client.send<T>(name, params);
+          const answered = await window?.acquire();
+          try {
+            if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
+            if (limit !== 'events') this.budget.spend();
+            return await this.client.send<T>(name, params);
+          } finally {
+            answered?.();
+          }
         }, { priority: gates ? Number.MAX_SAFE_INTEGER : -order });
         this.tally.request(label, { retried });
         window?.observe(response.rateLimit.max, response.rateLimit.remaining);

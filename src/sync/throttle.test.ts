@@ -5,8 +5,9 @@ import { RollingWindow } from './throttle.js';
 async function startTimes(window: RollingWindow, clock: VirtualClock, n: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
-    await window.acquire();
+    const answered = await window.acquire();
     times.push(clock.now());
+    answered();
   }
   return times;
 }
@@ -53,11 +54,27 @@ describe('RollingWindow', () => {
   it('counts requests it did not make when HubSpot says fewer remain than expected', async () => {
     const clock = new VirtualClock();
     const window = new RollingWindow({ limit: 10, windowMs: 10_000 }, clock);
-    await window.acquire();
+    (await window.acquire())();
     window.observe(10, 2); // we used 1, HubSpot says 2 remain: 7 others spent the window
     const before = clock.now();
     await startTimes(window, clock, 3);
     expect(clock.now() - before).toBe(10_000);
+  });
+
+  it('counts a request from its start until a window after its answer, so latency never lets HubSpot count more', async () => {
+    const clock = new VirtualClock();
+    const window = new RollingWindow({ limit: 2, windowMs: 10_000 }, clock);
+    const first = await window.acquire();
+    const second = await window.acquire();
+    // Both in flight: the window is full until an answer arrives, however long that takes.
+    clock.time += 30_000;
+    const third = window.acquire();
+    clock.time += 500;
+    first();
+    await third;
+    // The third starts only a whole window after the first one's answer.
+    expect(clock.now()).toBeGreaterThanOrEqual(1_000_000 + 30_500 + 10_000);
+    second();
   });
 
   it('stops everyone after a 429 until the pause is over', async () => {

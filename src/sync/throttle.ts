@@ -1,22 +1,24 @@
-// A rolling-window limiter: at most `limit` request starts in any `windowMs`. HubSpot's
-// ten-secondly limit is a rolling window too, so pacing by the same rule uses the whole
-// allowance without a 429. Answers lower the pace when HubSpot says fewer remain (another
-// integration of the same app is spending them) and a 429 stops everyone for a while.
+// A rolling-window limiter: at most `limit` requests in any `windowMs`. HubSpot's
+// ten-secondly limit is a rolling window too, counted when a request arrives there. We
+// cannot see arrivals, but one happens between the request's start and its answer, so a
+// request counts here from its start (while in flight) until `windowMs` after its answer:
+// never fewer than HubSpot counts, whatever the latency, so the steady state gets no 429.
+// Answers lower the pace when HubSpot says fewer remain (another integration of the same
+// app is spending them), and a 429 stops everyone for a while.
 import type { Clock } from './clock.js';
 
 export interface ThrottleOptions {
   limit: number;
   windowMs: number;
-  /**
-   * Extra time a start stays counted: HubSpot counts a request when it arrives, we when
-   * it leaves, and latency varies; the margin absorbs the difference.
-   */
+  /** Extra time an answered request stays counted, for clock granularity. */
   marginMs?: number;
 }
 
 export class RollingWindow {
-  private starts: number[] = [];
+  /** When answered requests were answered, oldest first. */
+  private answered: number[] = [];
   private head = 0;
+  private inFlight = 0;
   private limit: number;
   private blockedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -31,23 +33,35 @@ export class RollingWindow {
     return this.limit;
   }
 
-  /** Waits for a free slot and takes it. Callers are served in order. */
-  acquire(): Promise<void> {
+  /**
+   * Waits for a free slot and takes it; call the returned function when the answer (or
+   * the failure) arrives. Callers are served in order.
+   */
+  async acquire(): Promise<() => void> {
     const turn = this.queue.then(() => this.waitForSlot());
     this.queue = turn;
-    return turn;
+    await turn;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.answered.push(this.clock.now());
+    };
   }
 
   private async waitForSlot(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
       this.expire(now);
-      const wait = Math.max(
-        this.blockedUntil - now,
-        this.inWindow() >= this.limit ? (this.starts[this.head] ?? now) + this.span - now : 0,
-      );
+      let wait = this.blockedUntil - now;
+      if (this.counted() >= this.limit) {
+        const oldest = this.answered[this.head];
+        // Only requests in flight fill the window: wait for an answer to arrive.
+        wait = Math.max(wait, oldest === undefined ? 10 : oldest + this.span - now);
+      }
       if (wait <= 0) {
-        this.starts.push(now);
+        this.inFlight++;
         return;
       }
       await this.clock.sleep(wait);
@@ -64,8 +78,8 @@ export class RollingWindow {
     if (remaining === undefined) return;
     const now = this.clock.now();
     this.expire(now);
-    const foreign = this.limit - this.inWindow() - remaining;
-    for (let i = 0; i < foreign; i++) this.starts.push(now);
+    const foreign = this.limit - this.counted() - remaining;
+    for (let i = 0; i < foreign; i++) this.answered.push(now);
   }
 
   /** After a 429: nobody starts before `ms` from now. */
@@ -73,14 +87,14 @@ export class RollingWindow {
     this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + ms);
   }
 
-  private inWindow(): number {
-    return this.starts.length - this.head;
+  private counted(): number {
+    return this.inFlight + this.answered.length - this.head;
   }
 
   private expire(now: number): void {
-    while (this.head < this.starts.length && (this.starts[this.head] ?? 0) + this.span <= now) this.head++;
+    while (this.head < this.answered.length && (this.answered[this.head] ?? 0) + this.span <= now) this.head++;
     if (this.head > 4096) {
-      this.starts = this.starts.slice(this.head);
+      this.answered = this.answered.slice(this.head);
       this.head = 0;
     }
   }
