@@ -30,8 +30,12 @@ export class LineWriter {
    */
   static async toFile(path: string, options: { length?: number } = {}): Promise<LineWriter> {
     const fd = await promisify(open)(path, 'a', 0o600);
-    await chmod(path, 0o600);
-    if (options.length !== undefined) await truncate(path, options.length);
+    // Only a regular file is made private and cut back: `--out /dev/null` is a device,
+    // whose mode is not ours to change and which cannot be truncated.
+    if ((await stat(path)).isFile()) {
+      await chmod(path, 0o600);
+      if (options.length !== undefined) await truncate(path, options.length);
+    }
     const stream = createWriteStream(path, { fd });
     const writer = new LineWriter(stream, { stream, fd });
     writer.bytes = options.length ?? (await stat(path)).size;

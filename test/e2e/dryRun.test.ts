@@ -1,5 +1,5 @@
 // `replay --dry-run` end to end: the built CLI on the fixtures, as a user runs it.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +145,14 @@ describe('exit codes and messages', () => {
   it('exits 4 with --fail-on-dead-letters when records were dead-lettered', async () => {
     expect((await dryRun([fixture('events.ndjson'), '--fail-on-dead-letters'])).code).toBe(4);
     expect((await dryRun([fixture('identify-dotted.csv'), '--fail-on-dead-letters'])).code).toBe(0);
+  });
+
+  it('writes to a device such as /dev/null without touching it', async () => {
+    const mode = statSync('/dev/null').mode;
+    const run = await runCli(['replay', fixture('events.ndjson'), '--dry-run', '--hub-id', '123', '--out', '/dev/null', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(statSync('/dev/null').mode).toBe(mode);
   });
 
   it('exits 2 naming a missing input', async () => {
