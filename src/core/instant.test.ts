@@ -95,3 +95,70 @@ describe('formatDate / formatDateTime', () => {
     expect(formatDateTime(ms)).toBe('2026-03-06T04:30:00.000Z');
   });
 });
+
+// A seeded generator, so a failure names a value that can be run again.
+function randomFrom(seed: number): () => number {
+  return () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
+describe('formatDate / formatDateTime agree with Date#toISOString over the whole range', () => {
+  it('for 100,000 instants from year 0 to 9999, and the edges', () => {
+    const random = randomFrom(7);
+    const first = -62_167_219_200_000;
+    const last = 253_402_300_799_999;
+    const samples = [first, last, 0, -1, 1, 951_782_400_000 /* 2000-02-29 */, -2_203_891_200_000 /* 1900-02-28 */];
+    for (let i = 0; i < 100_000; i++) samples.push(first + Math.floor(random() * (last - first)));
+    for (const ms of samples) {
+      const expected = new Date(ms).toISOString();
+      expect(formatDateTime(ms), String(ms)).toBe(expected);
+      expect(formatDate(ms), String(ms)).toBe(expected.slice(0, 10));
+    }
+  });
+});
+
+describe('parseInstant agrees with the ISO-8601 grammar it implements', () => {
+  // The grammar as one regular expression: the reference the hand-written parser must match.
+  const GRAMMAR = /^(\d{4})-(\d{2})-(\d{2})(?:([T ])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))?)?$/;
+  const reference = (text: string): number | undefined => {
+    const m = GRAMMAR.exec(text);
+    if (m === null) return undefined;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const probe = new Date(0);
+    probe.setUTCFullYear(year, month - 1, day);
+    if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return undefined;
+    let ms = probe.getTime();
+    if (m[4] !== undefined) {
+      const [hour, minute, second] = [Number(m[5]), Number(m[6]), Number(m[7] ?? 0)];
+      if (hour > 23 || minute > 59 || second > 59) return undefined;
+      ms += ((hour * 60 + minute) * 60 + second) * 1000 + Number(((m[8] ?? '') + '000').slice(0, 3));
+      if (m[10] !== undefined) {
+        const [oh, om] = [Number(m[11]), Number(m[12])];
+        if (oh > 23 || om > 59) return undefined;
+        ms += (m[10] === '+' ? -1 : 1) * (oh * 60 + om) * 60_000;
+      }
+    }
+    return ms >= -62_167_219_200_000 && ms <= 253_402_300_799_999 ? ms : undefined;
+  };
+
+  it('on 200,000 valid and mutated date-times', () => {
+    const random = randomFrom(11);
+    const pick = (text: string) => text.charAt(Math.floor(random() * text.length));
+    for (let i = 0; i < 200_000; i++) {
+      let text = new Date(-62_167_219_200_000 + Math.floor(random() * 315_569_520_000_000)).toISOString();
+      const shape = random();
+      if (shape < 0.15) text = text.slice(0, 10);
+      else if (shape < 0.3) text = text.slice(0, 16) + pick('Z ');
+      else if (shape < 0.45) text = text.slice(0, 19) + pick('+-') + pick('012') + pick('0123456789') + ':' + pick('0123459') + pick('0123456789');
+      else if (shape < 0.55) text = text.slice(0, 20) + '123456789'.slice(0, 1 + Math.floor(random() * 9)) + 'Z';
+      if (random() < 0.5) {
+        // One character replaced, inserted or removed.
+        const at = Math.floor(random() * (text.length + 1));
+        const ch = pick('0123456789-:.TZ +x');
+        const edit = random();
+        text = edit < 0.4 ? text.slice(0, at) + ch + text.slice(at + 1) : edit < 0.7 ? text.slice(0, at) + ch + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+      }
+      if (text.trim() !== text || /^\d+$/.test(text)) continue; // epochs and trimming are tested above
+      expect(parseInstant(text), text).toBe(reference(text));
+    }
+  });
+});
