@@ -22,4 +22,39 @@ describe('RecentIds', () => {
     const dupes = Array.from({ length: 100 }, (_, i) => recent.checkAndMark(`m${i}`)).filter(Boolean);
     expect(dupes).toEqual([]);
   });
+
+  it('tells apart ids that UTF-8 would make equal (lone surrogates)', () => {
+    const recent = new RecentIds(10);
+    expect(recent.checkAndMark('m-\ud800')).toBe(false);
+    expect(recent.checkAndMark('m-\udc00')).toBe(false);
+    expect(recent.checkAndMark('m-\ufffd')).toBe(false);
+    expect(recent.checkAndMark('m-\ud800')).toBe(true);
+    expect(recent.checkAndMark('m-😀')).toBe(false);
+    expect(recent.checkAndMark('m-😀')).toBe(true);
+  });
+});
+
+describe('RecentIds against a reference window', () => {
+  it('is exactly a sliding window of its ring (whole blocks, at least `capacity` marks)', () => {
+    for (const capacity of [1, 2, 5, 64, 1000, 5000, 9000]) {
+      const block = Math.min(4096, capacity);
+      const ring = Math.ceil(capacity / block) * block;
+      const recent = new RecentIds(capacity);
+      const window: string[] = [];
+      const count = new Map<string, number>();
+      let seed = capacity;
+      const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      for (let i = 0; i < 40_000; i++) {
+        // Repeats near and far, and now and then a non-Latin-1 or ill-formed id.
+        const id = `id-${Math.floor(random() * ring * 3)}${random() < 0.01 ? 'ü' : random() < 0.01 ? '\ud83d' : ''}`;
+        expect(recent.checkAndMark(id)).toBe((count.get(id) ?? 0) > 0);
+        window.push(id);
+        count.set(id, (count.get(id) ?? 0) + 1);
+        if (window.length > ring) {
+          const old = window.shift() as string;
+          count.set(old, (count.get(old) ?? 0) - 1);
+        }
+      }
+    }
+  });
 });
