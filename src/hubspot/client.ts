@@ -4,7 +4,8 @@
 // must account for every attempt against the rate limits.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import got, { RequestError, type Got } from 'got';
+import type * as GotModule from 'got';
+import type { Got } from 'got';
 import { UsageError } from '../errors.js';
 import { endpointLabel, ENDPOINTS, type EndpointName } from './endpoints.js';
 import { HubSpotApiError, parseEnvelope, TransportError } from './errors.js';
@@ -68,13 +69,27 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export class HubSpotClient {
-  private readonly http: Got;
+// got (and its dependencies: ~25 MB of RSS, ~0.1 s) is loaded on the first request, so a
+// dry run without a token never pays for it.
+let gotModule: Promise<typeof GotModule> | undefined;
+const loadGot = () => (gotModule ??= import('got'));
 
-  constructor(options: ClientOptions) {
+export class HubSpotClient {
+  private httpClient?: Promise<Got>;
+
+  constructor(private readonly options: ClientOptions) {
+    checkBaseUrl(options.baseUrl);
+  }
+
+  private http(): Promise<Got> {
+    return (this.httpClient ??= loadGot().then(({ default: got }) => this.create(got)));
+  }
+
+  private create(got: Got): Got {
+    const options = this.options;
     const url = checkBaseUrl(options.baseUrl);
     const keepAlive = { keepAlive: true, maxSockets: 32 };
-    this.http = got.extend({
+    return got.extend({
       prefixUrl: url.href.replace(/\/$/, ''),
       headers: { authorization: `Bearer ${options.token}`, 'user-agent': 'hubspot-sync' },
       responseType: 'text',
@@ -91,9 +106,11 @@ export class HubSpotClient {
     let path: string = endpoint.path;
     for (const [key, value] of Object.entries(params.pathParams ?? {})) path = path.replace(`{${key}}`, encodeURIComponent(value));
 
+    const http = await this.http();
+    const { RequestError } = await loadGot();
     let response;
     try {
-      response = await this.http(path.slice(1), {
+      response = await http(path.slice(1), {
         method: endpoint.method,
         json: params.body,
         searchParams: params.query,

@@ -2,7 +2,7 @@
 // terminal (cron, CI): a plain line every 10 seconds, or a JSON line with
 // --log-format json, so logs stay readable and small. Always on standard error.
 import type { Writable } from 'node:stream';
-import ora from 'ora';
+import type { Ora } from 'ora';
 import type { RunTally } from './tally.js';
 
 export type ProgressMode = 'tty' | 'plain' | 'json' | 'quiet';
@@ -115,15 +115,21 @@ export function startProgress(options: ProgressOptions): { stop(): void } {
     case 'quiet':
       return { stop() {} };
     case 'tty': {
+      // ora (~14 MB of RSS) is loaded only for a terminal.
       const color = process.env.NO_COLOR ? false : 'cyan';
-      const spinner = ora({ stream: options.stream, text: progressLine(current()), discardStdin: false, color }).start();
+      let stopped = false;
+      let spinner: Ora | undefined;
+      void import('ora').then(({ default: ora }) => {
+        if (!stopped) spinner = ora({ stream: options.stream, text: progressLine(current()), discardStdin: false, color }).start();
+      });
       const timer = setInterval(() => {
-        spinner.text = progressLine(current());
+        if (spinner) spinner.text = progressLine(current());
       }, options.intervalMs ?? 250);
       return {
         stop() {
+          stopped = true;
           clearInterval(timer);
-          spinner.stopAndPersist({ symbol: '✔', text: progressLine(current()) });
+          spinner?.stopAndPersist({ symbol: '✔', text: progressLine(current()) });
         },
       };
     }
