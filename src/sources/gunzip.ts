@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Gunzip } from 'node:zlib';
 
-export const OUTPUT_CHUNK_BYTES = 16 * 1024;
+export const OUTPUT_CHUNK_BYTES = 1024 * 1024;
 
 /** The gzip data stopped early or is corrupt: nothing after this point can be read. */
 export class GzipDamage {
