@@ -44,25 +44,26 @@ export class LineWriter {
 
   /** Bytes in the output once everything written so far is flushed. */
   get length(): number {
-    return this.bytes;
+    let pending = 0;
+    for (const line of this.buffer) pending += Buffer.byteLength(line);
+    return this.bytes + pending;
   }
 
-  /** Buffers a line without waiting; callers on a hot path await `write` instead. */
+  /** Buffers a line without waiting; callers on a hot path then flush when `full`. */
   push(value: unknown): void {
     const line = JSON.stringify(value) + '\n';
     this.buffer.push(line);
     this.buffered += line.length;
-    this.bytes += Buffer.byteLength(line);
+  }
+
+  /** A chunk's worth is waiting: time to `flush` (back-pressure for `push`). */
+  get full(): boolean {
+    return this.buffered >= CHUNK;
   }
 
   async write(value: unknown): Promise<void> {
     this.push(value);
-    if (this.buffered >= CHUNK) await this.flush();
-  }
-
-  /** Flushes only when a chunk's worth is waiting (back-pressure for `push`). */
-  async flushIfFull(): Promise<void> {
-    if (this.buffered >= CHUNK) await this.flush();
+    if (this.full) await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -70,6 +71,7 @@ export class LineWriter {
     const chunk = this.buffer.join('');
     this.buffer = [];
     this.buffered = 0;
+    this.bytes += Buffer.byteLength(chunk);
     if (!this.stream.write(chunk)) await once(this.stream, 'drain');
   }
 

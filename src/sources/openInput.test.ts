@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,27 @@ describe('openInput', () => {
       break;
     }
     expect(reader.bytesRead).toBeGreaterThan(0);
+  });
+
+  it('gives the same items a chunk at a time through batches()', async () => {
+    const path = join(dir, 'many.ndjson');
+    // ~2 MB: more than one read chunk, so more than one batch.
+    const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ type: 'track', event: 'E', messageId: `m${i}`, userId: `u${i}`, properties: { pad: 'x'.repeat(60) } }));
+    await writeFile(path, lines.join('\n') + '\n');
+    const one: number[] = [];
+    for await (const item of openInput({ path, format: 'ndjson' })) one.push(item.position.line);
+    const batched: number[] = [];
+    let batches = 0;
+    const reader = openInput({ path, format: 'ndjson' });
+    for await (const batch of reader.batches()) {
+      expect(batch.length).toBeGreaterThan(0);
+      batches++;
+      for (const item of batch) batched.push(item.position.line);
+    }
+    expect(batched).toEqual(one);
+    expect(one).toHaveLength(20_000);
+    expect(batches).toBeGreaterThan(1);
+    expect(batches).toBeLessThan(20_000 / 10);
+    expect(() => reader.batches()).toThrow(/already being read/);
   });
 });

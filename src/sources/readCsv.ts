@@ -14,7 +14,7 @@ import type { RecordPosition, SourceItem } from './types.js';
  * its header, then seeking to the start offset; any other input is read from the top and
  * rows before the start line are framed but not parsed.
  */
-export async function* readCsv({ path, start, open, openAside }: ReadContext, defaultType?: CallType): AsyncGenerator<SourceItem> {
+export async function* readCsv({ path, start, open, openAside }: ReadContext, defaultType?: CallType): AsyncGenerator<SourceItem[]> {
   const items = new CsvItems(path, start.line, defaultType);
   const source = await open(start.offset);
   if (source.firstOffset > 0) {
@@ -34,11 +34,11 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
       break;
     }
     splitter.push(chunk);
-    if (items.pending.length > 0) for (const item of items.take()) yield item;
+    if (items.pending.length > 0) yield items.take();
   }
   splitter.end();
   framer.end();
-  for (const item of items.take()) yield item;
+  if (items.pending.length > 0) yield items.take();
 }
 
 /** Reads rows from the top until the header is known, then stops reading. */

@@ -11,7 +11,7 @@ import type { RecordPosition, SourceItem } from './types.js';
  * seeking to the start offset; any other input is read from the top, and lines before the
  * start line are counted but not parsed.
  */
-export async function* readNdjson({ path, start, open }: ReadContext): AsyncGenerator<SourceItem> {
+export async function* readNdjson({ path, start, open }: ReadContext): AsyncGenerator<SourceItem[]> {
   const source = await open(start.offset);
   const fromLine = start.line;
   const lines = new NdjsonLines(path, fromLine);
@@ -28,10 +28,10 @@ export async function* readNdjson({ path, start, open }: ReadContext): AsyncGene
       break;
     }
     splitter.push(chunk);
-    if (lines.items.length > 0) for (const item of lines.take()) yield item;
+    if (lines.items.length > 0) yield lines.take();
   }
   splitter.end();
-  for (const item of lines.take()) yield item;
+  if (lines.items.length > 0) yield lines.take();
 }
 
 const MIB = 1024 * 1024;

@@ -59,7 +59,11 @@ export interface ReadOptions {
   stdin?: Readable;
 }
 
-/** An open input: iterate it for items; `bytesRead` counts bytes consumed from disk. */
+/**
+ * An open input: iterate it for items, or `batches()` for them a chunk at a time (either
+ * once); `bytesRead` counts bytes consumed from disk.
+ */
 export interface InputReader extends AsyncIterable<SourceItem> {
   readonly bytesRead: number;
+  batches(): AsyncIterable<SourceItem[]>;
 }

@@ -38,7 +38,12 @@ export class DeadLetters {
     this.writer?.push(deadLetterLine(record, verdict));
   }
 
-  async flushIfFull(): Promise<void> {
-    await this.writer?.flushIfFull();
+  /** Written lines are waiting for a `flush`. */
+  get full(): boolean {
+    return this.writer?.full ?? false;
+  }
+
+  async flush(): Promise<void> {
+    await this.writer?.flush();
   }
 }

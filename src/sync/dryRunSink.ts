@@ -17,12 +17,12 @@ export function operationLine(operation: Operation, source: { file: string; line
 
 export function dryRunSink(out: LineWriter): RecordSink {
   return {
-    async accept(record, settle) {
+    accept(record, settle) {
       const source = { file: record.position.file, line: record.position.line };
-      // Buffer every line of the record, then wait at most once (when a chunk is full).
+      // Buffer every line of the record, then wait only when a chunk is full.
       for (const operation of record.operations) out.push(operationLine(operation, source));
       settle([]);
-      await out.flushIfFull();
+      return out.full ? out.flush() : undefined;
     },
     async drain() {
       await out.flush();

@@ -13,9 +13,10 @@ export interface RecordSink {
   /**
    * Takes a record that has operations. `settle` must be called exactly once, when all
    * of them are done, with the dead letters HubSpot caused (empty when all arrived).
-   * The returned promise resolves when the sink has room for more (back-pressure).
+   * A returned promise resolves when the sink has room for more (back-pressure); nothing
+   * is returned when it has room now, so a dry run does not pay an await per record.
    */
-  accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): Promise<void>;
+  accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): Promise<void> | undefined;
   /** Waits until every accepted record is settled; throws what stopped the sink. */
   drain(): Promise<void>;
 }
@@ -67,15 +68,18 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
     const watermark = new Watermark(start);
     const progress: InputProgress = { file, watermark, bytesRead: () => reader.bytesRead, finishedReading: false, committed: 0 };
     options.onInput?.(progress);
-    for await (const item of reader) {
-      if (options.shouldStop?.()) return { stopped: true };
-      const record = mapper.map(item);
-      const resolved = watermark.track(record.position);
-      if (record.operations.length === 0) {
-        resolved(commit(progress, record, []));
-        await deadLetters.flushIfFull();
-      } else {
-        await sink.accept(record, (rejections) => resolved(commit(progress, record, rejections)));
+    for await (const items of reader.batches()) {
+      for (const item of items) {
+        if (options.shouldStop?.()) return { stopped: true };
+        const record = mapper.map(item);
+        const resolved = watermark.track(record.position);
+        if (record.operations.length === 0) {
+          resolved(commit(progress, record, []));
+          if (deadLetters.full) await deadLetters.flush();
+        } else {
+          const room = sink.accept(record, (rejections) => resolved(commit(progress, record, rejections)));
+          if (room) await room;
+        }
       }
     }
     progress.finishedReading = true;
