@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { v5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { EVENT_UUID_NAMESPACE, uuidFor, uuidV5 } from './uuid.js';
+import { EVENT_UUID_NAMESPACE, sha1, uuidFor, uuidV5 } from './uuid.js';
 
 describe('uuidFor (SPEC 3.5, 3.8)', () => {
   it('is UUIDv5 of the messageId in the hubspot-sync namespace', () => {
@@ -61,5 +62,30 @@ describe('uuidV5 matches the uuid package', () => {
     ['a JSON identity', JSON.stringify(['track', 'E', null, null, null, { a: [1, 2] }])],
   ])('%s', (_, name) => {
     expect(uuidV5(name)).toBe(v5(name, EVENT_UUID_NAMESPACE));
+  });
+});
+
+describe('sha1 matches node:crypto', () => {
+  const hexOf = (digest: Int32Array) => Array.from(digest, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
+  const digestOf = (bytes: Uint8Array) => {
+    const padded = new Uint8Array(bytes.length + 72);
+    padded.set(bytes);
+    return hexOf(sha1(padded, bytes.length));
+  };
+
+  it('on every length from 0 to 200 bytes (one to four blocks, every padding boundary)', () => {
+    for (let length = 0; length <= 200; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 131 + length) & 0xff);
+      expect(digestOf(bytes), `length ${length}`).toBe(createHash('sha1').update(bytes).digest('hex'));
+    }
+  });
+
+  it('on 2,000 random inputs up to 5,000 bytes', () => {
+    let seed = 3;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 2000; n++) {
+      const bytes = Uint8Array.from({ length: Math.floor(random() * (n < 1900 ? 120 : 5000)) }, () => Math.floor(random() * 256));
+      expect(digestOf(bytes)).toBe(createHash('sha1').update(bytes).digest('hex'));
+    }
   });
 });
