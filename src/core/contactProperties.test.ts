@@ -197,6 +197,17 @@ describe('keys are data, never prototype access (SPEC 3.8)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('keeps even a catalog property named __proto__ an own key, leaving the prototype alone', () => {
+    const strange = Catalog.fromDocument({
+      contacts: { results: [{ name: '__proto__', type: 'string', fieldType: 'text' }] },
+      companies: { results: [] },
+    } as unknown as CatalogDocument);
+    const { properties } = contactProperties(JSON.parse('{"__proto__":"x"}'), strange);
+    expect(Object.getPrototypeOf(properties)).toBe(Object.prototype);
+    expect(Object.hasOwn(properties, '__proto__')).toBe(true);
+    expect(JSON.stringify(properties)).toBe('{"__proto__":"x"}');
+  });
+
   it.each(['{"__proto__":"x"}', '{"constructor":"x"}', '{"toString":"x"}', '{"hasOwnProperty":"x"}'])('%s is an unknown trait', (json) => {
     const { properties, warnings } = map(JSON.parse(json));
     expect(JSON.stringify(properties)).toBe('{}');

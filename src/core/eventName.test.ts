@@ -62,3 +62,21 @@ describe('internalEventName: at most 50 characters', () => {
     expect(internalEventName('a'.repeat(40) + ' ' + 'b'.repeat(20))).toMatch(/^a{40}_[0-9a-f]{8}$/);
   });
 });
+
+describe('eventNameFor remembers names per portal and event map', () => {
+  it('never answers for another portal or another event map', () => {
+    const mapA = { Signed: 'pe1_signed_up' };
+    const mapB = { Signed: 'account_created' };
+    expect(eventNameFor('Signed', 1, mapA)).toEqual({ ok: true, eventName: 'pe1_signed_up' });
+    expect(eventNameFor('Signed', 2, mapA)).toMatchObject({ ok: false, deadLetter: { code: 'UNKNOWN_EVENT' } });
+    expect(eventNameFor('Signed', 2, mapB)).toEqual({ ok: true, eventName: 'pe2_account_created' });
+    expect(eventNameFor('Signed', 2, {})).toEqual({ ok: true, eventName: 'pe2_signed' });
+    expect(eventNameFor('Signed', 1, mapA)).toEqual({ ok: true, eventName: 'pe1_signed_up' });
+  });
+
+  it('stays right past its size bound', () => {
+    const map = {};
+    for (let i = 0; i < 25_000; i++) expect(eventNameFor(`Event ${i}`, 7, map)).toEqual({ ok: true, eventName: `pe7_event_${i}` });
+    expect(eventNameFor('Event 3', 7, map)).toEqual({ ok: true, eventName: 'pe7_event_3' });
+  });
+});

@@ -21,7 +21,23 @@ export function eventNameFor(
   hubId: number | string,
   eventMap: Readonly<Record<string, string>>,
 ): EventNameResult {
-  const hub = String(hubId);
+  // An export repeats a few dozen event names millions of times: each is named once per
+  // portal and event map (bounded, so a file of random names cannot grow it for ever).
+  if (memo.hubId !== hubId || memo.eventMap !== eventMap || memo.names.size >= MEMO_LIMIT) {
+    memo = { hubId, eventMap, names: new Map() };
+  }
+  let result = memo.names.get(segmentName);
+  if (result === undefined) {
+    result = nameEvent(segmentName, String(hubId), eventMap);
+    memo.names.set(segmentName, result);
+  }
+  return result;
+}
+
+const MEMO_LIMIT = 10_000;
+let memo: { hubId: number | string; eventMap: object; names: Map<string, EventNameResult> } = { hubId: '', eventMap: {}, names: new Map() };
+
+function nameEvent(segmentName: string, hub: string, eventMap: Readonly<Record<string, string>>): EventNameResult {
   if (QUALIFIED.test(segmentName)) return ofThisPortal(segmentName, hub, `event ${JSON.stringify(segmentName)}`);
   if (Object.hasOwn(eventMap, segmentName)) {
     const mapped = eventMap[segmentName] ?? '';

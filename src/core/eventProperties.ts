@@ -34,17 +34,21 @@ export function eventProperties(
   options: EventPropertyOptions = {},
   warnings: MappingWarning[] = [],
 ): EventPropertyMapping {
-  const values = Object.create(null) as PropertyValues;
-  const propertyTypes = Object.create(null) as Record<string, EventPropertyType>;
-  const seen = new Set<string>();
+  // Plain objects (fast to build and to serialise): every name kept starts with a letter,
+  // so none is `__proto__`.
+  const values: PropertyValues = {};
+  const propertyTypes: Record<string, EventPropertyType> = {};
+  // The first value of a name wins, kept or dropped. Kept names are in `values`; dropped
+  // ones are rare, so their set is made only when needed.
+  let dropped: Set<string> | undefined;
   const defined = options.defined;
   let kept = 0;
   for (const [name, value] of flattenProperties(isRecord(properties) ? properties : EMPTY_RECORD)) {
-    if (isEmptyValue(value) || name === 'email' || seen.has(name)) continue;
-    seen.add(name);
-    const dropped = dropReason(name, defined, kept);
-    if (dropped !== undefined) {
-      warnings.push({ kind: 'dropped_property', object: 'event', property: name, reason: dropped });
+    if (isEmptyValue(value) || name === 'email' || Object.hasOwn(values, name) || dropped?.has(name)) continue;
+    const reason = dropReason(name, defined, kept);
+    if (reason !== undefined) {
+      (dropped ??= new Set()).add(name);
+      warnings.push({ kind: 'dropped_property', object: 'event', property: name, reason });
       continue;
     }
     kept++;

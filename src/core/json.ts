@@ -17,6 +17,15 @@ export function own(record: JsonRecord, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/**
+ * Sets an own property, also one named `__proto__`, which an assignment to a plain
+ * object would take as its prototype instead.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** The object held by `record[key]`, or an empty one when it holds anything else. */
 export function ownRecord(record: JsonRecord, key: string): JsonRecord {
   const value = own(record, key);
