@@ -14,7 +14,10 @@ export function isRecord(value: unknown): value is JsonRecord {
 
 /** The value of an own property, never an inherited one. */
 export function own(record: JsonRecord, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
+  const value = record[key];
+  // Called several times per field of every record: one lookup when nothing was found.
+  // Anything found may be inherited (Object.prototype's methods, `__proto__`).
+  return value === undefined || Object.hasOwn(record, key) ? value : undefined;
 }
 
 /**

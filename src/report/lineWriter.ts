@@ -45,15 +45,15 @@ export class LineWriter {
   /** Bytes in the output once everything written so far is flushed. */
   get length(): number {
     let pending = 0;
-    for (const line of this.buffer) pending += Buffer.byteLength(line);
+    for (const line of this.buffer) pending += Buffer.byteLength(line) + 1;
     return this.bytes + pending;
   }
 
   /** Buffers a line without waiting; callers on a hot path then flush when `full`. */
   push(value: unknown): void {
-    const line = JSON.stringify(value) + '\n';
+    const line = JSON.stringify(value);
     this.buffer.push(line);
-    this.buffered += line.length;
+    this.buffered += line.length + 1;
   }
 
   /** A chunk's worth is waiting: time to `flush` (back-pressure for `push`). */
@@ -68,7 +68,7 @@ export class LineWriter {
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
-    const chunk = this.buffer.join('');
+    const chunk = this.buffer.join('\n') + '\n';
     this.buffer = [];
     this.buffered = 0;
     this.bytes += Buffer.byteLength(chunk);
