@@ -3,6 +3,7 @@
 import { CommanderError } from 'commander';
 import { EXIT, HubspotSyncError, type ExitCode } from '../errors.js';
 import { InputError } from '../sources/errors.js';
+import { keepHeapNearLiveSize } from './heap.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -32,4 +33,5 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
 }
 
+keepHeapNearLiveSize();
 process.exitCode = await main(process.argv);

@@ -1,0 +1,15 @@
+// A replay is one long batch over millions of short-lived records with a small live set
+// (~20 MB; the duplicate window lives outside the heap). By default V8 lets the old
+// generation grow to about three times what survives before it collects it, which on a
+// 1M-event dry run was ~40 MB of resident memory holding nothing. Growing it by a
+// quarter instead keeps it near the live set: old space 59 → 24 MB, peak RSS
+// 202 → 178 MB, for 30 more full collections (+130 ms of a 17 s run).
+import { setFlagsFromString } from 'node:v8';
+
+export function keepHeapNearLiveSize(): void {
+  try {
+    setFlagsFromString('--heap-growing-percent=25');
+  } catch {
+    // A runtime whose flags are frozen keeps V8's default growth: more memory, same results.
+  }
+}
