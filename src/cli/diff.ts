@@ -9,6 +9,7 @@ import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import type { InputFormat } from '../sources/types.js';
 import { stateDirPaths } from '../state/stateDir.js';
+import { LearntIdentities } from '../state/learntIdentities.js';
 import { StateStore } from '../state/stateStore.js';
 import { systemClock } from '../sync/clock.js';
 import { readCompanies, readContacts } from '../sync/currentValues.js';
@@ -50,7 +51,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
   const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : Catalog.fromDocument(await fetchCatalogDocument(requester));
 
   const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
-  const learnt = new Map<string, string>();
+  const identities = new LearntIdentities(store.identities);
   const collector = new DiffCollector();
   try {
     await runInputs({
@@ -58,7 +59,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       read: { format: flags.inputFormat, type: flags.type },
       mapper: new RecordMapper({
         context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
-        identities: { get: (id) => learnt.get(id) ?? store.identities.get(id), set: (id, email) => void learnt.set(id, email) },
+        identities,
         recentIds: new RecentIds(),
         filters: filtersFrom(flags),
       }),
@@ -67,6 +68,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       deadLetters: new DeadLetters(tally),
     });
   } finally {
+    identities.close();
     store.close();
   }
 

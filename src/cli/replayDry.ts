@@ -8,6 +8,7 @@ import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import { readCachedCatalog } from '../state/catalogCache.js';
 import { stateDirPaths } from '../state/stateDir.js';
+import { LearntIdentities } from '../state/learntIdentities.js';
 import { StateStore } from '../state/stateStore.js';
 import { systemClock } from '../sync/clock.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
@@ -46,11 +47,11 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
   }
 
   const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
-  // Learnt identities stay in memory, over the state directory's (read-only) map.
-  const learnt = new Map<string, string>();
+  // Learnt identities stay out of the state directory, over its (read-only) map.
+  const identities = new LearntIdentities(store.identities);
   const mapper = new RecordMapper({
     context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
-    identities: { get: (id) => learnt.get(id) ?? store.identities.get(id), set: (id, email) => void learnt.set(id, email) },
+    identities,
     recentIds: new RecentIds(),
     filters: filtersFrom(flags),
   });
@@ -81,6 +82,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
     progress.stop();
     await out.close();
     await deadLetterWriter?.close();
+    identities.close();
     store.close();
   }
   return { tally, status: 'completed', durationMs: Date.now() - started, deadLetterFile: flags.deadLetter };
