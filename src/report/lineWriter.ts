@@ -51,7 +51,11 @@ export class LineWriter {
 
   /** Buffers a line without waiting; callers on a hot path then flush when `full`. */
   push(value: unknown): void {
-    const line = JSON.stringify(value);
+    this.pushLine(JSON.stringify(value));
+  }
+
+  /** Buffers a line already serialised (one JSON text, without its newline). */
+  pushLine(line: string): void {
     this.buffer.push(line);
     this.buffered += line.length + 1;
   }

@@ -4,24 +4,31 @@ import type { Operation } from '../core/types.js';
 import type { LineWriter } from '../report/lineWriter.js';
 import type { RecordSink } from './runInputs.js';
 
-/** The operation as SPEC section 6 prints it (the definition-typing hint is internal). */
-export function operationLine(operation: Operation, source: { file: string; line: number }): Record<string, unknown> {
-  if (operation.op === 'event.send') {
-    // Named fields rather than `{ propertyTypes, ...wire }`: a rest copy is V8's slow path,
-    // and this runs once per track call.
-    const { op, eventName, email, occurredAt, properties, uuid } = operation;
-    return occurredAt === undefined ? { op, eventName, email, properties, uuid, source } : { op, eventName, email, occurredAt, properties, uuid, source };
-  }
-  return { ...operation, source };
+/** The operation as SPEC section 6 prints it, without its source (the definition-typing hint is internal). */
+function wireOperation(operation: Operation): object {
+  if (operation.op !== 'event.send') return operation;
+  // Named fields rather than `{ propertyTypes, ...wire }`: a rest copy is V8's slow path,
+  // and this runs once per track call.
+  const { op, eventName, email, occurredAt, properties, uuid } = operation;
+  return occurredAt === undefined ? { op, eventName, email, properties, uuid } : { op, eventName, email, occurredAt, properties, uuid };
 }
 
 export function dryRunSink(out: LineWriter): RecordSink {
+  let file: string | undefined;
+  let fileJson = '';
   return {
     accept(record, settle) {
-      const source = { file: record.position.file, line: record.position.line };
-      // Buffer every line of the record, then wait only when a chunk is full.
-      for (const operation of record.operations) out.push(operationLine(operation, source));
+      const { position } = record;
+      if (position.file !== file) {
+        file = position.file;
+        fileJson = JSON.stringify(file);
+      }
+      // Every operation of the record ends with the same source, so it is serialised once
+      // and appended in place of the operation's closing brace.
+      const source = `,"source":{"file":${fileJson},"line":${position.line}}}`;
+      for (const operation of record.operations) out.pushLine(JSON.stringify(wireOperation(operation)).slice(0, -1) + source);
       settle([]);
+      // Wait only when a chunk is full.
       return out.full ? out.flush() : undefined;
     },
     async drain() {
