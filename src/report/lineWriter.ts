@@ -72,7 +72,8 @@ export class LineWriter {
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
-    const chunk = this.buffer.join('\n') + '\n';
+    this.buffer.push(''); // the chunk's last newline, without concatenating another copy
+    const chunk = this.buffer.join('\n');
     this.buffer = [];
     this.buffered = 0;
     this.bytes += Buffer.byteLength(chunk);
