@@ -1,7 +1,7 @@
 // Custom behavioral event properties from a track's properties (SPEC 3.5, 3.8), within
 // HubSpot's limits on an occurrence (hubspot-api.md §6).
 
-import { flattenProperties } from './flatten.js';
+import { forEachFlat } from './flatten.js';
 import { isIsoDateTime } from './instant.js';
 import { EMPTY_RECORD, isEmptyValue, isRecord, joinList, textOf } from './json.js';
 import type { EventPropertyMapping, EventPropertyType, MappingWarning, PropertyValues } from './types.js';
@@ -43,18 +43,18 @@ export function eventProperties(
   let dropped: Set<string> | undefined;
   const defined = options.defined;
   let kept = 0;
-  for (const [name, value] of flattenProperties(isRecord(properties) ? properties : EMPTY_RECORD)) {
-    if (isEmptyValue(value) || name === 'email' || Object.hasOwn(values, name) || dropped?.has(name)) continue;
+  forEachFlat(isRecord(properties) ? properties : EMPTY_RECORD, (name, value) => {
+    if (isEmptyValue(value) || name === 'email' || Object.hasOwn(values, name) || dropped?.has(name)) return;
     const reason = dropReason(name, defined, kept);
     if (reason !== undefined) {
       (dropped ??= new Set()).add(name);
       warnings.push({ kind: 'dropped_property', object: 'event', property: name, reason });
-      continue;
+      return;
     }
     kept++;
     values[name] = eventValue(name, value, warnings);
     propertyTypes[name] = eventPropertyType(value);
-  }
+  });
   return { properties: values, propertyTypes, warnings };
 }
 

@@ -13,19 +13,24 @@ export type FlatEntry = [name: string, value: unknown];
  */
 export function flattenProperties(source: JsonRecord, skip?: ReadonlySet<string>): FlatEntry[] {
   const entries: FlatEntry[] = [];
-  for (const key of Object.keys(source)) {
-    if (skip?.has(key)) continue;
-    collect(normalizeKey(key), source[key], entries);
-  }
+  forEachFlat(source, (name, value) => void entries.push([name, value]), skip);
   return entries;
 }
 
-function collect(name: string, value: unknown, entries: FlatEntry[]): void {
+/** `flattenProperties` without the list: each entry handed to `visit` as it is found. */
+export function forEachFlat(source: JsonRecord, visit: (name: string, value: unknown) => void, skip?: ReadonlySet<string>): void {
+  for (const key of Object.keys(source)) {
+    if (skip?.has(key)) continue;
+    collect(normalizeKey(key), source[key], visit);
+  }
+}
+
+function collect(name: string, value: unknown, visit: (name: string, value: unknown) => void): void {
   if (!isRecord(value)) {
-    entries.push([name, value]);
+    visit(name, value);
     return;
   }
   for (const key of Object.keys(value)) {
-    collect(name + '_' + normalizeKey(key), value[key], entries);
+    collect(name + '_' + normalizeKey(key), value[key], visit);
   }
 }

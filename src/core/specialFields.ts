@@ -1,6 +1,6 @@
 // Segment's well-known traits and the HubSpot properties they feed (SPEC 3.2, 3.8).
 
-import { flattenProperties } from './flatten.js';
+import { forEachFlat } from './flatten.js';
 import { isEmptyValue, isRecord, own } from './json.js';
 import type { JsonRecord } from './json.js';
 import type { PropertyWriter } from './propertyWriter.js';
@@ -79,5 +79,5 @@ export function firstPresent(traits: JsonRecord, sources: readonly TraitSource[]
 
 /** Every other trait, flattened and named like a key, in input order. */
 export function writeOrdinaryTraits(writer: PropertyWriter, traits: JsonRecord, consumed: ReadonlySet<string>): void {
-  for (const [name, value] of flattenProperties(traits, consumed)) writer.write(name, value);
+  forEachFlat(traits, (name, value) => writer.write(name, value), consumed);
 }
