@@ -1,7 +1,7 @@
 // The one loop every command shares: read each input in order, map each record, hand
 // what it produced to a sink (the dry-run writer, the delivery pipeline, the diff
 // collector) and keep each input's watermark as records resolve.
-import type { DeadLetterVerdict } from '../core/types.js';
+import type { DeadLetterVerdict, SegmentCall } from '../core/types.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
 import type { RunTally } from '../report/tally.js';
@@ -48,17 +48,27 @@ export interface RunInputsOptions {
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, tally, deadLetters } = options;
 
-  /** What a resolved record adds to the report and the dead-letter file, in input order. */
-  const commit = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => () => {
-    progress.committed++;
-    tally.read();
-    tally.warnings(record.warnings);
-    for (const operation of record.operations) tally.operation(operation.op);
-    if (record.deadLetter) deadLetters.add(record, record.deadLetter);
-    for (const verdict of rejections) deadLetters.add(record, verdict);
-    if (record.deadLetter || rejections.length > 0) tally.resolve('deadLettered');
-    else if (record.skip) tally.resolve('skipped', record.skip);
-    else tally.resolve('delivered');
+  /**
+   * What a resolved record adds to the report and the dead-letter file, in input order.
+   * A settled record may wait for the watermark behind a slower one (a company search, an
+   * association): the commit keeps only what it needs (the parsed call and its operations
+   * are kilobytes; only a dead letter needs the call).
+   */
+  const commit = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => {
+    const { warnings, deadLetter, skip } = record;
+    const ops = record.operations.map((operation) => operation.op);
+    const kept = deadLetter || rejections.length > 0 ? record : undefined;
+    return () => {
+      progress.committed++;
+      tally.read();
+      tally.warnings(warnings);
+      for (const op of ops) tally.operation(op);
+      if (kept && deadLetter) deadLetters.add(kept, deadLetter);
+      if (kept) for (const verdict of rejections) deadLetters.add(kept, verdict);
+      if (deadLetter || rejections.length > 0) tally.resolve('deadLettered');
+      else if (skip) tally.resolve('skipped', skip);
+      else tally.resolve('delivered');
+    };
   };
 
   for (const file of options.inputs) {
@@ -75,7 +85,15 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
         resolved(commit(progress, record, []));
         await deadLetters.flushIfFull();
       } else {
-        await sink.accept(record, (rejections) => resolved(commit(progress, record, rejections)));
+        // Until it settles HubSpot may still reject it, and only then is its call needed:
+        // meanwhile the call is held as text, not as kilobytes of parsed objects.
+        let held = record;
+        let settled = false;
+        await sink.accept(record, (rejections) => {
+          settled = true;
+          resolved(commit(progress, held, rejections));
+        });
+        if (!settled) held = withCallAsText(record);
       }
     }
     progress.finishedReading = true;
@@ -85,4 +103,17 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
   if (options.shouldStop?.()) return { stopped: true };
   await sink.drain();
   return { stopped: false };
+}
+
+/** The record with its call kept as JSON text, parsed again only if it is read. */
+function withCallAsText(record: MappedRecord): MappedRecord {
+  const { call, ...rest } = record;
+  if (!call) return rest;
+  const text = JSON.stringify(call);
+  return {
+    ...rest,
+    get call() {
+      return JSON.parse(text) as SegmentCall;
+    },
+  };
 }
