@@ -48,7 +48,73 @@ function setup(sink: RecordSink, extra: Partial<RunInputsOptions> = {}) {
   return { run, tally, mapped, lines };
 }
 
+/** Settles every record at once except the first, which waits for `releaseFirst`. */
+function holdingFirstSink() {
+  let releaseFirst: () => void = () => undefined;
+  let halt: () => void = () => undefined;
+  const sink: RecordSink = {
+    async accept(record, settle) {
+      if (record.position.line === 1) releaseFirst = () => settle([]);
+      else settle([]);
+    },
+    async drain() {},
+    halted: new Promise<void>((resolve) => (halt = resolve)),
+  };
+  return { sink, release: () => releaseFirst(), halt: () => halt() };
+}
+
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Waits (in event-loop turns) until `done` holds: reading goes through real file I/O. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 describe('runInputs', () => {
+  it('reads no further ahead of the oldest unsettled record than maxUnresolved', async () => {
+    await writeEvents(50);
+    const { sink, release } = holdingFirstSink();
+    const { run, mapped, tally } = setup(sink, { maxUnresolved: 5 });
+    await until(() => mapped.length >= 5);
+    await turns(20);
+    // Records 2–5 settled, but they wait for the watermark behind record 1: reading waits.
+    expect(mapped).toHaveLength(5);
+    expect(tally.data.counts.read).toBe(0);
+    release();
+    await run;
+    expect(mapped).toHaveLength(50);
+    expect(tally.data.counts).toEqual({ read: 50, delivered: 50, skipped: 0, deadLettered: 0 });
+  });
+
+  it('is never held back by a sink that settles each record itself (dry run, diff)', async () => {
+    await writeEvents(30);
+    const sink: RecordSink = {
+      async accept(_record, settle) {
+        await Promise.resolve();
+        settle([]);
+      },
+      async drain() {},
+    };
+    const { run, tally } = setup(sink, { maxUnresolved: 1 });
+    await run;
+    expect(tally.data.counts.read).toBe(30);
+  });
+
+  it('stops waiting for unsettled records once the sink halts', async () => {
+    await writeEvents(50);
+    const { sink, halt } = holdingFirstSink();
+    let stop = false;
+    const { run, mapped } = setup(sink, { maxUnresolved: 5, shouldStop: () => stop });
+    await until(() => mapped.length >= 5);
+    await turns(20);
+    expect(mapped).toHaveLength(5);
+    stop = true;
+    halt();
+    expect(await run).toEqual({ stopped: true });
+  });
+
   it('dead-letters a record HubSpot rejects after it was accepted with its whole event', async () => {
     await writeEvents(3);
     const later: Array<() => void> = [];

@@ -18,6 +18,11 @@ export interface RecordSink {
   accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): Promise<void>;
   /** Waits until every accepted record is settled; throws what stopped the sink. */
   drain(): Promise<void>;
+  /**
+   * Resolves if the sink stops settling records (a failure, a signal), so that reading
+   * no longer waits for them. A sink that settles every record itself needs none.
+   */
+  readonly halted?: Promise<void>;
 }
 
 export interface InputProgress {
@@ -43,10 +48,15 @@ export interface RunInputsOptions {
   onInput?: (progress: InputProgress) => void;
   /** Stop reading (a signal, a paused delivery); the caller then stops the sink. */
   shouldStop?: () => boolean;
+  /** Records read but not committed before reading waits (memory bound, default 10,000). */
+  maxUnresolved?: number;
 }
 
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, tally, deadLetters } = options;
+  const maxUnresolved = options.maxUnresolved ?? 10_000;
+  let current: Watermark | undefined;
+  void sink.halted?.then(() => current?.release());
 
   /**
    * What a resolved record adds to the report and the dead-letter file, in input order.
@@ -75,6 +85,7 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
     const start = options.startFor?.(file);
     const reader = openInput(file, { ...options.read, start });
     const watermark = new Watermark(start);
+    current = watermark;
     const progress: InputProgress = { file, watermark, bytesRead: () => reader.bytesRead, finishedReading: false, committed: 0 };
     options.onInput?.(progress);
     for await (const item of reader) {
@@ -95,6 +106,10 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
         });
         if (!settled) held = withCallAsText(record);
       }
+      // The sink bounds the records it has not settled, but settled ones wait for the
+      // watermark behind the oldest unsettled one (a company search, an association):
+      // without this bound, reading runs ahead of it by the whole input.
+      if (watermark.unresolved >= maxUnresolved) await watermark.below(maxUnresolved);
     }
     progress.finishedReading = true;
   }
