@@ -48,13 +48,13 @@ export interface RunInputsOptions {
   onInput?: (progress: InputProgress) => void;
   /** Stop reading (a signal, a paused delivery); the caller then stops the sink. */
   shouldStop?: () => boolean;
-  /** Records read but not committed before reading waits (memory bound, default 10,000). */
+  /** Records read but not committed before reading waits (memory bound, default 5,000). */
   maxUnresolved?: number;
 }
 
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, tally, deadLetters } = options;
-  const maxUnresolved = options.maxUnresolved ?? 10_000;
+  const maxUnresolved = options.maxUnresolved ?? 5_000;
   let current: Watermark | undefined;
   void sink.halted?.then(() => current?.release());
 
