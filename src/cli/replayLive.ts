@@ -40,7 +40,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
 
   await ensureStateDir(flags.stateDir);
   const lock = await acquireLock(flags.stateDir, { command: `replay ${paths.join(' ')}` });
-  const store = StateStore.open(stateDirPaths(flags.stateDir).state);
+  const store = StateStore.open(stateDirPaths(flags.stateDir).state, { cache: 'small' });
   try {
     const previous = flags.fresh ? undefined : await readCheckpoint(flags.stateDir);
     const fingerprints = await fingerprintInputs(inputs, previous);

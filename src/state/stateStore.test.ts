@@ -82,6 +82,17 @@ describe('StateStore', () => {
     expect(store.counts().identities).toBe(250);
   });
 
+  it('keeps a small cache and maps no file when asked (a live run): its memory must not grow with the file', () => {
+    const pragmas = (store: StateStore) => ({
+      cache: store['db'].pragma('cache_size', { simple: true }),
+      mmap: store['db'].pragma('mmap_size', { simple: true }),
+    });
+    const small = openStore({ cache: 'small' });
+    expect(pragmas(small)).toEqual({ cache: -2048, mmap: 0 });
+    small.close();
+    expect(pragmas(openStore())).toEqual({ cache: -65536, mmap: 1073741824 });
+  });
+
   it('counts what it holds, buffered entries included', () => {
     const store = openStore();
     store.identities.set('a', 'a@x.com');

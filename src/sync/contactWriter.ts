@@ -37,14 +37,18 @@ export class ContactWriter {
 
   /** Contact ids for these emails: remembered, else read from HubSpot. Missing ones are absent. */
   async idsFor(emails: readonly string[]): Promise<Map<string, string>> {
-    await Promise.all(emails.map((email) => this.batcher.settled(email)));
     const found = new Map<string, string>();
-    const unknown: string[] = [];
-    for (const email of new Set(emails)) {
+    const remembered = (email: string) => {
       const id = this.ids.get(email);
       if (id) found.set(email, id);
-      else unknown.push(email);
-    }
+      return id !== undefined;
+    };
+    // A contact with a known id exists: its association need not wait for the upserts
+    // still queued for it (an active user's would keep it waiting, and each wait forces
+    // a partial contact batch out). Only the others wait, as their upsert may create them.
+    const waiting = [...new Set(emails)].filter((email) => !remembered(email));
+    await Promise.all(waiting.map((email) => this.batcher.settled(email)));
+    const unknown = waiting.filter((email) => !remembered(email));
     for (let i = 0; i < unknown.length; i += MAX_BATCH) {
       const { body } = await this.requester.send<BatchResponse>('contactsRead', {
         body: { idProperty: 'email', properties: ['email'], propertiesWithHistory: [], inputs: unknown.slice(i, i + MAX_BATCH).map((id) => ({ id })) },

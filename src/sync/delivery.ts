@@ -32,6 +32,9 @@ export class Delivery implements RecordSink {
   private interrupted = false;
   /** Input order of the records accepted, so older records' batches go first. */
   private seq = 0;
+  private halt!: () => void;
+  /** Resolves when a failure or a signal stops delivery: unsettled records stay so. */
+  readonly halted = new Promise<void>((resolve) => (this.halt = resolve));
 
   constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdStore, clock: Clock) {
     const onFatal = (error: unknown) => this.fail(error);
@@ -90,6 +93,7 @@ export class Delivery implements RecordSink {
     this.interrupted = true;
     for (const writer of this.writers()) writer.stop();
     this.wakeAll();
+    this.halt();
   }
 
   /** Sends nothing new; waits for the requests in flight (their records may still settle). */
@@ -120,6 +124,7 @@ export class Delivery implements RecordSink {
     this.fatal ??= error;
     for (const writer of this.writers()) writer.stop();
     this.wakeAll();
+    this.halt();
   }
 
   private wakeAll(): void {

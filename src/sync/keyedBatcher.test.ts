@@ -66,6 +66,19 @@ describe('KeyedBatcher', () => {
     await drained;
   });
 
+  it('keeps batching what arrives while it drains, rather than sending each operation alone', async () => {
+    const { batcher, sent, releases } = harness(10, 5);
+    void batcher.add('a', {}, 0);
+    const drained = batcher.drain();
+    expect(sent.map((s) => s.keys)).toEqual([['a']]);
+    // Associations arrive during the drain as their companies settle.
+    for (const key of ['b', 'c', 'd']) void batcher.add(key, {}, 1);
+    await tick();
+    expect(sent.map((s) => s.keys)).toEqual([['a'], ['b', 'c', 'd']]);
+    releases.forEach((release) => release());
+    await drained;
+  });
+
   it("hands each key its batch's verdict", async () => {
     const { batcher, releases } = harness(2);
     const bad = batcher.add('bad', {}, 0);

@@ -35,7 +35,6 @@ export class KeyedBatcher<V> {
   private timer: NodeJS.Timeout | undefined;
   private flushing = 0;
   private stopped = false;
-  private draining = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: KeyedBatcherOptions<V>) {}
@@ -61,12 +60,16 @@ export class KeyedBatcher<V> {
     }
   }
 
-  /** Sends everything that is waiting, full batches or not, then resolves when idle. */
+  /**
+   * Sends everything that is waiting, full batches or not, then resolves when idle.
+   * Operations added meanwhile (an association whose company just settled) still linger
+   * to fill a batch: sending each at once would make a request of every one.
+   */
   async drain(): Promise<void> {
-    this.draining = true;
-    this.schedule();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush(true);
     await this.idle();
-    this.draining = false;
   }
 
   /** Sends nothing more; batches already in flight finish. */
@@ -107,8 +110,8 @@ export class KeyedBatcher<V> {
 
   private schedule(): void {
     if (this.stopped) return;
-    if (this.draining || this.readyCount() >= this.options.maxBatch) {
-      this.flush(this.draining);
+    if (this.readyCount() >= this.options.maxBatch) {
+      this.flush(false);
       return;
     }
     if (!this.timer && this.pending.size > 0) {

@@ -83,6 +83,17 @@ describe('Requester', () => {
     expect(emulator.stats().maxInTenSeconds).toBe(3);
   });
 
+  it('lets association requests through while ten-secondly ones wait for their full window', async () => {
+    const { requester } = await setup({ rateLimit: { perTenSeconds: 2 } }, { rate: 2 });
+    const finished: string[] = [];
+    const sends = [1, 2, 3, 4, 5].map((i) => requester.send('contactsUpsert', upsert(`w${i}@example.com`)).then(() => finished.push(`contact ${i}`)));
+    // Associations have a window of their own with room: waiting contacts must not hold
+    // every concurrency slot in front of them.
+    sends.push(requester.send('associateDefault', { body: { inputs: [] } }).then(() => finished.push('association')));
+    await Promise.all(sends);
+    expect(finished.indexOf('association')).toBeLessThan(finished.indexOf('contact 4'));
+  });
+
   it('waits out a 429 when someone else spent the window, then succeeds', async () => {
     const { requester, tally, emulator } = await setup({ rateLimit: { perTenSeconds: 2 } });
     await requester.send('contactsUpsert', upsert('first@example.com'));

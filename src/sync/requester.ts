@@ -28,8 +28,10 @@ export interface RequesterOptions {
 const TEN_SECONDS = 10_000;
 
 export class Requester {
+  /** Requests in flight (`--concurrency`): taken only once the rate window let one go. */
   private readonly slots: PQueue;
-  private readonly windows: Record<LimitClass, RollingWindow | undefined>;
+  /** Each limit's window, with its waiting requests in priority order, one waiting at a time. */
+  private readonly windows: Record<LimitClass, { window: RollingWindow; turns: PQueue } | undefined>;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
 
@@ -43,10 +45,14 @@ export class Requester {
   ) {
     this.slots = new PQueue({ concurrency: options.concurrency });
     const margin = 50;
+    const limited = (limit: number, windowMs: number) => ({
+      window: new RollingWindow({ limit, windowMs, marginMs: margin }, clock),
+      turns: new PQueue({ concurrency: 1 }),
+    });
     this.windows = {
-      tenSecondly: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
-      associations: new RollingWindow({ limit: options.rate, windowMs: TEN_SECONDS, marginMs: margin }, clock),
-      search: new RollingWindow({ limit: options.searchPerSecond ?? 5, windowMs: 1000, marginMs: margin }, clock),
+      tenSecondly: limited(options.rate, TEN_SECONDS),
+      associations: limited(options.rate, TEN_SECONDS),
+      search: limited(options.searchPerSecond ?? 5, 1000),
       events: undefined,
     };
     this.backoffMs = options.backoffMs ?? 1000;
@@ -62,22 +68,28 @@ export class Requester {
   async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, order = 0 } = {}): Promise<HubSpotResponse<T>> {
     const label = endpointLabel(name);
     const { limit, gates } = ENDPOINTS[name];
-    const window = this.windows[limit];
+    const limited = this.windows[limit];
+    const window = limited?.window;
+    const priority = gates ? Number.MAX_SAFE_INTEGER : -order;
     let failures = 0;
     let rateLimits = 0;
     for (let attempt = 0; ; attempt++) {
       const retried = attempt > 0;
       try {
-        const response = await this.slots.add(async () => {
-          const answered = await window?.acquire();
-          try {
+        // The window first, then a slot: a request waiting for its window must not hold a
+        // slot, or a full ten-secondly window starves association and event requests
+        // whose own limits have room (and a backlog of associations starves the rest).
+        const answered = limited ? await limited.turns.add(() => limited.window.acquire(), { priority }) : undefined;
+        let response: HubSpotResponse<T>;
+        try {
+          response = await this.slots.add(async () => {
             if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
             if (limit !== 'events') this.budget.spend();
             return await this.client.send<T>(name, params);
-          } finally {
-            answered?.();
-          }
-        }, { priority: gates ? Number.MAX_SAFE_INTEGER : -order });
+          }, { priority });
+        } finally {
+          answered?.();
+        }
         this.tally.request(label, { retried });
         window?.observe(response.rateLimit.max, response.rateLimit.remaining);
         this.budget.observe(response.rateLimit.daily, response.rateLimit.dailyRemaining);

@@ -1,7 +1,7 @@
 // The one loop every command shares: read each input in order, map each record, hand
 // what it produced to a sink (the dry-run writer, the delivery pipeline, the diff
 // collector) and keep each input's watermark as records resolve.
-import type { DeadLetterVerdict } from '../core/types.js';
+import type { DeadLetterVerdict, SegmentCall } from '../core/types.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
 import type { RunTally } from '../report/tally.js';
@@ -19,6 +19,11 @@ export interface RecordSink {
   accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): Promise<void> | undefined;
   /** Waits until every accepted record is settled; throws what stopped the sink. */
   drain(): Promise<void>;
+  /**
+   * Resolves if the sink stops settling records (a failure, a signal), so that reading
+   * no longer waits for them. A sink that settles every record itself needs none.
+   */
+  readonly halted?: Promise<void>;
 }
 
 export interface InputProgress {
@@ -44,28 +49,44 @@ export interface RunInputsOptions {
   onInput?: (progress: InputProgress) => void;
   /** Stop reading (a signal, a paused delivery); the caller then stops the sink. */
   shouldStop?: () => boolean;
+  /** Records read but not committed before reading waits (memory bound, default 5,000). */
+  maxUnresolved?: number;
 }
 
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, tally, deadLetters } = options;
+  const maxUnresolved = options.maxUnresolved ?? 5_000;
+  let current: Watermark | undefined;
+  void sink.halted?.then(() => current?.release());
 
-  /** What a resolved record adds to the report and the dead-letter file, in input order. */
-  const commit = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => () => {
-    progress.committed++;
-    tally.read();
-    tally.warnings(record.warnings);
-    for (const operation of record.operations) tally.operation(operation.op);
-    if (record.deadLetter) deadLetters.add(record, record.deadLetter);
-    for (const verdict of rejections) deadLetters.add(record, verdict);
-    if (record.deadLetter || rejections.length > 0) tally.resolve('deadLettered');
-    else if (record.skip) tally.resolve('skipped', record.skip);
-    else tally.resolve('delivered');
+  /**
+   * What a resolved record adds to the report and the dead-letter file, in input order.
+   * A settled record may wait for the watermark behind a slower one (a company search, an
+   * association): the commit keeps only what it needs (the parsed call and its operations
+   * are kilobytes; only a dead letter needs the call).
+   */
+  const commit = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => {
+    const { warnings, deadLetter, skip } = record;
+    const ops = record.operations.map((operation) => operation.op);
+    const kept = deadLetter || rejections.length > 0 ? record : undefined;
+    return () => {
+      progress.committed++;
+      tally.read();
+      tally.warnings(warnings);
+      for (const op of ops) tally.operation(op);
+      if (kept && deadLetter) deadLetters.add(kept, deadLetter);
+      if (kept) for (const verdict of rejections) deadLetters.add(kept, verdict);
+      if (deadLetter || rejections.length > 0) tally.resolve('deadLettered');
+      else if (skip) tally.resolve('skipped', skip);
+      else tally.resolve('delivered');
+    };
   };
 
   for (const file of options.inputs) {
     const start = options.startFor?.(file);
     const reader = openInput(file, { ...options.read, start });
     const watermark = new Watermark(start);
+    current = watermark;
     const progress: InputProgress = { file, watermark, bytesRead: () => reader.bytesRead, finishedReading: false, committed: 0 };
     options.onInput?.(progress);
     for await (const items of reader.batches()) {
@@ -77,9 +98,21 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
           resolved(commit(progress, record, []));
           if (deadLetters.full) await deadLetters.flush();
         } else {
-          const room = sink.accept(record, (rejections) => resolved(commit(progress, record, rejections)));
+          // Until it settles HubSpot may still reject it, and only then is its call needed:
+          // meanwhile the call is held as text, not as kilobytes of parsed objects.
+          let held = record;
+          let settled = false;
+          const room = sink.accept(record, (rejections) => {
+            settled = true;
+            resolved(commit(progress, held, rejections));
+          });
           if (room) await room;
+          if (!settled) held = withCallAsText(record);
         }
+        // The sink bounds the records it has not settled, but settled ones wait for the
+        // watermark behind the oldest unsettled one (a company search, an association):
+        // without this bound, reading runs ahead of it by the whole input.
+        if (watermark.unresolved >= maxUnresolved) await watermark.below(maxUnresolved);
       }
     }
     progress.finishedReading = true;
@@ -89,4 +122,17 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
   if (options.shouldStop?.()) return { stopped: true };
   await sink.drain();
   return { stopped: false };
+}
+
+/** The record with its call kept as JSON text, parsed again only if it is read. */
+function withCallAsText(record: MappedRecord): MappedRecord {
+  const { call, ...rest } = record;
+  if (!call) return rest;
+  const text = JSON.stringify(call);
+  return {
+    ...rest,
+    get call() {
+      return JSON.parse(text) as SegmentCall;
+    },
+  };
 }

@@ -77,6 +77,25 @@ describe('RollingWindow', () => {
     second();
   });
 
+  it('waits for an answer, without polling the clock, while only requests in flight fill the window', async () => {
+    const clock = new VirtualClock();
+    const window = new RollingWindow({ limit: 2, windowMs: 10_000 }, clock);
+    const first = await window.acquire();
+    await window.acquire();
+    let started = false;
+    const third = window.acquire().then(() => (started = true));
+    for (let i = 0; i < 100; i++) await Promise.resolve();
+    // A polling loop would spin here (on a virtual clock, forever, starving the I/O that
+    // brings the answer).
+    const sleptBeforeAnswer = [...clock.slept];
+    const startedBeforeAnswer = started;
+    first();
+    await third;
+    expect(sleptBeforeAnswer).toEqual([]);
+    expect(startedBeforeAnswer).toBe(false);
+    expect(clock.slept).toEqual([10_000]);
+  });
+
   it('stops everyone after a 429 until the pause is over', async () => {
     const clock = new VirtualClock();
     const window = new RollingWindow({ limit: 10, windowMs: 10_000 }, clock);

@@ -22,6 +22,8 @@ export class RollingWindow {
   private limit: number;
   private blockedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Wakes the caller waiting for an answer when only requests in flight fill the window. */
+  private onAnswer: (() => void) | undefined;
   private readonly span: number;
 
   constructor(private readonly options: ThrottleOptions, private readonly clock: Clock) {
@@ -47,6 +49,9 @@ export class RollingWindow {
       released = true;
       this.inFlight--;
       this.answered.push(this.clock.now());
+      const wake = this.onAnswer;
+      this.onAnswer = undefined;
+      wake?.();
     };
   }
 
@@ -57,8 +62,12 @@ export class RollingWindow {
       let wait = this.blockedUntil - now;
       if (this.counted() >= this.limit) {
         const oldest = this.answered[this.head];
-        // Only requests in flight fill the window: wait for an answer to arrive.
-        wait = Math.max(wait, oldest === undefined ? 10 : oldest + this.span - now);
+        if (oldest === undefined) {
+          // Only requests in flight fill the window: wait for an answer to arrive.
+          await new Promise<void>((resolve) => (this.onAnswer = resolve));
+          continue;
+        }
+        wait = Math.max(wait, oldest + this.span - now);
       }
       if (wait <= 0) {
         this.inFlight++;

@@ -57,3 +57,27 @@ describe('Watermark commits', () => {
     expect(committed).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('Watermark.below', () => {
+  it('resolves once fewer than the limit are unresolved, or when released', async () => {
+    const mark = new Watermark();
+    const first = mark.track(at(1, 0, 10));
+    const second = mark.track(at(2, 10, 20));
+    let below = false;
+    void mark.below(2).then(() => (below = true));
+    second();
+    await Promise.resolve();
+    expect(below).toBe(false); // resolved, but behind the first: both still count
+    first();
+    await Promise.resolve();
+    expect(below).toBe(true);
+
+    mark.track(at(3, 20, 30));
+    let released = false;
+    void mark.below(1).then(() => (released = true));
+    mark.release();
+    await Promise.resolve();
+    expect(released).toBe(true);
+    await mark.below(1); // and nothing waits on it any more
+  });
+});

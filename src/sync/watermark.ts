@@ -16,6 +16,8 @@ export class Watermark {
   private pending: Pending[] = [];
   private head = 0;
   private mark: StartAt;
+  private waiter: { limit: number; wake: () => void } | undefined;
+  private released = false;
 
   constructor(start: StartAt = { line: 1, offset: 0 }) {
     this.mark = { ...start };
@@ -44,6 +46,19 @@ export class Watermark {
     return this.pending.length - this.head;
   }
 
+  /** Resolves once fewer than `limit` records are unresolved, or at once after `release`. */
+  below(limit: number): Promise<void> {
+    if (this.released || this.unresolved < limit) return Promise.resolve();
+    return new Promise((wake) => (this.waiter = { limit, wake }));
+  }
+
+  /** The records will not resolve (the sink halted): nobody waits for them any more. */
+  release(): void {
+    this.released = true;
+    this.waiter?.wake();
+    this.waiter = undefined;
+  }
+
   private advance(): void {
     let next = this.pending[this.head];
     while (next?.resolved) {
@@ -61,6 +76,11 @@ export class Watermark {
     if (this.head > 1024 && this.head * 2 > this.pending.length) {
       this.pending = this.pending.slice(this.head);
       this.head = 0;
+    }
+    if (this.waiter && this.unresolved < this.waiter.limit) {
+      const { wake } = this.waiter;
+      this.waiter = undefined;
+      wake();
     }
   }
 }

@@ -1,0 +1,135 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeadLetterVerdict } from '../core/types.js';
+import type { LineWriter } from '../report/lineWriter.js';
+import { RunTally } from '../report/tally.js';
+import type { SourceItem } from '../sources/types.js';
+import { DeadLetters, type DeadLetterLine } from './deadLetters.js';
+import type { MappedRecord, RecordMapper } from './recordMapper.js';
+import { runInputs, type RecordSink, type RunInputsOptions } from './runInputs.js';
+
+let dir: string;
+let path: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hubspot-sync-run-inputs-'));
+  path = join(dir, 'events.ndjson');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const call = (i: number) => ({ type: 'identify', messageId: `m-${i}`, traits: { email: `u${i}@example.com`, plan: { tier: 'pro' } } });
+
+async function writeEvents(n: number): Promise<void> {
+  await writeFile(path, Array.from({ length: n }, (_, i) => JSON.stringify(call(i))).join('\n') + '\n');
+}
+
+/** Every record one contact upsert; counts what was read. */
+function mapper() {
+  const mapped: MappedRecord[] = [];
+  const map = (item: SourceItem): MappedRecord => {
+    if (item.kind !== 'record') throw new Error('unexpected invalid line');
+    const email = String((item.call.traits as { email?: string } | undefined)?.email);
+    const record: MappedRecord = { position: item.position, call: item.call, operations: [{ op: 'contact.upsert', email, properties: {} }], warnings: [] };
+    mapped.push(record);
+    return record;
+  };
+  return { mapper: { map } as unknown as RecordMapper, mapped };
+}
+
+function setup(sink: RecordSink, extra: Partial<RunInputsOptions> = {}) {
+  const tally = new RunTally();
+  const lines: DeadLetterLine[] = [];
+  const writer = { push: (line: DeadLetterLine) => lines.push(line), full: false, flush: async () => {} } as unknown as LineWriter;
+  const { mapper: m, mapped } = mapper();
+  const run = runInputs({ inputs: [{ path, format: 'ndjson' }], read: { format: 'ndjson' }, mapper: m, sink, tally, deadLetters: new DeadLetters(tally, writer), ...extra });
+  return { run, tally, mapped, lines };
+}
+
+/** Settles every record at once except the first, which waits for `releaseFirst`. */
+function holdingFirstSink() {
+  let releaseFirst: () => void = () => undefined;
+  let halt: () => void = () => undefined;
+  const sink: RecordSink = {
+    async accept(record, settle) {
+      if (record.position.line === 1) releaseFirst = () => settle([]);
+      else settle([]);
+    },
+    async drain() {},
+    halted: new Promise<void>((resolve) => (halt = resolve)),
+  };
+  return { sink, release: () => releaseFirst(), halt: () => halt() };
+}
+
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Waits (in event-loop turns) until `done` holds: reading goes through real file I/O. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('runInputs', () => {
+  it('reads no further ahead of the oldest unsettled record than maxUnresolved', async () => {
+    await writeEvents(50);
+    const { sink, release } = holdingFirstSink();
+    const { run, mapped, tally } = setup(sink, { maxUnresolved: 5 });
+    await until(() => mapped.length >= 5);
+    await turns(20);
+    // Records 2–5 settled, but they wait for the watermark behind record 1: reading waits.
+    expect(mapped).toHaveLength(5);
+    expect(tally.data.counts.read).toBe(0);
+    release();
+    await run;
+    expect(mapped).toHaveLength(50);
+    expect(tally.data.counts).toEqual({ read: 50, delivered: 50, skipped: 0, deadLettered: 0 });
+  });
+
+  it('is never held back by a sink that settles each record itself (dry run, diff)', async () => {
+    await writeEvents(30);
+    const sink: RecordSink = {
+      async accept(_record, settle) {
+        await Promise.resolve();
+        settle([]);
+      },
+      async drain() {},
+    };
+    const { run, tally } = setup(sink, { maxUnresolved: 1 });
+    await run;
+    expect(tally.data.counts.read).toBe(30);
+  });
+
+  it('stops waiting for unsettled records once the sink halts', async () => {
+    await writeEvents(50);
+    const { sink, halt } = holdingFirstSink();
+    let stop = false;
+    const { run, mapped } = setup(sink, { maxUnresolved: 5, shouldStop: () => stop });
+    await until(() => mapped.length >= 5);
+    await turns(20);
+    expect(mapped).toHaveLength(5);
+    stop = true;
+    halt();
+    expect(await run).toEqual({ stopped: true });
+  });
+
+  it('dead-letters a record HubSpot rejects after it was accepted with its whole event', async () => {
+    await writeEvents(3);
+    const later: Array<() => void> = [];
+    const rejection: DeadLetterVerdict = { code: 'HUBSPOT_REJECTED', reason: 'no' };
+    const sink: RecordSink = {
+      async accept(record, settle) {
+        later.push(() => settle(record.position.line === 2 ? [rejection] : []));
+      },
+      async drain() {
+        for (const settle of later) settle();
+      },
+    };
+    const { run, lines, tally } = setup(sink);
+    await run;
+    expect(tally.data.counts).toEqual({ read: 3, delivered: 2, skipped: 0, deadLettered: 1 });
+    expect(lines).toEqual([{ code: 'HUBSPOT_REJECTED', reason: 'no', source: { file: path, line: 2 }, event: call(1) }]);
+  });
+});
