@@ -22,3 +22,12 @@ export function textStart(buf: Buffer, start: number, end: number, offset: numbe
   const hasBom = offset === 0 && end - start >= BOM.length && buf[start] === BOM[0] && buf[start + 1] === BOM[1] && buf[start + 2] === BOM[2];
   return hasBom ? start + BOM.length : start;
 }
+
+/**
+ * A read chunk as the pieces the readers hand on one at a time: each piece's records are
+ * parsed and mapped while they are all alive, so a small piece (~80 records) keeps
+ * fewer of them surviving a young-generation collection, while reads stay large.
+ */
+export function* batchPieces(chunk: Buffer, size = 64 * 1024): Generator<Buffer> {
+  for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, at + size);
+}

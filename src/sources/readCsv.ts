@@ -3,6 +3,7 @@ import { GzipDamage } from './byteSource.js';
 import type { ByteSource } from './byteSource.js';
 import { rowCells } from './csvCells.js';
 import { CsvColumns } from './csvColumns.js';
+import { batchPieces } from './bytes.js';
 import { CsvRowFramer } from './csvRows.js';
 import type { CsvRow, CsvRowSink } from './csvRows.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
@@ -33,8 +34,10 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
       items.truncated(framer.takeOpenRow(), splitter, chunk.reason);
       break;
     }
-    splitter.push(chunk);
-    if (items.pending.length > 0) yield items.take();
+    for (const piece of batchPieces(chunk)) {
+      splitter.push(piece);
+      if (items.pending.length > 0) yield items.take();
+    }
   }
   splitter.end();
   framer.end();

@@ -1,5 +1,5 @@
 import { GzipDamage } from './byteSource.js';
-import { isBlank, textStart } from './bytes.js';
+import { batchPieces, isBlank, textStart } from './bytes.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
 import type { LineSink } from './lineSplitter.js';
 import { readNdjsonLine } from './ndjsonLine.js';
@@ -27,8 +27,10 @@ export async function* readNdjson({ path, start, open }: ReadContext): AsyncGene
       }
       break;
     }
-    splitter.push(chunk);
-    if (lines.items.length > 0) yield lines.take();
+    for (const piece of batchPieces(chunk)) {
+      splitter.push(piece);
+      if (lines.items.length > 0) yield lines.take();
+    }
   }
   splitter.end();
   if (lines.items.length > 0) yield lines.take();
