@@ -52,6 +52,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
 
   const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
   const identities = new LearntIdentities(store.identities);
+  const recentIds = new RecentIds();
   const collector = new DiffCollector();
   try {
     await runInputs({
@@ -60,7 +61,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       mapper: new RecordMapper({
         context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
         identities,
-        recentIds: new RecentIds(),
+        recentIds,
         filters: filtersFrom(flags),
       }),
       sink: collector,
@@ -69,6 +70,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
     });
   } finally {
     identities.close();
+    recentIds.close();
     store.close();
   }
 

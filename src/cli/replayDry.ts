@@ -49,10 +49,11 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
   const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
   // Learnt identities stay out of the state directory, over its (read-only) map.
   const identities = new LearntIdentities(store.identities);
+  const recentIds = new RecentIds();
   const mapper = new RecordMapper({
     context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
     identities,
-    recentIds: new RecentIds(),
+    recentIds,
     filters: filtersFrom(flags),
   });
 
@@ -83,6 +84,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
     await out.close();
     await deadLetterWriter?.close();
     identities.close();
+    recentIds.close();
     store.close();
   }
   return { tally, status: 'completed', durationMs: Date.now() - started, deadLetterFile: flags.deadLetter };

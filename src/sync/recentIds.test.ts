@@ -55,6 +55,7 @@ describe('RecentIds against a reference window', () => {
           count.set(old, (count.get(old) ?? 0) - 1);
         }
       }
+      recent.close();
     }
   });
 });

@@ -8,10 +8,13 @@
 // Why not a Set of strings: each id would be its own heap string (~64 bytes for a
 // 40-character id) plus a table entry, and "at least the last N" with Sets takes two
 // generations, so up to 2N ids: ~170 MB of live heap at N = 1,000,000, which V8 then
-// pads to ~3× in resident memory. Here every byte lives outside the JavaScript heap: the
-// ids' bytes in one buffer per block of marks, a hash, offset and length per mark in
-// typed arrays, and an open-addressing index of two cells per mark: ~60 MB for 1,000,000
-// 40-character ids, and a heap that stays small.
+// pads to ~3× in resident memory. Here nothing lives on the JavaScript heap: a hash,
+// offset and length per mark in typed arrays and an open-addressing index of two cells
+// per mark (20 MB for 1,000,000 marks), the ids' bytes of the block being filled in a
+// buffer, and those of closed blocks in a temporary file (idBlocks.ts), read back only
+// to confirm a hash match.
+
+import { openIdBlocks, type IdBlocks } from './idBlocks.js';
 
 const MAX_BLOCK = 4096;
 /** Length flag: the id holds a surrogate and is stored as UTF-16 (see `encode`). */
@@ -26,8 +29,8 @@ export class RecentIds {
   private readonly hashes: Uint32Array;
   private readonly offsets: Uint32Array;
   private readonly lengths: Uint32Array;
-  /** The bytes of each block's ids. */
-  private readonly blocks: Buffer[];
+  /** The bytes of each closed block's ids. */
+  private readonly blocks: IdBlocks;
   /** The block being filled: its new ids' bytes (its other slots still point into the old ones). */
   private openBlock = 0;
   private open = Buffer.allocUnsafeSlow(MAX_BLOCK * 64);
@@ -45,7 +48,7 @@ export class RecentIds {
     this.hashes = new Uint32Array(this.slots);
     this.offsets = new Uint32Array(this.slots);
     this.lengths = new Uint32Array(this.slots);
-    this.blocks = Array.from({ length: this.slots / this.block }, () => Buffer.alloc(0));
+    this.blocks = openIdBlocks(this.slots / this.block);
     let cells = 2;
     while (cells < this.slots * 2) cells *= 2; // load factor ≤ 0.5
     this.index = new Int32Array(cells);
@@ -75,6 +78,11 @@ export class RecentIds {
   /** Marks in the window (an id marked twice counts twice). */
   get size(): number {
     return Math.min(this.marks, this.slots);
+  }
+
+  /** Removes the temporary file. */
+  close(): void {
+    this.blocks.close();
   }
 
   /**
@@ -108,18 +116,17 @@ export class RecentIds {
 
   private bytesOf(slot: number): Buffer {
     const blockOf = Math.floor(slot / this.block);
-    // In the open block, slots before the current mark hold new ids; the rest, old ones.
-    const bytes = blockOf === this.openBlock && slot < this.marks % this.slots ? this.open : (this.blocks[blockOf] as Buffer);
     const offset = this.offsets[slot] as number;
-    return bytes.subarray(offset, offset + ((this.lengths[slot] as number) & ~UTF16));
+    const length = (this.lengths[slot] as number) & ~UTF16;
+    // In the open block, slots before the current mark hold new ids; the rest, old ones.
+    if (blockOf === this.openBlock && slot < this.marks % this.slots) return this.open.subarray(offset, offset + length);
+    return this.blocks.read(blockOf, offset, length);
   }
 
-  /** The open block is full: its bytes move to a buffer of their own size. */
+  /** The open block is full: its bytes move out of memory. */
   private closeBlock(): void {
-    const bytes = Buffer.allocUnsafeSlow(this.openLength);
-    this.open.copy(bytes, 0, 0, this.openLength);
-    this.blocks[this.openBlock] = bytes;
-    this.openBlock = (this.openBlock + 1) % this.blocks.length;
+    this.blocks.write(this.openBlock, this.open, this.openLength);
+    this.openBlock = (this.openBlock + 1) % (this.slots / this.block);
     this.openLength = 0;
   }
 
