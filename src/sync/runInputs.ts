@@ -115,6 +115,7 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
         if (watermark.unresolved >= maxUnresolved) await watermark.below(maxUnresolved);
       }
     }
+    watermark.end();
     progress.finishedReading = true;
   }
   // Inputs are not drained one by one: a Segment layout holds thousands of small files,

@@ -29,10 +29,48 @@ describe('Watermark', () => {
     const mark = new Watermark();
     const first = mark.track(at(1, 0, 100, 0));
     const second = mark.track(at(1, 0, 100, 1));
+    mark.track(at(2, 100, 110));
     first();
     expect(mark.position).toEqual({ line: 1, offset: 0 });
     second();
     expect(mark.position).toEqual({ line: 2, offset: 100 });
+  });
+
+  it('keeps a resolved batch line until it is known to be whole, and commits its records together', () => {
+    const mark = new Watermark();
+    const committed: string[] = [];
+    // The reader has yielded two elements of line 1 so far; the third is still to come.
+    mark.track(at(1, 0, 100, 0))(() => committed.push('e0'));
+    mark.track(at(1, 0, 100, 1))(() => committed.push('e1'));
+    // A checkpoint now must not skip the rest of the line, nor count e0/e1 without it.
+    expect(mark.position).toEqual({ line: 1, offset: 0 });
+    expect(committed).toEqual([]);
+    mark.track(at(1, 0, 100, 2))(() => committed.push('e2'));
+    expect(committed).toEqual([]);
+    const next = mark.track(at(2, 100, 110));
+    expect(committed).toEqual(['e0', 'e1', 'e2']);
+    expect(mark.position).toEqual({ line: 2, offset: 100 });
+    next(() => committed.push('next'));
+    expect(mark.position).toEqual({ line: 3, offset: 110 });
+  });
+
+  it('finishes a batch line at the end of the input', () => {
+    const mark = new Watermark();
+    mark.track(at(1, 0, 50))();
+    mark.track(at(2, 50, 100, 0))();
+    mark.track(at(2, 50, 100, 1))();
+    expect(mark.position).toEqual({ line: 2, offset: 50 });
+    expect(mark.unresolved).toBe(2);
+    mark.end();
+    expect(mark.position).toEqual({ line: 3, offset: 100 });
+    expect(mark.unresolved).toBe(0);
+  });
+
+  it('lets reading go on when only a resolved batch line waits for its next record', async () => {
+    const mark = new Watermark();
+    for (let i = 0; i < 5; i++) mark.track(at(1, 0, 100, i))();
+    // Five records count as unresolved, but none can resolve without reading on.
+    await expect(mark.below(3)).resolves.toBeUndefined();
   });
 
   it('stays bounded while records stream through', () => {

@@ -4,6 +4,9 @@
 // What a record contributes to the report and the dead-letter file is committed as the
 // mark passes it, in input order: a checkpoint then describes exactly the records before
 // its watermark, and a resume after `kill -9` neither loses nor double-counts one.
+// The records of one `{"batch":[…]}` line share its position, and a resume can only start
+// at a line: they are committed together, once all are resolved and the line is known to
+// be whole (the next record is on another line, or the input has ended).
 import type { RecordPosition, StartAt } from '../sources/types.js';
 
 interface Pending {
@@ -18,6 +21,7 @@ export class Watermark {
   private mark: StartAt;
   private waiter: { limit: number; wake: () => void } | undefined;
   private released = false;
+  private ended = false;
 
   constructor(start: StartAt = { line: 1, offset: 0 }) {
     this.mark = { ...start };
@@ -30,6 +34,8 @@ export class Watermark {
   track(position: RecordPosition): (commit?: () => void) => void {
     const entry: Pending = { position, resolved: false };
     this.pending.push(entry);
+    // A resolved batch line at the head may have been waiting to know it was whole.
+    if (this.pending[this.head]?.resolved) this.advance();
     return (commit) => {
       entry.resolved = true;
       entry.commit = commit;
@@ -46,9 +52,18 @@ export class Watermark {
     return this.pending.length - this.head;
   }
 
-  /** Resolves once fewer than `limit` records are unresolved, or at once after `release`. */
+  /** The input has no more records: a batch line at its end is whole. */
+  end(): void {
+    this.ended = true;
+    this.advance();
+  }
+
+  /**
+   * Resolves once fewer than `limit` records are unresolved, or at once after `release`,
+   * or when every record is resolved (a batch line waiting for the next record to be read).
+   */
   below(limit: number): Promise<void> {
-    if (this.released || this.unresolved < limit) return Promise.resolve();
+    if (this.released || this.roomFor(limit)) return Promise.resolve();
     return new Promise((wake) => (this.waiter = { limit, wake }));
   }
 
@@ -59,25 +74,40 @@ export class Watermark {
     this.waiter = undefined;
   }
 
+  private roomFor(limit: number): boolean {
+    return this.unresolved < limit || (this.pending[this.pending.length - 1]?.resolved === true && this.allResolved());
+  }
+
+  private allResolved(): boolean {
+    for (let i = this.head; i < this.pending.length; i++) if (!(this.pending[i] as Pending).resolved) return false;
+    return true;
+  }
+
   private advance(): void {
-    let next = this.pending[this.head];
-    while (next?.resolved) {
-      next.commit?.();
-      next.commit = undefined;
-      const following = this.pending[this.head + 1];
-      // Records of one {"batch":[…]} line share their line: the mark stays on the line
-      // until all of them are resolved, then moves past it.
-      if (!following || following.position.offset !== next.position.offset) {
-        this.mark = { line: next.position.endLine, offset: next.position.endOffset };
+    while (this.head < this.pending.length) {
+      const first = this.pending[this.head] as Pending;
+      // The records sharing the head's line: one, unless it is a {"batch":[…]} line.
+      let end = this.head + 1;
+      if (first.position.index !== undefined) {
+        while (end < this.pending.length && (this.pending[end] as Pending).position.offset === first.position.offset) end++;
+        if (end === this.pending.length && !this.ended) break; // more of the line may follow
       }
-      this.head++;
-      next = this.pending[this.head];
+      let whole = true;
+      for (let i = this.head; i < end && whole; i++) whole = (this.pending[i] as Pending).resolved;
+      if (!whole) break;
+      for (let i = this.head; i < end; i++) {
+        const entry = this.pending[i] as Pending;
+        entry.commit?.();
+        entry.commit = undefined;
+      }
+      this.mark = { line: first.position.endLine, offset: first.position.endOffset };
+      this.head = end;
     }
     if (this.head > 1024 && this.head * 2 > this.pending.length) {
       this.pending = this.pending.slice(this.head);
       this.head = 0;
     }
-    if (this.waiter && this.unresolved < this.waiter.limit) {
+    if (this.waiter && this.roomFor(this.waiter.limit)) {
       const { wake } = this.waiter;
       this.waiter = undefined;
       wake();
