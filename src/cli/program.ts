@@ -1,4 +1,5 @@
 // The commander program: one command per file, options from the typed table.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { applyConfig, readConfigFile } from './config.js';
@@ -26,6 +27,7 @@ function withOptions(command: Command, groups: readonly OptionGroup[], run: Run,
 export function buildProgram(setExit: (code: ExitCode) => void): Command {
   const program = new Command('hubspot-sync')
     .description('Replay and backfill Segment events into HubSpot: contacts, companies, associations and custom behavioral events.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)');
 
   program.addCommand(withOptions(
@@ -65,4 +67,10 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   ));
   program.addCommand(properties);
   return program;
+}
+
+/** The version of the installed package (dist/cli/ and src/cli/ both sit two levels down). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

@@ -171,6 +171,13 @@ describe('exit codes and messages', () => {
     expect((await runCli(['replay', fixture('events.ndjson'), '--dry-run', '--no-such-flag'])).code).toBe(2);
   });
 
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+
   it('--help shows every option with its default', async () => {
     const help = await runCli(['replay', '--help']);
     expect(help.code).toBe(0);
