@@ -8,21 +8,17 @@ import { diffJsonLine, renderDiffText, type DiffEntry } from '../report/diffRend
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import type { InputFormat } from '../sources/types.js';
-import { stateDirPaths } from '../state/stateDir.js';
-import { LearntIdentities } from '../state/learntIdentities.js';
-import { StateStore } from '../state/stateStore.js';
 import { systemClock } from '../sync/clock.js';
 import { readCompanies, readContacts } from '../sync/currentValues.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { DiffCollector } from '../sync/diffCollector.js';
 import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
-import { RecentIds } from '../sync/recentIds.js';
 import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs } from '../sync/runInputs.js';
 import type { CallType } from '../core/index.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, type MappingFlags } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
 
 export interface DiffFlags extends MappingFlags {
   token?: string;
@@ -50,9 +46,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
   const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester);
   const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : Catalog.fromDocument(await fetchCatalogDocument(requester));
 
-  const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
-  const identities = new LearntIdentities(store.identities);
-  const recentIds = new RecentIds();
+  const memory = readOnlyMemory(flags.stateDir);
   const collector = new DiffCollector();
   try {
     await runInputs({
@@ -60,8 +54,8 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       read: { format: flags.inputFormat, type: flags.type },
       mapper: new RecordMapper({
         context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
-        identities,
-        recentIds,
+        identities: memory.identities,
+        recentIds: memory.recentIds,
         filters: filtersFrom(flags),
       }),
       sink: collector,
@@ -69,9 +63,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       deadLetters: new DeadLetters(tally),
     });
   } finally {
-    identities.close();
-    recentIds.close();
-    store.close();
+    memory.close();
   }
 
   const propertyNames = (records: Map<string, Record<string, string>>) => [...new Set([...records.values()].flatMap((p) => Object.keys(p)))];

@@ -3,6 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { Catalog, defaultCatalog, type CatalogDocument, type MapOptions, type RecordFilters } from '../core/index.js';
 import { UsageError } from '../errors.js';
+import { LearntIdentities } from '../state/learntIdentities.js';
+import { stateDirPaths } from '../state/stateDir.js';
+import { StateStore } from '../state/stateStore.js';
+import { RecentIds } from '../sync/recentIds.js';
 
 export interface MappingFlags {
   catalog?: string;
@@ -83,4 +87,23 @@ export function filtersFrom(flags: MappingFlags): RecordFilters {
   }
   if (flags.events?.length) filters.events = new Set(flags.events);
   return filters;
+}
+
+/**
+ * What a dry run or a diff remembers while it reads: identities learnt over the state
+ * directory's map (only read), and the duplicate window. `close` releases both.
+ */
+export function readOnlyMemory(stateDir: string): { identities: LearntIdentities; recentIds: RecentIds; close(): void } {
+  const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
+  const identities = new LearntIdentities(store.identities);
+  const recentIds = new RecentIds();
+  return {
+    identities,
+    recentIds,
+    close() {
+      identities.close();
+      recentIds.close();
+      store.close();
+    },
+  };
 }

@@ -7,21 +7,17 @@ import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import { readCachedCatalog } from '../state/catalogCache.js';
-import { stateDirPaths } from '../state/stateDir.js';
-import { LearntIdentities } from '../state/learntIdentities.js';
-import { StateStore } from '../state/stateStore.js';
 import { systemClock } from '../sync/clock.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { dryRunSink } from '../sync/dryRunSink.js';
 import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
-import { RecentIds } from '../sync/recentIds.js';
 import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
 import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 import { Catalog, defaultCatalog } from '../core/index.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, readOnlyMemory } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise<RunOutcome> {
@@ -46,14 +42,11 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
     catalog = cached ? Catalog.fromDocument(cached) : defaultCatalog();
   }
 
-  const store = StateStore.open(stateDirPaths(flags.stateDir).state, { readOnly: true });
-  // Learnt identities stay out of the state directory, over its (read-only) map.
-  const identities = new LearntIdentities(store.identities);
-  const recentIds = new RecentIds();
+  const memory = readOnlyMemory(flags.stateDir);
   const mapper = new RecordMapper({
     context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
-    identities,
-    recentIds,
+    identities: memory.identities,
+    recentIds: memory.recentIds,
     filters: filtersFrom(flags),
   });
 
@@ -83,9 +76,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
     progress.stop();
     await out.close();
     await deadLetterWriter?.close();
-    identities.close();
-    recentIds.close();
-    store.close();
+    memory.close();
   }
   return { tally, status: 'completed', durationMs: Date.now() - started, deadLetterFile: flags.deadLetter };
 }
