@@ -74,10 +74,11 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
       tally.read();
       tally.warnings(warnings);
       for (const op of ops) tally.operation(op);
-      if (kept && deadLetter) deadLetters.add(kept, deadLetter);
-      if (kept) for (const verdict of rejections) deadLetters.add(kept, verdict);
-      if (deadLetter || rejections.length > 0) tally.resolve('deadLettered');
-      else if (skip) tally.resolve('skipped', skip);
+      if (kept) {
+        if (deadLetter) deadLetters.add(kept, deadLetter);
+        for (const verdict of rejections) deadLetters.add(kept, verdict);
+        tally.resolve('deadLettered');
+      } else if (skip) tally.resolve('skipped', skip);
       else tally.resolve('delivered');
     };
   };
