@@ -5,6 +5,7 @@ import { HubSpotClient } from '../hubspot/client.js';
 import { diffProperties } from '../core/diffProperties.js';
 import { Catalog } from '../core/index.js';
 import { diffJsonLine, renderDiffText, type DiffEntry } from '../report/diffRender.js';
+import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import type { InputFormat } from '../sources/types.js';
@@ -81,7 +82,14 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
   }
 
   if (flags.format === 'json') {
-    for (const entry of entries) process.stdout.write(diffJsonLine(entry));
+    // Through a LineWriter: it stops writing once the reader goes away (`| head`).
+    const out = LineWriter.toStream(process.stdout);
+    for (const entry of entries) {
+      if (out.closed) break;
+      out.pushLine(diffJsonLine(entry).slice(0, -1));
+      if (out.full) await out.flush();
+    }
+    await out.close();
   } else {
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     process.stdout.write(renderDiffText(entries, { deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }, color));

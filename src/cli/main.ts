@@ -7,6 +7,11 @@ import { keepHeapNearLiveSize } from './heap.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
+  // A reader that closes standard output early (`| head`) is no failure: what is written
+  // after it is dropped, and the commands that stream output stop (LineWriter.closed).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
   let exitCode: ExitCode = EXIT.completed;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -28,10 +33,25 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`hubspot-sync: ${error.message}\n`);
       return EXIT.usage;
     }
+    if (isSystemError(error)) {
+      // The machine refused something (a full disk, a permission): the message says what,
+      // a stack trace would add nothing.
+      process.stderr.write(`hubspot-sync: ${error.message}\n`);
+      return EXIT.unexpected;
+    }
     process.stderr.write(`hubspot-sync: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT.unexpected;
   }
 }
 
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  return error instanceof Error && typeof code === 'string' && typeof syscall === 'string';
+}
+
 keepHeapNearLiveSize();
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = code;
+// A run stopped by a signal has saved its checkpoint and report: a start-up request still
+// waiting to be retried must not keep the process alive.
+if (code === EXIT.interrupted) process.exit(code);

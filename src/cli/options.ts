@@ -3,7 +3,7 @@
 // environment variables and configuration.
 import { InvalidArgumentError, Option } from 'commander';
 
-export type OptionGroup = 'connection' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'diffFormat' | 'viewFormat';
+export type OptionGroup = 'connection' | 'retry' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'diffFormat' | 'viewFormat';
 
 export interface OptionSpec {
   /** camelCase key: the commander attribute name and the config-file key. */
@@ -89,7 +89,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'stop (exit 75) after this many requests today' },
   { key: 'dailyReserve', flags: '--daily-reserve <n|pct>', group: 'delivery', default: '10%',
     description: 'stop (exit 75) when the daily remaining falls to this many requests or percent' },
-  { key: 'maxRetries', flags: '--max-retries <n>', group: 'delivery', default: 6, parse: nonNegativeInt('--max-retries'),
+  { key: 'maxRetries', flags: '--max-retries <n>', group: 'retry', default: 6, parse: nonNegativeInt('--max-retries'),
     description: 'retries of a failing request before pausing (exit 75)' },
   // state
   { key: 'stateDir', flags: '--state-dir <dir>', group: 'state', default: '.hubspot-sync',

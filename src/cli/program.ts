@@ -34,7 +34,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     new Command('replay')
       .description('map Segment exports and deliver them to HubSpot (resumes from its checkpoint)')
       .argument('<inputs...>', 'NDJSON, CSV or gzip files, directories, or - for standard input'),
-    ['connection', 'input', 'replayFormat', 'mapping', 'delivery', 'state', 'output', 'replay'],
+    ['connection', 'retry', 'input', 'replayFormat', 'mapping', 'delivery', 'state', 'output', 'replay'],
     ([inputs], flags: ReplayFlags) => replayCommand(inputs as string[], flags),
     setExit,
   ));
@@ -43,7 +43,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     new Command('diff')
       .description('show what a replay would change in HubSpot, property by property (read-only)')
       .argument('<inputs...>', 'NDJSON, CSV or gzip files, directories, or - for standard input'),
-    ['connection', 'input', 'diffFormat', 'viewFormat', 'mapping', 'delivery', 'state'],
+    ['connection', 'retry', 'input', 'diffFormat', 'viewFormat', 'mapping', 'delivery', 'state'],
     ([inputs], flags: DiffFlags) => diffCommand(inputs as string[], flags),
     setExit,
   ));
@@ -61,7 +61,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       .description('save the contact and company property catalog for --catalog (offline dry runs)')
       .addOption(new Option('--object <object>', 'only this object type').choices(['contacts', 'companies']))
       .option('--out <file>', 'write here instead of standard output'),
-    ['connection'],
+    ['connection', 'retry'],
     (_args, flags: PropertiesPullFlags) => propertiesPullCommand(flags),
     setExit,
   ));

@@ -8,19 +8,22 @@ import { systemClock } from '../sync/clock.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { fetchCatalogDocument } from '../sync/portal.js';
 import { Requester } from '../sync/requester.js';
+import { prepareOutputFile } from './outputPaths.js';
 
 export interface PropertiesPullFlags {
   token?: string;
   baseUrl: string;
   object?: 'contacts' | 'companies';
   out?: string;
+  maxRetries: number;
 }
 
 export async function propertiesPullCommand(flags: PropertiesPullFlags): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('Reading the property catalog needs a token: pass --token or set HUBSPOT_ACCESS_TOKEN.');
+  if (flags.out) await prepareOutputFile(flags.out, '--out');
   const requester = new Requester(
     new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }),
-    { rate: 10, concurrency: 2, maxRetries: 6 },
+    { rate: 10, concurrency: 2, maxRetries: flags.maxRetries },
     new RunTally(),
     new DailyBudget({ kind: 'requests', value: 0 }),
     systemClock,

@@ -2,9 +2,11 @@
 // nothing and writes nothing into the state directory (it only reads the identity map
 // and the cached catalog there, when they exist).
 import { UsageError } from '../errors.js';
+import type { InputFile } from '../sources/types.js';
+import { PauseError } from '../sync/pause.js';
 import { HubSpotClient } from '../hubspot/client.js';
 import { LineWriter } from '../report/lineWriter.js';
-import { RunTally } from '../report/tally.js';
+import { RunTally, type RunStatus } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import { readCachedCatalog } from '../state/catalogCache.js';
 import { systemClock } from '../sync/clock.js';
@@ -28,23 +30,54 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
   const requester = flags.token
     ? new Requester(new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }), { rate: flags.rate, concurrency: 1, maxRetries: flags.maxRetries }, tally, new DailyBudget({ kind: 'requests', value: 0 }), systemClock)
     : undefined;
-
-  let hubId: number;
-  if (flags.hubId !== undefined) hubId = parseHubId(flags.hubId);
-  else if (requester) hubId = await fetchHubId(requester);
-  else throw new UsageError('Pass --hub-id (or set HUBSPOT_HUB_ID, or give a token): the dry run needs the portal ID to name custom events.');
-
-  let catalog: Catalog;
-  if (flags.catalog) catalog = await loadCatalogFile(flags.catalog);
-  else if (requester) catalog = Catalog.fromDocument(await fetchCatalogDocument(requester));
-  else {
-    const cached = await readCachedCatalog(flags.stateDir);
-    catalog = cached ? Catalog.fromDocument(cached) : defaultCatalog();
+  if (flags.hubId === undefined && !requester) {
+    throw new UsageError('Pass --hub-id (or set HUBSPOT_HUB_ID, or give a token): the dry run needs the portal ID to name custom events.');
   }
+  const catalogFile = flags.catalog ? await loadCatalogFile(flags.catalog) : undefined;
+  const eventMap = await loadEventMap(flags.eventMap);
 
+  // From here on the run is reported however it ends (HubSpot unreachable, a token refused).
+  let status: RunStatus = 'completed';
+  let message: string | undefined;
+  let error: unknown;
+  let outputClosed = false;
+  try {
+    const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester as Requester);
+    let catalog: Catalog;
+    if (catalogFile) catalog = catalogFile;
+    else if (requester) catalog = Catalog.fromDocument(await fetchCatalogDocument(requester));
+    else {
+      const cached = await readCachedCatalog(flags.stateDir);
+      catalog = cached ? Catalog.fromDocument(cached) : defaultCatalog();
+    }
+    outputClosed = await mapAll(inputs, flags, tally, { catalog, hubId, eventMap });
+    if (outputClosed) status = 'interrupted';
+  } catch (thrown) {
+    if (thrown instanceof PauseError) {
+      status = 'paused';
+      message = thrown.message;
+    } else {
+      status = 'failed';
+      message = (thrown as Error)?.message ?? String(thrown);
+      error = thrown;
+    }
+  }
+  return { tally, status, message, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, error, outputClosed };
+}
+
+/**
+ * Maps every input and writes the operations. Stops reading as soon as the reader of
+ * standard output goes away (`| head`), and then resolves to true.
+ */
+async function mapAll(
+  inputs: InputFile[],
+  flags: ReplayFlags,
+  tally: RunTally,
+  setup: { catalog: Catalog; hubId: number; eventMap: Record<string, string> },
+): Promise<boolean> {
   const memory = readOnlyMemory(flags.stateDir);
   const mapper = new RecordMapper({
-    context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
+    context: { catalog: setup.catalog, hubId: setup.hubId, options: mapOptionsFrom(flags, setup.eventMap) },
     identities: memory.identities,
     recentIds: memory.recentIds,
     filters: filtersFrom(flags),
@@ -71,6 +104,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
       tally,
       deadLetters: new DeadLetters(tally, deadLetterWriter),
       onInput: (p) => progressOf.push(p),
+      shouldStop: () => out.closed,
     });
   } finally {
     progress.stop();
@@ -78,5 +112,5 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
     await deadLetterWriter?.close();
     memory.close();
   }
-  return { tally, status: 'completed', durationMs: Date.now() - started, deadLetterFile: flags.deadLetter };
+  return out.closed;
 }

@@ -1,11 +1,12 @@
 // A live replay: lock the state directory, resume from the checkpoint, deliver, and save
 // a checkpoint every few seconds, on a signal, before a pause and at the end.
+import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { HubSpotClient } from '../hubspot/client.js';
 import { listInputs } from '../sources/listInputs.js';
 import type { InputFile } from '../sources/types.js';
 import { Catalog } from '../core/index.js';
-import { LineWriter } from '../report/lineWriter.js';
+import { LineWriter, sameFileAsMarked } from '../report/lineWriter.js';
 import { emptyTally, RunTally, type RunStatus } from '../report/tally.js';
 import { Checkpointer, fingerprintOf, readCheckpoint, sameInput, type Checkpoint, type Fingerprint } from '../state/checkpoint.js';
 import { writeCachedCatalog } from '../state/catalogCache.js';
@@ -23,6 +24,7 @@ import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
+import { prepareStateDir } from './outputPaths.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
 import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 
@@ -37,8 +39,10 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
   const client = new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token });
   const inputs = await listInputs(paths, flags.format);
   const reserve = parseReserve(flags.dailyReserve);
+  const catalogFile = flags.catalog ? await loadCatalogFile(flags.catalog) : undefined;
+  const eventMap = await loadEventMap(flags.eventMap);
 
-  await ensureStateDir(flags.stateDir);
+  await prepareStateDir(flags.stateDir, ensureStateDir);
   const lock = await acquireLock(flags.stateDir, { command: `replay ${paths.join(' ')}` });
   const store = StateStore.open(stateDirPaths(flags.stateDir).state, { cache: 'small' });
   try {
@@ -52,24 +56,8 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     if (!continuing) store.clearSeenMessages();
 
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter;
-    const deadLetterWriter = await LineWriter.toFile(deadLetterPath, continuing ? { length: previous.deadLetterLength } : {});
+    const deadLetterWriter = await openDeadLetterFile(deadLetterPath, continuing ? previous : undefined);
     const deadLetters = new DeadLetters(tally, deadLetterWriter);
-
-    const budget = new DailyBudget(reserve, flags.dailyLimit);
-    const requester = new Requester(client, { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries }, tally, budget, systemClock);
-
-    const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester);
-    const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : await fetchCatalog(requester, flags.stateDir);
-    const eventMap = await loadEventMap(flags.eventMap);
-    const eventDefinitions = flags.createEventDefinitions ? undefined : await listEventDefinitions(requester);
-
-    const mapper = new RecordMapper({
-      context: { catalog, hubId, options: mapOptionsFrom(flags, eventMap), eventDefinitions },
-      identities: store.identities,
-      recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
-      filters: filtersFrom(flags),
-    });
-    const delivery = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
 
     const progressOf: InputProgress[] = [];
     const checkpoint: Checkpoint = {
@@ -101,7 +89,9 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
           };
         }
         cp.tally = structuredClone(tally.data);
+        const mark = deadLetterWriter.mark();
         cp.deadLetterLength = deadLetterWriter.length;
+        cp.deadLetterFile = mark && { dev: mark.dev, ino: mark.ino, tail: mark.tail };
         cp.status = status === 'completed' && !finished ? 'running' : status;
         cp.message = message;
       },
@@ -116,11 +106,20 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     // layout would otherwise decompress every earlier day just to skip it.
     const pending = inputs.filter((file) => !checkpoint.inputs[file.path]?.done);
 
+    // From here on every way the run ends is reported (summary, --report, checkpoint),
+    // so the signal handlers are in place before the first request goes out.
+    let delivery: Delivery | undefined;
     let signalled: NodeJS.Signals | undefined;
+    let interrupt!: (error: Interrupted) => void;
+    const interrupted = new Promise<never>((_resolve, reject) => (interrupt = reject));
+    interrupted.catch(() => undefined);
+    /** `work`, unless a signal comes first (the run's start-up requests may retry for a minute). */
+    const unlessSignalled = <T>(work: Promise<T>): Promise<T> => Promise.race([work, interrupted]);
     const onSignal = (signal: NodeJS.Signals) => {
       if (signalled) process.exit(130); // a second signal: the last checkpoint stands
       signalled = signal;
-      delivery.interrupt();
+      delivery?.interrupt();
+      interrupt(new Interrupted(signal));
       process.stderr.write(`\nhubspot-sync: ${signal} received: finishing requests in flight, then saving the checkpoint…\n`);
     };
     process.on('SIGINT', onSignal);
@@ -141,32 +140,50 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
 
     let failure: unknown;
     try {
+      const budget = new DailyBudget(reserve, flags.dailyLimit);
+      const requester = new Requester(client, { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries }, tally, budget, systemClock);
+      const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await unlessSignalled(fetchHubId(requester));
+      const catalog = catalogFile ?? (await unlessSignalled(fetchCatalog(requester, flags.stateDir)));
+      const eventDefinitions = flags.createEventDefinitions ? undefined : await unlessSignalled(listEventDefinitions(requester));
+
+      const mapper = new RecordMapper({
+        context: { catalog, hubId, options: mapOptionsFrom(flags, eventMap), eventDefinitions },
+        identities: store.identities,
+        recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
+        filters: filtersFrom(flags),
+      });
+      const sink = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
+      delivery = sink;
+      if (signalled) throw new Interrupted(signalled);
+
       await runInputs({
         inputs: pending,
         read: { format: flags.format, type: flags.type },
         mapper,
-        sink: delivery,
+        sink,
         tally,
         deadLetters,
         startFor: (file) => (checkpoint.inputs[file.path]?.watermark),
         onInput: (p) => progressOf.push(p),
-        shouldStop: () => signalled !== undefined || delivery.failure !== undefined,
+        shouldStop: () => signalled !== undefined || sink.failure !== undefined,
       });
       if (signalled) {
         // Requests in flight get a bounded time to answer, so their records can settle.
-        await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
-        status = 'interrupted';
-        message = `stopped by ${signalled}`;
-      } else if (delivery.failure) {
-        throw delivery.failure;
+        await Promise.race([sink.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+        throw new Interrupted(signalled);
+      } else if (sink.failure) {
+        throw sink.failure;
       }
     } catch (error) {
-      if (error instanceof PauseError) {
+      if (error instanceof Interrupted) {
+        status = 'interrupted';
+        message = `stopped by ${error.signal}`;
+      } else if (error instanceof PauseError) {
         status = 'paused';
         message = error.message;
       } else {
         status = 'failed';
-        message = (error as Error).message;
+        message = (error as Error)?.message ?? String(error);
         failure = error;
       }
     } finally {
@@ -178,12 +195,41 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     finished = true;
     await checkpointer.write();
     await deadLetterWriter.close();
-    if (failure) throw failure;
-    return { tally, status, message, durationMs: Date.now() - started, deadLetterFile: deadLetterPath };
+    return { tally, status, message, durationMs: Date.now() - started, deadLetterFile: deadLetterPath, error: failure };
   } finally {
     store.close();
     await lock.release();
   }
+}
+
+/** A signal stopped the run (the checkpoint is saved, exit 130). */
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+  }
+}
+
+/**
+ * The dead-letter file, resumed: cut back to the checkpoint's length when it is still the
+ * file the checkpoint describes (lines past it belong to records that will be read
+ * again), else kept whole and appended to, saying so in one line.
+ */
+async function openDeadLetterFile(path: string, previous: Checkpoint | undefined): Promise<LineWriter> {
+  if (previous === undefined) return LineWriter.toFile(path);
+  const { deadLetterLength: length, deadLetterFile: file } = previous;
+  // Nothing was written before: a missing file is simply started.
+  if (length === 0 && (await stat(path).catch(() => undefined)) === undefined) return LineWriter.toFile(path);
+  // A checkpoint written before files were marked: cut back only what is really there.
+  const verdict = file ? await sameFileAsMarked(path, { length, ...file }) : await atLeast(path, length);
+  if (verdict.same) return LineWriter.toFile(path, { length });
+  process.stderr.write(`hubspot-sync: the dead-letter file ${path} is not as the last run left it (${verdict.why}): it is kept as it is and new dead letters are appended to it.\n`);
+  return LineWriter.toFile(path);
+}
+
+async function atLeast(path: string, length: number): Promise<{ same: true } | { same: false; why: string }> {
+  const size = await stat(path).then((info) => info.size, () => undefined);
+  if (size === undefined) return length === 0 ? { same: true } : { same: false, why: 'it is gone (moved or removed)' };
+  return size >= length ? { same: true } : { same: false, why: `it is shorter (${size} bytes) than the ${length} the checkpoint counts` };
 }
 
 async function fetchCatalog(requester: Requester, stateDir: string): Promise<Catalog> {

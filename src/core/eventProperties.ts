@@ -3,7 +3,7 @@
 
 import { forEachFlat } from './flatten.js';
 import { isIsoDateTime } from './instant.js';
-import { EMPTY_RECORD, isEmptyValue, isRecord, joinList, textOf } from './json.js';
+import { EMPTY_RECORD, isEmptyValue, isRecord, joinList, textOf, withoutNul } from './json.js';
 import type { EventPropertyMapping, EventPropertyType, MappingWarning, PropertyValues } from './types.js';
 
 /** Properties per occurrence. */
@@ -51,8 +51,13 @@ export function eventProperties(
       warnings.push({ kind: 'dropped_property', object: 'event', property: name, reason });
       return;
     }
+    const text = eventValue(name, value, warnings);
+    if (text === undefined) {
+      (dropped ??= new Set()).add(name);
+      return;
+    }
     kept++;
-    values[name] = eventValue(name, value, warnings);
+    values[name] = text;
     propertyTypes[name] = eventPropertyType(value);
   });
   return { properties: values, propertyTypes, warnings };
@@ -74,9 +79,16 @@ function dropReason(name: string, defined: ReadonlySet<string> | undefined, kept
   return undefined;
 }
 
-function eventValue(name: string, value: unknown, warnings: MappingWarning[]): string {
-  const text = Array.isArray(value) ? joinList(value) : textOf(value);
-  if (text.length <= EVENT_VALUE_LIMIT) return text;
+/** The value as sent, cut to size; undefined (with a warning) when it cannot be sent. */
+function eventValue(name: string, value: unknown, warnings: MappingWarning[]): string | undefined {
+  const text = withoutNul(Array.isArray(value) ? joinList(value) : textOf(value));
+  if (text.length <= EVENT_VALUE_LIMIT && text !== '') return text;
+  // A number cut short would be another number (1.5e300 has 301 digits in plain decimals).
+  const invalid = text === '' ? 'a text of NUL characters only' : typeof value === 'number' ? `a number of ${text.length} digits, more than the ${EVENT_VALUE_LIMIT} characters of an event value` : undefined;
+  if (invalid !== undefined) {
+    warnings.push({ kind: 'invalid_value', object: 'event', property: name, reason: invalid });
+    return undefined;
+  }
   // Never split a surrogate pair: half an emoji is not valid text.
   const code = text.charCodeAt(EVENT_VALUE_LIMIT - 1);
   const end = code >= 0xd800 && code <= 0xdbff ? EVENT_VALUE_LIMIT - 1 : EVENT_VALUE_LIMIT;

@@ -6,8 +6,10 @@ const EDGE_UNDERSCORES = /^_+|_+$/g;
 
 // An export repeats the same few dozen keys millions of times; remembering their
 // normalised form avoids a lowercase + replace per key. Bounded, so a file of random
-// keys cannot grow it without limit.
+// keys cannot grow it without limit, and long keys (a hostile export's megabyte keys)
+// are not kept at all.
 const MEMO_LIMIT = 10_000;
+const MEMO_KEY_LENGTH = 256;
 const memo = new Map<string, string>();
 
 /**
@@ -20,6 +22,7 @@ export function normalizeKey(key: string): string {
   let name = memo.get(key);
   if (name === undefined) {
     name = key.trim().toLowerCase().replace(OUTSIDE_NAME, '_');
+    if (key.length > MEMO_KEY_LENGTH) return name;
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(key, name);
   }

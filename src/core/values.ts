@@ -3,10 +3,13 @@
 // whole batch for one bad value.
 
 import { formatDate, formatDateTime, parseInstant } from './instant.js';
-import { isRecord, joinList, quote, textOf } from './json.js';
+import { isRecord, joinList, plainDecimal, quote, textOf, withoutNul } from './json.js';
 import { findOption, optionLookup } from './options.js';
 import type { OptionLookup } from './options.js';
 import type { Conversion, HubSpotProperty } from './types.js';
+
+/** Characters (UTF-16 code units) HubSpot stores in a text property. */
+export const TEXT_VALUE_LIMIT = 65_536;
 
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
@@ -41,17 +44,21 @@ function invalid(reason: string): Conversion {
   return { ok: false, reason };
 }
 
+// A longer text is dropped, not cut: HubSpot would refuse the whole batch for it, and a
+// cut value is not the value the source holds.
 function toText(value: unknown): Conversion {
-  return ok(Array.isArray(value) ? joinList(value) : textOf(value));
+  const text = withoutNul(Array.isArray(value) ? joinList(value) : textOf(value));
+  if (text.length > TEXT_VALUE_LIMIT) return invalid(`a text of ${text.length} characters, more than the ${TEXT_VALUE_LIMIT} HubSpot stores`);
+  return text === '' ? invalid('a text of NUL characters only') : ok(text);
 }
 
 function toNumber(value: unknown): Conversion {
-  if (typeof value === 'number') return Number.isFinite(value) ? ok(String(value)) : invalid(`${quote(value)} is not a number`);
+  if (typeof value === 'number') return Number.isFinite(value) ? ok(plainDecimal(value)) : invalid(`${quote(value)} is not a number`);
   if (typeof value === 'string') {
     const text = value.trim();
     if (NUMERIC.test(text)) {
       const n = Number(text);
-      if (Number.isFinite(n)) return ok(String(n));
+      if (Number.isFinite(n)) return ok(plainDecimal(n));
     }
   }
   return invalid(`${quote(value)} is not a number`);

@@ -8,6 +8,8 @@ const PORT = /^\d*$/;
 // Labels of letters (any script), digits and `-`, at least two of them.
 const HOST = /^[a-z0-9\u00a1-\uffff-]+(?:\.[a-z0-9\u00a1-\uffff-]+)+$/;
 const NOT_BARE_HOST = /[/?#@:]/;
+/** The longest host name DNS allows. */
+export const MAX_HOST_LENGTH = 253;
 
 /**
  * The domain of a `website` trait: an http(s) URL (any case; user info and port
@@ -36,6 +38,7 @@ export function domainFromWebsite(value: unknown): DomainCheck {
     if (NOT_BARE_HOST.test(text)) return { ok: false, reason: 'not a host name: without http(s):// it must be a bare host such as example.com' };
     host = text;
   }
+  if (host.length > MAX_HOST_LENGTH) return { ok: false, reason: `a host name longer than ${MAX_HOST_LENGTH} characters` };
   host = host.toLowerCase();
   if (!HOST.test(host)) return { ok: false, reason: 'no host name with a dot' };
   // `www.com` is a domain in its own right, not the www of `com`.

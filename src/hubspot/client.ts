@@ -81,6 +81,11 @@ export class HubSpotClient {
     checkBaseUrl(options.baseUrl);
   }
 
+  /** The API host (and port) requests go to, for messages. */
+  get host(): string {
+    return new URL(this.options.baseUrl).host;
+  }
+
   private http(): Promise<Got> {
     return (this.httpClient ??= loadGot().then(({ default: got }) => this.create(got)));
   }

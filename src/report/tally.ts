@@ -28,8 +28,26 @@ export function emptyTally(): TallyCounts {
   };
 }
 
+/**
+ * Adds to a count keyed by a name from the input. Only own properties are read and
+ * written, so a trait named `constructor`, `toString` or `__proto__` is counted like any
+ * other name (the maps also come back from a checkpoint as ordinary JSON objects).
+ */
 function bump(counter: Record<string, number>, key: string, by = 1): void {
-  counter[key] = (counter[key] ?? 0) + by;
+  const count = (Object.hasOwn(counter, key) ? (counter[key] as number) : 0) + by;
+  if (key === '__proto__') Object.defineProperty(counter, key, { value: count, enumerable: true, writable: true, configurable: true });
+  else counter[key] = count;
+}
+
+/**
+ * Longest property name the report keeps whole. HubSpot's names are far shorter, so a
+ * longer one (a hostile export's megabyte key) is counted under its beginning, and the
+ * report and the checkpoint that carries it stay small.
+ */
+export const REPORT_NAME_LIMIT = 200;
+
+function reportName(name: string): string {
+  return name.length > REPORT_NAME_LIMIT ? `${name.slice(0, REPORT_NAME_LIMIT)}…` : name;
 }
 
 export class RunTally {
@@ -55,9 +73,10 @@ export class RunTally {
 
   warnings(warnings: readonly MappingWarning[]): void {
     for (const w of warnings) {
-      if (w.kind === 'dropped_property') bump(this.data.droppedProperties[w.object], w.property);
-      else if (w.kind === 'invalid_value') bump(this.data.invalidValues[w.object], w.property);
-      else bump(this.data.truncatedValues, w.property);
+      const name = reportName(w.property);
+      if (w.kind === 'dropped_property') bump(this.data.droppedProperties[w.object], name);
+      else if (w.kind === 'invalid_value') bump(this.data.invalidValues[w.object], name);
+      else bump(this.data.truncatedValues, name);
     }
   }
 

@@ -38,10 +38,13 @@ type Column =
 export class CsvColumns {
   private readonly typeColumns: number[];
   private readonly eventTextColumns: number[];
+  /** How deeply a row's call nests (a dotted header of a thousand parts nests a thousand levels). */
+  readonly depth: number;
 
   private constructor(private readonly columns: Column[]) {
     this.typeColumns = indexesOf(columns, 'type');
     this.eventTextColumns = indexesOf(columns, 'eventText');
+    this.depth = columns.reduce((deepest, column) => Math.max(deepest, column.kind === 'path' ? column.path.length : column.kind === 'payload' ? 2 : 1), 1);
   }
 
   /** A header with a dot anywhere makes a "dotted" file (SPEC 3.8). */

@@ -1,5 +1,6 @@
 import { isBlank, textStart } from './bytes.js';
 import type { LineSink } from './lineSplitter.js';
+import { isUtf8Text } from './utf8.js';
 
 /** One CSV row as text, with where it sits in the stream. */
 export interface CsvRow {
@@ -7,6 +8,8 @@ export interface CsvRow {
   text: string;
   /** The row holds a `"`, so its cells need a full CSV parse rather than a split. */
   quoted: boolean;
+  /** Some of its bytes are not UTF-8 (the text shows them as U+FFFD). */
+  notUtf8?: boolean;
   line: number;
   offset: number;
   endLine: number;
@@ -71,11 +74,11 @@ export class CsvRowFramer implements LineSink {
     start = textStart(buf, start, end, offset);
     if (isBlank(buf, start, end)) return;
     if (!this.hasQuote(buf, start, end)) {
-      this.sink.onRow({ text: buf.toString('utf8', start, end), quoted: false, line, offset, endLine: line + 1, endOffset: nextOffset });
+      this.sink.onRow(lineRow(buf, start, end, false, line, offset, nextOffset));
       return;
     }
     if (scan(buf, start, end, FIELD_START) !== QUOTED) {
-      this.sink.onRow({ text: buf.toString('utf8', start, end), quoted: true, line, offset, endLine: line + 1, endOffset: nextOffset });
+      this.sink.onRow(lineRow(buf, start, end, true, line, offset, nextOffset));
       return;
     }
     this.hold(buf, start, end, line, offset, nextOffset);
@@ -169,13 +172,26 @@ function scan(buf: Buffer, start: number, end: number, state: number): number {
   return state;
 }
 
+/** A row that is one whole line. */
+function lineRow(buf: Buffer, start: number, end: number, quoted: boolean, line: number, offset: number, nextOffset: number): CsvRow {
+  const text = buf.toString('utf8', start, end);
+  const row: CsvRow = { text, quoted, line, offset, endLine: line + 1, endOffset: nextOffset };
+  if (!isUtf8Text(text, buf, start, end)) row.notUtf8 = true;
+  return row;
+}
+
 function joinRow(lines: HeldLine[]): CsvRow {
   let text = '';
+  let notUtf8 = false;
   lines.forEach((held, i) => {
     if (i > 0) text += (lines[i - 1] as HeldLine).lineBreak;
-    text += held.bytes.toString('utf8');
+    const part = held.bytes.toString('utf8');
+    if (!isUtf8Text(part, held.bytes, 0, held.bytes.length)) notUtf8 = true;
+    text += part;
   });
   const first = lines[0] as HeldLine;
   const last = lines[lines.length - 1] as HeldLine;
-  return { text, quoted: true, line: first.line, offset: first.offset, endLine: last.line + 1, endOffset: last.nextOffset };
+  const row: CsvRow = { text, quoted: true, line: first.line, offset: first.offset, endLine: last.line + 1, endOffset: last.nextOffset };
+  if (notUtf8) row.notUtf8 = true;
+  return row;
 }

@@ -1,4 +1,6 @@
+import { jsonText } from '../core/json.js';
 import type { SegmentCall } from '../core/types.js';
+import { depthOf, MAX_DEPTH, textMayNestTooDeep, tooDeepReason } from './depth.js';
 import { isJsonObject } from './jsonObject.js';
 import type { RecordPosition, SourceErrorCode, SourceItem } from './types.js';
 
@@ -7,9 +9,10 @@ const SOURCE_ERROR_CODES: ReadonlySet<string> = new Set<SourceErrorCode>(['INVAL
 /**
  * Reads one NDJSON line (already known not to be blank) into `out`: a call, the calls of
  * a `{"batch":[…]}` body, the event wrapped in a dead letter, or an invalid item.
- * Appending to a caller's array keeps the hot path free of per-line arrays.
+ * Appending to a caller's array keeps the hot path free of per-line arrays. `deep`: the
+ * line may nest deeper than MAX_DEPTH (depth.ts), so each call in it is measured.
  */
-export function readNdjsonLine(text: string, position: RecordPosition, out: SourceItem[]): void {
+export function readNdjsonLine(text: string, position: RecordPosition, out: SourceItem[], deep = false): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -17,18 +20,18 @@ export function readNdjsonLine(text: string, position: RecordPosition, out: Sour
     out.push({ kind: 'invalid', code: 'INVALID_JSON', reason: `Invalid JSON: ${(error as Error).message}`, position, raw: text });
     return;
   }
-  readValue(value, position, out, text);
+  readValue(value, position, out, deep, text);
 }
 
 /** `raw` is the value's text when it is the whole line; otherwise it is re-serialised. */
-function readValue(value: unknown, position: RecordPosition, out: SourceItem[], raw?: string): void {
+function readValue(value: unknown, position: RecordPosition, out: SourceItem[], deep: boolean, raw?: string): void {
   if (!isJsonObject(value)) {
     out.push({
       kind: 'invalid',
       code: 'INVALID_RECORD',
       reason: `Not a Segment call: ${describe(value)} where an object was expected`,
       position,
-      raw: raw ?? JSON.stringify(value),
+      raw: raw ?? jsonText(value),
       value,
     });
     return;
@@ -37,12 +40,19 @@ function readValue(value: unknown, position: RecordPosition, out: SourceItem[], 
   if (value['type'] === undefined) {
     const batch = value['batch'];
     if (Array.isArray(batch)) {
-      readBatch(batch, position, out);
+      readBatch(batch, position, out, deep);
       return;
     }
     const deadLetter = asDeadLetter(value);
     if (deadLetter !== undefined) {
-      replayDeadLetter(deadLetter, position, out);
+      replayDeadLetter(deadLetter, position, out, deep);
+      return;
+    }
+  }
+  if (deep) {
+    const depth = depthOf(value);
+    if (depth > MAX_DEPTH) {
+      out.push({ kind: 'invalid', code: 'INVALID_RECORD', reason: tooDeepReason(depth), position, raw: raw ?? jsonText(value) });
       return;
     }
   }
@@ -54,11 +64,14 @@ function readValue(value: unknown, position: RecordPosition, out: SourceItem[], 
  * by `index`. Fields beside `batch` (`context`, `sentAt`) are not merged: the archived
  * calls already carry what Segment resolved.
  */
-function readBatch(batch: unknown[], position: RecordPosition, out: SourceItem[]): void {
+function readBatch(batch: unknown[], position: RecordPosition, out: SourceItem[], deep: boolean): void {
   for (let index = 0; index < batch.length; index++) {
     const element = batch[index];
     const elementPosition: RecordPosition = { ...position, index };
-    if (isJsonObject(element)) {
+    const depth = deep ? depthOf(element) : 0;
+    if (depth > MAX_DEPTH) {
+      out.push({ kind: 'invalid', code: 'INVALID_RECORD', reason: tooDeepReason(depth, `Batch element ${index}`), position: elementPosition, raw: jsonText(element) });
+    } else if (isJsonObject(element)) {
       out.push({ kind: 'record', call: element, position: elementPosition });
     } else {
       out.push({
@@ -66,7 +79,7 @@ function readBatch(batch: unknown[], position: RecordPosition, out: SourceItem[]
         code: 'INVALID_RECORD',
         reason: `Not a Segment call: batch element ${index} is ${describe(element)} where an object was expected`,
         position: elementPosition,
-        raw: JSON.stringify(element),
+        raw: jsonText(element),
         value: element,
       });
     }
@@ -88,13 +101,13 @@ function asDeadLetter(value: SegmentCall): DeadLetterLine | undefined {
  * A replayed dead letter is read again at its place in the dead-letter file: a wrapped
  * event is that event; raw text is read as if it were the line, so it may fail again.
  */
-function replayDeadLetter(deadLetter: DeadLetterLine, position: RecordPosition, out: SourceItem[]): void {
+function replayDeadLetter(deadLetter: DeadLetterLine, position: RecordPosition, out: SourceItem[], deep: boolean): void {
   if ('event' in deadLetter) {
-    readValue(deadLetter.event, position, out);
+    readValue(deadLetter.event, position, out, deep);
     return;
   }
   if (!isBlank(deadLetter.raw)) {
-    readNdjsonLine(deadLetter.raw, position, out);
+    readNdjsonLine(deadLetter.raw, position, out, textMayNestTooDeep(deadLetter.raw));
     return;
   }
   // Nothing to read again (a truncation found on a line boundary): keep reporting it

@@ -8,7 +8,9 @@ import { CsvRowFramer } from './csvRows.js';
 import type { CsvRow, CsvRowSink } from './csvRows.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
 import type { ReadContext } from './readContext.js';
-import type { RecordPosition, SourceItem } from './types.js';
+import type { RecordPosition, SourceErrorCode, SourceItem } from './types.js';
+import { MAX_DEPTH, tooDeepReason } from './depth.js';
+import { NOT_UTF8_REASON } from './utf8.js';
 
 /**
  * Reads a CSV input: a header row, then one call per row. A plain file resumes by reading
@@ -88,6 +90,10 @@ class CsvItems implements CsvRowSink {
   }
 
   onRow(row: CsvRow): void {
+    if (row.notUtf8) {
+      this.problem(row, NOT_UTF8_REASON, 'INVALID_RECORD');
+      return;
+    }
     if (!this.headerSeen) {
       this.readHeader(row);
       return;
@@ -103,6 +109,8 @@ class CsvItems implements CsvRowSink {
       this.invalid(row, result.error);
     } else if (result.cells.length !== columns.count) {
       this.invalid(row, `Row has ${result.cells.length} cells, expected ${columns.count} (the header's)`);
+    } else if (columns.depth > MAX_DEPTH) {
+      this.invalid(row, tooDeepReason(columns.depth, 'The row (by its header)'), 'INVALID_RECORD');
     } else {
       this.pending.push({ kind: 'record', call: columns.toCall(result.cells, this.defaultType), position: this.positionOf(row) });
     }
@@ -140,18 +148,18 @@ class CsvItems implements CsvRowSink {
   }
 
   /** A bad row; when it is where the header should be, the header is unusable. */
-  private problem(row: CsvRow, reason: string): void {
+  private problem(row: CsvRow, reason: string, code: SourceErrorCode = 'INVALID_CSV'): void {
     if (!this.headerSeen) {
       this.headerSeen = true;
       this.headerProblem = `header on line ${row.line}: ${reason}`;
     } else if (this.headerOnly) {
       return;
     }
-    if (row.line >= this.fromLine) this.invalid(row, reason);
+    if (row.line >= this.fromLine) this.invalid(row, reason, code);
   }
 
-  private invalid(row: CsvRow, reason: string): void {
-    this.pending.push({ kind: 'invalid', code: 'INVALID_CSV', reason, position: this.positionOf(row), raw: row.text });
+  private invalid(row: CsvRow, reason: string, code: SourceErrorCode = 'INVALID_CSV'): void {
+    this.pending.push({ kind: 'invalid', code, reason, position: this.positionOf(row), raw: row.text });
   }
 
   private positionOf(row: CsvRow): RecordPosition {

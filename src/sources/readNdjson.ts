@@ -1,6 +1,8 @@
 import { GzipDamage } from './byteSource.js';
 import { batchPieces, isBlank, textStart } from './bytes.js';
+import { mayNestTooDeep } from './depth.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
+import { isUtf8Text, NOT_UTF8_REASON } from './utf8.js';
 import type { LineSink } from './lineSplitter.js';
 import { readNdjsonLine } from './ndjsonLine.js';
 import type { ReadContext } from './readContext.js';
@@ -57,7 +59,12 @@ class NdjsonLines implements LineSink {
     start = textStart(buf, start, end, offset);
     if (isBlank(buf, start, end)) return; // ignored, but it was counted
     const position: RecordPosition = { file: this.path, line, offset, endLine: line + 1, endOffset: nextOffset };
-    readNdjsonLine(buf.toString('utf8', start, end), position, this.items);
+    const text = buf.toString('utf8', start, end);
+    if (!isUtf8Text(text, buf, start, end)) {
+      this.items.push({ kind: 'invalid', code: 'INVALID_RECORD', reason: NOT_UTF8_REASON, position, raw: text });
+      return;
+    }
+    readNdjsonLine(text, position, this.items, mayNestTooDeep(buf, start, end));
   }
 
   onOversizedLine(head: Buffer, byteLength: number, line: number, offset: number, nextOffset: number): void {

@@ -35,7 +35,7 @@ function sampleCheckpoint(overrides: Partial<Checkpoint> = {}): Checkpoint {
 
 describe('checkpoint file', () => {
   it('reads back what was written', async () => {
-    const checkpoint = sampleCheckpoint({ message: 'stopped by SIGINT', status: 'interrupted' });
+    const checkpoint = sampleCheckpoint({ message: 'stopped by SIGINT', status: 'interrupted', deadLetterFile: { dev: '2049', ino: '1234567', tail: 'ab'.repeat(32) } });
     await writeCheckpoint(dir, checkpoint);
     expect(await readCheckpoint(dir)).toEqual(checkpoint);
   });
@@ -77,6 +77,7 @@ describe('checkpoint file', () => {
     ['a negative offset', JSON.stringify({ ...sampleCheckpoint(), inputs: { a: { fingerprint: { size: 1, head: 'x' }, watermark: { line: 1, offset: -1 }, done: false } } })],
     ['no tally', JSON.stringify({ ...sampleCheckpoint(), tally: undefined })],
     ['an unknown status', JSON.stringify({ ...sampleCheckpoint(), status: 'sleeping' })],
+    ['a dead-letter file described without its inode', JSON.stringify({ ...sampleCheckpoint(), deadLetterFile: { dev: '1', tail: 'ab' } })],
   ];
   it.each(damaged)('refuses %s with a message naming the file and --fresh', async (_what, text) => {
     const path = join(dir, 'checkpoint.json');

@@ -30,6 +30,11 @@ export interface Checkpoint {
   tally: TallyCounts;
   /** Bytes of the dead-letter file that belong to records before the watermarks. */
   deadLetterLength: number;
+  /**
+   * Which file that was (device, inode, hash of its last bytes before that length): a
+   * resume cuts the file back to `deadLetterLength` only when it is still that file.
+   */
+  deadLetterFile?: { dev: string; ino: string; tail: string };
   startedAt: string;
   updatedAt: string;
   status: CheckpointStatus;

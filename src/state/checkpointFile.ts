@@ -70,6 +70,10 @@ function checkpointProblem(value: unknown): string | undefined {
     if (!isCount(value.tally.counts[key])) return `"tally.counts.${key}" is not a count`;
   }
   if (!isCount(value.deadLetterLength)) return '"deadLetterLength" is not a count';
+  const file = value.deadLetterFile;
+  if (file !== undefined && !(isObject(file) && typeof file.dev === 'string' && typeof file.ino === 'string' && typeof file.tail === 'string')) {
+    return '"deadLetterFile" does not describe a file';
+  }
   if (!isCount(value.runs)) return '"runs" is not a count';
   if (typeof value.startedAt !== 'string' || typeof value.updatedAt !== 'string') return '"startedAt"/"updatedAt" are not times';
   if (!['running', 'completed', 'paused', 'interrupted', 'failed'].includes(value.status as string)) return `unknown status ${JSON.stringify(value.status)}`;

@@ -2,9 +2,11 @@
 // parse → valid call → duplicate messageId → filters → mapping. The identity map is
 // learnt here, as records stream, so a track after its user's identify finds the email.
 import { checkCall, mapEvent, passesFilters, type RecordFilters } from '../core/index.js';
+import { jsonText } from '../core/json.js';
 import type {
   DeadLetterVerdict,
   MapContext,
+  MapResult,
   MappingWarning,
   Operation,
   SegmentCall,
@@ -55,30 +57,45 @@ export class RecordMapper {
     this.context = { ...deps.context, identities: deps.identities };
   }
 
+  /**
+   * Never throws for a record: whatever the checks or the mapping throw on one record
+   * (a value no rule foresaw) makes that record an INVALID_RECORD dead letter, and the run
+   * goes on. Failures of the stores (the identity map, the duplicate window) are the
+   * run's, not the record's, and are not caught here.
+   */
   map(item: SourceItem): MappedRecord {
     const { position } = item;
     if (item.kind === 'invalid') {
       return {
         position,
-        raw: item.raw ?? (item.value === undefined ? undefined : JSON.stringify(item.value)),
+        raw: item.raw ?? (item.value === undefined ? undefined : jsonText(item.value)),
         operations: NO_OPERATIONS,
         warnings: NO_WARNINGS,
         deadLetter: { code: item.code, reason: item.reason },
       };
     }
     const { call } = item;
-    const invalid = checkCall(call);
+    let invalid: DeadLetterVerdict | undefined;
+    try {
+      invalid = checkCall(call);
+    } catch (error) {
+      return unmappable(position, call, error);
+    }
     if (invalid) return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, deadLetter: invalid };
 
     const messageId = call.messageId;
     if (typeof messageId === 'string' && messageId !== '' && this.deps.recentIds.checkAndMark(messageId, position)) {
       return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'duplicate' };
     }
-    if (!passesFilters(call, this.deps.filters)) {
-      return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'filtered' };
+    let result: MapResult;
+    try {
+      if (!passesFilters(call, this.deps.filters)) {
+        return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'filtered' };
+      }
+      result = mapEvent(call, this.context);
+    } catch (error) {
+      return unmappable(position, call, error);
     }
-
-    const result = mapEvent(call, this.context);
     for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email);
     return {
       position,
@@ -89,4 +106,16 @@ export class RecordMapper {
       skip: result.skip,
     };
   }
+}
+
+/** The dead letter of a record whose mapping threw. */
+function unmappable(position: RecordPosition, call: SegmentCall, error: unknown): MappedRecord {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    position,
+    call,
+    operations: NO_OPERATIONS,
+    warnings: NO_WARNINGS,
+    deadLetter: { code: 'INVALID_RECORD', reason: `The record could not be mapped (${cause.slice(0, 200)}); please report it if the record looks valid` },
+  };
 }

@@ -34,6 +34,8 @@ export class Requester {
   private readonly windows: Record<LimitClass, { window: RollingWindow; turns: PQueue } | undefined>;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  /** HubSpot refused the token or a scope: the run is over, and nothing more is sent. */
+  private refused?: AuthError;
 
   constructor(
     private readonly client: HubSpotClient,
@@ -83,9 +85,16 @@ export class Requester {
         let response: HubSpotResponse<T>;
         try {
           response = await this.slots.add(async () => {
+            if (this.refused) throw this.refused;
             if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
             if (limit !== 'events') this.budget.spend();
-            return await this.client.send<T>(name, params);
+            try {
+              return await this.client.send<T>(name, params);
+            } catch (error) {
+              // Noted before the slot is given up, so a request queued behind this one is not sent.
+              if (error instanceof HubSpotApiError && error.kind === 'auth') this.refused ??= new AuthError(authAdvice(error));
+              throw error;
+            }
           }, { priority });
         } finally {
           answered?.();
@@ -95,13 +104,13 @@ export class Requester {
         this.budget.observe(response.rateLimit.daily, response.rateLimit.dailyRemaining);
         return response;
       } catch (error) {
-        if (error instanceof PauseError) throw error;
+        if (error instanceof PauseError || error === this.refused) throw error;
         if (error instanceof TransportError || error instanceof HubSpotApiError) {
           this.tally.request(label, { retried, rateLimited: error instanceof HubSpotApiError && error.status === 429 });
         }
         if (error instanceof HubSpotApiError) {
           if (error.dailyRemaining !== undefined) this.budget.observe(undefined, error.dailyRemaining);
-          if (error.kind === 'auth') throw new AuthError(authAdvice(error));
+          if (error.kind === 'auth') throw (this.refused ??= new AuthError(authAdvice(error)));
           if (error.kind === 'rejected') throw error;
           if (error.kind === 'rateLimited') {
             if (error.envelope.policyName === 'DAILY') throw new PauseError(`Paused: HubSpot's daily limit is reached (${error.envelope.message ?? '429 DAILY'}).`);
@@ -117,7 +126,7 @@ export class Requester {
         if (!retryAmbiguous) throw error;
         failures++;
         if (failures > this.options.maxRetries) {
-          throw new PauseError(`Paused: HubSpot is unavailable (${(error as Error).message}) after ${this.options.maxRetries} retries; nothing was lost, run again later.`);
+          throw new PauseError(`Paused: HubSpot at ${this.client.host} is unavailable (${(error as Error).message}) after ${this.options.maxRetries} retries; nothing was lost, run again later.`);
         }
         await this.clock.sleep(this.backoff(failures, error));
       }

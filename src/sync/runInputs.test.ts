@@ -42,7 +42,7 @@ function mapper() {
 function setup(sink: RecordSink, extra: Partial<RunInputsOptions> = {}) {
   const tally = new RunTally();
   const lines: DeadLetterLine[] = [];
-  const writer = { push: (line: DeadLetterLine) => lines.push(line), full: false, flush: async () => {} } as unknown as LineWriter;
+  const writer = { pushLine: (line: string) => lines.push(JSON.parse(line) as DeadLetterLine), full: false, flush: async () => {} } as unknown as LineWriter;
   const { mapper: m, mapped } = mapper();
   const run = runInputs({ inputs: [{ path, format: 'ndjson' }], read: { format: 'ndjson' }, mapper: m, sink, tally, deadLetters: new DeadLetters(tally, writer), ...extra });
   return { run, tally, mapped, lines };

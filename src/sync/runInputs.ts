@@ -126,11 +126,19 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
   return { stopped: false };
 }
 
-/** The record with its call kept as JSON text, parsed again only if it is read. */
+/**
+ * The record with its call kept as JSON text, parsed again only if it is read. A call
+ * that cannot be serialised (nested too deep for JSON.stringify) is kept as it is.
+ */
 function withCallAsText(record: MappedRecord): MappedRecord {
   const { call, ...rest } = record;
   if (!call) return rest;
-  const text = JSON.stringify(call);
+  let text: string;
+  try {
+    text = JSON.stringify(call);
+  } catch {
+    return record;
+  }
   return {
     ...rest,
     get call() {

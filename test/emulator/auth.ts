@@ -24,10 +24,30 @@ export interface ScopeRule {
 
 export class TokenRegistry {
   private readonly tokens = new Map<string, Set<string>>();
+  /** Revocations due once so many more API requests have come in (a token revoked mid-run). */
+  private scheduled: Array<{ token: string; remaining: number }> = [];
 
   constructor(fullAccessToken: string, extra: Record<string, string[]> = {}) {
     this.tokens.set(fullAccessToken, new Set(ALL_SCOPES));
     for (const [token, scopes] of Object.entries(extra)) this.tokens.set(token, new Set(scopes));
+  }
+
+  /** From now on (or after `afterRequests` more API requests) the token gets 401, as a revoked one does. */
+  revoke(token: string, afterRequests = 0): void {
+    if (afterRequests <= 0) this.tokens.delete(token);
+    else this.scheduled.push({ token, remaining: afterRequests });
+  }
+
+  /** A new token (a private app's new one after a revocation), with every scope unless told. */
+  grant(token: string, scopes: readonly string[] = ALL_SCOPES): void {
+    this.tokens.set(token, new Set(scopes));
+  }
+
+  /** Called for each API request before it is authenticated: due revocations take effect. */
+  countRequest(): void {
+    if (this.scheduled.length === 0) return;
+    for (const entry of this.scheduled) if (entry.remaining-- <= 0) this.tokens.delete(entry.token);
+    this.scheduled = this.scheduled.filter((entry) => entry.remaining >= 0);
   }
 
   /** The token of an `Authorization: Bearer <token>` header, if it is known. */

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultEmulatorCatalog } from './catalog.js';
 import { EmulatorCore } from './core.js';
 import { addDefinition } from './events.js';
-import { createEmulatorServer } from './server.js';
+import { createEmulatorServer, type TokenControl } from './server.js';
 import { snapshotOf, type EmulatorSnapshot, type EmulatorState } from './state.js';
 import type { EmulatorOptions, EmulatorStats, FaultOptions } from './types.js';
 import { isValidEmail, validateProperties, type PropertyProblem } from './values.js';
@@ -28,6 +28,8 @@ export interface Emulator {
   stats(): EmulatorStats;
   setFaults(f: FaultOptions): void;
   setRateLimit(r: EmulatorOptions['rateLimit']): void;
+  /** Revoke a token (at once, or after so many more API requests), or grant a new one. */
+  setTokens(t: TokenControl): void;
   /** Create (or merge into) a contact without a request; returns its id. */
   seedContact(email: string, properties: Record<string, string>): string;
   /** Create a company without a request (visible to search at once); returns its id. */
@@ -54,6 +56,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats: (): EmulatorStats => core.stats(),
     setFaults: (f: FaultOptions): void => core.faults.set(f),
     setRateLimit: (r: EmulatorOptions['rateLimit']): void => core.limiter.setLimits(r),
+    setTokens: (t: TokenControl): void => {
+      if (t.revoke !== undefined) core.tokens.revoke(t.revoke, t.afterRequests);
+      if (t.grant !== undefined) core.tokens.grant(t.grant, t.scopes);
+    },
   };
   const server = createEmulatorServer(core, hooks);
   await new Promise<void>((resolve, reject) => {

@@ -51,6 +51,27 @@ export interface ControlHooks {
   stats(): unknown;
   setFaults(f: FaultOptions): void;
   setRateLimit(r: RateLimitOptions): void;
+  /** `{"revoke": token, "afterRequests"?: n}` or `{"grant": token, "scopes"?: [...]}`. */
+  setTokens(t: TokenControl): void;
+}
+
+export interface TokenControl {
+  revoke?: string;
+  afterRequests?: number;
+  grant?: string;
+  scopes?: string[];
+}
+
+function tokenControl(body: Record<string, unknown>): TokenControl {
+  const { revoke, afterRequests, grant, scopes } = body;
+  const ok =
+    (revoke === undefined || typeof revoke === 'string') &&
+    (afterRequests === undefined || (Number.isInteger(afterRequests) && (afterRequests as number) >= 0)) &&
+    (grant === undefined || typeof grant === 'string') &&
+    (scopes === undefined || (Array.isArray(scopes) && scopes.every((x) => typeof x === 'string'))) &&
+    (revoke !== undefined || grant !== undefined);
+  if (!ok) throw envelope(400, 'VALIDATION_ERROR', 'Expected {"revoke": token, "afterRequests"?: n} or {"grant": token, "scopes"?: [...]}');
+  return body as TokenControl;
 }
 
 interface Outcome {
@@ -98,10 +119,11 @@ function control(pathname: string, method: string, rawBody: string, hooks: Contr
   try {
     if (method === 'GET' && pathname === '/_emulator/state') return { status: 200, body: hooks.snapshot(), headers: {} };
     if (method === 'GET' && pathname === '/_emulator/stats') return { status: 200, body: hooks.stats(), headers: {} };
-    if (method === 'POST' && (pathname === '/_emulator/faults' || pathname === '/_emulator/rate-limit')) {
+    if (method === 'POST' && (pathname === '/_emulator/faults' || pathname === '/_emulator/rate-limit' || pathname === '/_emulator/tokens')) {
       const body = parseJsonBody(rawBody);
       if (!isObject(body)) throw envelope(400, 'VALIDATION_ERROR', 'Expected a JSON object');
       if (pathname === '/_emulator/faults') hooks.setFaults(body as FaultOptions);
+      else if (pathname === '/_emulator/tokens') hooks.setTokens(tokenControl(body));
       else hooks.setRateLimit(body as RateLimitOptions);
       return { status: 200, body: { ok: true }, headers: {} };
     }
@@ -144,6 +166,7 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
   try {
     if (!match) throw notFoundError(`No route for ${method} ${url.pathname}`);
     const { route, params } = match;
+    core.tokens.countRequest();
     const token = core.tokens.authenticate(req.headers.authorization);
     if (token === undefined) throw unauthenticated();
     const limited = core.limiter.admit(token, route.rate);

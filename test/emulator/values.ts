@@ -17,9 +17,10 @@ const MAX_STRING = 65_536;
 /** Typo top-level domains HubSpot rejects (`x@y.con`). */
 const TYPO_TLDS = new Set(['con', 'cmo', 'ocm', 'comm', 'coom', 'ccom', 'cpm', 'cim', 'vom', 'xom', 'nte', 'ent', 'ner', 'nett', 'ogr', 'rog', 'orgg']);
 
-/** HubSpot's email check: one @, no white space, a dotted domain, ≤254 characters, no typo TLD. */
+/** HubSpot's email check: one @, no white space or control character, a dotted domain, ≤254 characters, no typo TLD. */
 export function isValidEmail(email: string): boolean {
-  if (email.length === 0 || email.length > 254 || /\s/.test(email)) return false;
+  // eslint-disable-next-line no-control-regex -- NUL and the other control characters are what is refused
+  if (email.length === 0 || email.length > 254 || /[\s\u0000-\u001f\u007f]/.test(email)) return false;
   const parts = email.split('@');
   if (parts.length !== 2) return false;
   const [local, domain] = parts as [string, string];
