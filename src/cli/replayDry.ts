@@ -17,12 +17,13 @@ import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
 import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 import { Catalog, defaultCatalog } from '../core/index.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, readOnlyMemory } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise<RunOutcome> {
   const started = Date.now();
   const inputs = await listInputs(paths, flags.format);
+  const rulesWith = await prepareDeliveryRules(flags);
   const tally = new RunTally();
   // With a token the dry run may read (never write): the hub ID and the live catalog.
   const requester = flags.token
@@ -48,6 +49,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
     identities: memory.identities,
     recentIds: memory.recentIds,
     filters: filtersFrom(flags),
+    rules: rulesWith(memory.suppressedIds),
   });
 
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);

@@ -22,7 +22,7 @@ import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
 import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
 import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 
@@ -37,6 +37,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
   const client = new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token });
   const inputs = await listInputs(paths, flags.format);
   const reserve = parseReserve(flags.dailyReserve);
+  const rulesWith = await prepareDeliveryRules(flags);
 
   await ensureStateDir(flags.stateDir);
   const lock = await acquireLock(flags.stateDir, { command: `replay ${paths.join(' ')}` });
@@ -68,6 +69,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
       identities: store.identities,
       recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
       filters: filtersFrom(flags),
+      rules: rulesWith(store.suppressedIds),
     });
     const delivery = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
 
