@@ -1,4 +1,5 @@
-import type { CallType } from '../core/types.js';
+import type { CallType, SegmentCall } from '../core/types.js';
+import { ActionsColumns, actionsHeader } from './actionsCsv.js';
 import { GzipDamage } from './byteSource.js';
 import type { ByteSource } from './byteSource.js';
 import { rowCells } from './csvCells.js';
@@ -13,7 +14,8 @@ import type { RecordPosition, SourceItem } from './types.js';
 /**
  * Reads a CSV input: a header row, then one call per row. A plain file resumes by reading
  * its header, then seeking to the start offset; any other input is read from the top and
- * rows before the start line are framed but not parsed.
+ * rows before the start line are framed but not parsed. The header also tells the
+ * dialect: Segment's "AWS S3 (Actions)" files have their own columns and delimiters.
  */
 export async function* readCsv({ path, start, open, openAside }: ReadContext, defaultType?: CallType): AsyncGenerator<SourceItem[]> {
   const items = new CsvItems(path, start.line, defaultType);
@@ -27,7 +29,8 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
     }
   }
 
-  const framer = new CsvRowFramer(items);
+  const framer = new CsvRowFramer(items, items.delimiterByte);
+  items.framer = framer;
   const splitter = new LineSplitter(framer, { firstLine: source.firstOffset === 0 ? 1 : start.line, firstOffset: source.firstOffset });
   for await (const chunk of source) {
     if (chunk instanceof GzipDamage) {
@@ -48,6 +51,7 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
 async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
   items.headerOnly = true;
   const framer = new CsvRowFramer(items);
+  items.framer = framer;
   const splitter = new LineSplitter(framer);
   for await (const chunk of source) {
     if (chunk instanceof GzipDamage) break;
@@ -65,21 +69,35 @@ async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
 
 const MIB = 1024 * 1024;
 
+/** What turns a row's cells into a call: a string when the row is no call (INVALID_CSV). */
+interface RowColumns {
+  readonly count: number;
+  toCall(cells: string[], defaultType: CallType | undefined): SegmentCall | string;
+}
+
 /** Turns framed rows into items: the first row is the header, every other row a call. */
 class CsvItems implements CsvRowSink {
   pending: SourceItem[] = [];
   headerSeen = false;
   /** While only the header is wanted, rows after it belong to another read. */
   headerOnly = false;
-  private columns: CsvColumns | undefined;
+  private columns: RowColumns | undefined;
   /** Why the header row could not be used, if it could not. */
   private headerProblem = '';
+  /** Between cells: a comma, unless the header says otherwise. */
+  private delimiter = ',';
+  /** The framer reading this input's rows, told the delimiter once the header is read. */
+  framer: CsvRowFramer | undefined;
 
   constructor(
     private readonly path: string,
     private readonly fromLine: number,
     private readonly defaultType: CallType | undefined,
   ) {}
+
+  get delimiterByte(): number {
+    return this.delimiter.charCodeAt(0);
+  }
 
   take(): SourceItem[] {
     const items = this.pending;
@@ -98,13 +116,15 @@ class CsvItems implements CsvRowSink {
       this.invalid(row, `No usable header row (${this.headerProblem}), so the row cannot be read`);
       return;
     }
-    const result = rowCells(row);
+    const result = rowCells(row, this.delimiter);
     if ('error' in result) {
       this.invalid(row, result.error);
     } else if (result.cells.length !== columns.count) {
       this.invalid(row, `Row has ${result.cells.length} cells, expected ${columns.count} (the header's)`);
     } else {
-      this.pending.push({ kind: 'record', call: columns.toCall(result.cells, this.defaultType), position: this.positionOf(row) });
+      const call = columns.toCall(result.cells, this.defaultType);
+      if (typeof call === 'string') this.invalid(row, call);
+      else this.pending.push({ kind: 'record', call, position: this.positionOf(row) });
     }
   }
 
@@ -130,6 +150,13 @@ class CsvItems implements CsvRowSink {
 
   private readHeader(row: CsvRow): void {
     this.headerSeen = true;
+    const actions = actionsHeader(row);
+    if (actions !== undefined) {
+      this.columns = new ActionsColumns(actions.names);
+      this.delimiter = actions.delimiter;
+      if (this.framer) this.framer.delimiter = this.delimiterByte;
+      return;
+    }
     const result = rowCells(row);
     if ('error' in result) {
       this.headerProblem = `header on line ${row.line}: ${result.error}`;
