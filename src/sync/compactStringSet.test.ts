@@ -21,16 +21,42 @@ describe('CompactStringSet answers exactly like a Set', () => {
 
   it('for ASCII text added from bytes, lowercased or not', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(asciiString, fc.boolean()), { maxLength: 40 }), fc.array(asciiString, { maxLength: 40 }), (entries, probes) => {
+      fc.property(fc.array(fc.tuple(asciiString, fc.boolean(), fc.constantFrom<0 | 1>(0, 1)), { maxLength: 40 }), fc.array(asciiString, { maxLength: 40 }), (entries, probes) => {
         const builder = new CompactStringSetBuilder();
-        const reference = new Set<string>();
-        for (const [text, lowercase] of entries) {
+        const reference: [Set<string>, Set<string>] = [new Set(), new Set()];
+        for (const [text, lowercase, tag] of entries) {
           const bytes = Buffer.from(`#${text}#`, 'latin1');
-          builder.addAscii(bytes, 1, bytes.length - 1, lowercase);
-          reference.add(lowercase ? text.toLowerCase() : text);
+          builder.addAscii(bytes, 1, bytes.length - 1, lowercase, tag);
+          // Adding the same text as a string must be the same entry (no duplicate kept).
+          if (tag === 1) builder.add(lowercase ? text.toLowerCase() : text, tag);
+          reference[tag].add(lowercase ? text.toLowerCase() : text);
         }
         const set = builder.build();
-        for (const value of [...reference, ...entries.map(([text]) => text), ...probes]) expect(set.has(value)).toBe(reference.has(value));
+        expect(set.size).toBe(reference[0].size + reference[1].size);
+        for (const value of [...reference[0], ...reference[1], ...entries.map(([text]) => text), ...probes]) {
+          expect(set.has(value, 0)).toBe(reference[0].has(value));
+          expect(set.has(value, 1)).toBe(reference[1].has(value));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the two tags apart, as two Sets would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyString, fc.constantFrom<0 | 1>(0, 1)), { maxLength: 60 }), fc.array(anyString, { maxLength: 30 }), (entries, probes) => {
+        const builder = new CompactStringSetBuilder(8);
+        const reference: [Set<string>, Set<string>] = [new Set(), new Set()];
+        for (const [text, tag] of entries) {
+          builder.add(text, tag);
+          reference[tag].add(text);
+        }
+        const set = builder.build();
+        expect(set.sizes).toEqual([reference[0].size, reference[1].size]);
+        for (const value of [...entries.map(([text]) => text), ...probes]) {
+          expect(set.has(value, 0)).toBe(reference[0].has(value));
+          expect(set.has(value, 1)).toBe(reference[1].has(value));
+        }
       }),
       { numRuns: 300 },
     );
@@ -58,6 +84,7 @@ describe('CompactStringSet answers exactly like a Set', () => {
     expect(pair).toBeDefined();
     const [a, b] = pair!;
     expect(hashString(a)).toBe(hashString(b));
+    expect(hashString(a, 1)).not.toBe(hashString(a, 0));
     expect(CompactStringSet.of([a]).has(b)).toBe(false);
     const both = CompactStringSet.of([a, b, a]);
     expect([both.has(a), both.has(b), both.size]).toEqual([true, true, 2]);

@@ -1,17 +1,27 @@
 // The suppression list of a run: the --suppress file (emails and ids of people who asked
 // to be forgotten), and the ids the state directory learnt from their calls in this and
 // earlier runs.
-import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { SuppressionStore } from './recordMapper.js';
-import { CompactStringSetBuilder, type CompactStringSet } from './compactStringSet.js';
+import { CompactStringSetBuilder } from './compactStringSet.js';
+
+/** Entries of one kind in a suppression file. */
+export interface SuppressedEntries {
+  has(value: string): boolean;
+  readonly size: number;
+}
 
 export interface SuppressionFile {
   path: string;
   /** Lowercased. */
-  emails: CompactStringSet;
-  ids: CompactStringSet;
+  emails: SuppressedEntries;
+  ids: SuppressedEntries;
 }
+
+// Emails and ids share one set (and one buffer), told apart by their tag.
+const EMAIL = 0;
+const ID = 1;
 
 /** Where the ids learnt from suppressed calls are kept (the state directory's set). */
 export interface LearntSuppressedIds {
@@ -31,8 +41,13 @@ const CHUNK_BYTES = 1024 * 1024;
  * anonymousId (exact). A file that cannot be read is a UsageError naming it.
  */
 export async function readSuppressionFile(path: string): Promise<SuppressionFile> {
-  const emails = new CompactStringSetBuilder();
-  const ids = new CompactStringSetBuilder();
+  let builder: CompactStringSetBuilder;
+  try {
+    // The entries' text is at most the file's size: the buffer is allocated once.
+    builder = new CompactStringSetBuilder((await stat(path)).size);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
   const addLine = (buf: Buffer, start: number, end: number) => {
     let ascii = true;
     let at = false;
@@ -45,47 +60,66 @@ export async function readSuppressionFile(path: string): Promise<SuppressionFile
       // Rare: decoded, so that trimming and lowercasing are JavaScript's own.
       const text = buf.toString('utf8', start, end).trim();
       if (text === '' || text.startsWith('#')) return;
-      if (text.includes('@')) emails.add(text.toLowerCase());
-      else ids.add(text);
+      if (text.includes('@')) builder.add(text.toLowerCase(), EMAIL);
+      else builder.add(text, ID);
       return;
     }
     while (start < end && isAsciiSpace(buf[start] as number)) start++;
     while (end > start && isAsciiSpace(buf[end - 1] as number)) end--;
     if (start === end || buf[start] === HASH) return;
-    if (at) emails.addAscii(buf, start, end, true);
-    else ids.addAscii(buf, start, end, false);
+    if (at) builder.addAscii(buf, start, end, true, EMAIL);
+    else builder.addAscii(buf, start, end, false, ID);
   };
 
-  let carry: Buffer | undefined;
+  // One buffer, read into again and again: the lines are handled in place, and a line
+  // cut by the buffer's end moves to its front (the buffer grows for a longer line).
+  let buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  let filled = 0;
   let first = true;
   try {
-    for await (const data of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-      let chunk = data as Buffer;
-      if (first) {
-        first = false;
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    const file = await open(path, 'r');
+    try {
+      for (;;) {
+        if (filled === buffer.length) {
+          const grown = Buffer.allocUnsafeSlow(buffer.length * 2);
+          buffer.copy(grown, 0, 0, filled);
+          buffer = grown;
+        }
+        const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, null);
+        const end = filled + bytesRead;
+        let from = 0;
+        if (first && end >= 3) {
+          first = false;
+          if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
+        }
+        if (bytesRead === 0) {
+          if (from < end) addLine(buffer, from, end); // the last line, without a newline
+          break;
+        }
+        for (let newline = buffer.indexOf(NEWLINE, from); newline !== -1 && newline < end; newline = buffer.indexOf(NEWLINE, from)) {
+          addLine(buffer, from, newline);
+          from = newline + 1;
+        }
+        buffer.copy(buffer, 0, from, end);
+        filled = end - from;
       }
-      let from = 0;
-      let newline = chunk.indexOf(NEWLINE);
-      if (carry !== undefined && newline !== -1) {
-        const line = Buffer.concat([carry, chunk.subarray(0, newline)]);
-        addLine(line, 0, line.length);
-        carry = undefined;
-        from = newline + 1;
-        newline = chunk.indexOf(NEWLINE, from);
-      }
-      for (; newline !== -1; newline = chunk.indexOf(NEWLINE, from)) {
-        addLine(chunk, from, newline);
-        from = newline + 1;
-      }
-      if (from < chunk.length) carry = carry === undefined ? Buffer.from(chunk.subarray(from)) : Buffer.concat([carry, chunk.subarray(from)]);
+    } finally {
+      await file.close();
     }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError(`Cannot read the suppression list ${path} (${reason}): check the path given to --suppress.`);
+    throw unreadable(path, error);
   }
-  if (carry !== undefined) addLine(carry, 0, carry.length);
-  return { path, emails: emails.build(), ids: ids.build() };
+  const set = builder.build();
+  return {
+    path,
+    emails: { has: (email) => set.has(email, EMAIL), size: set.sizes[EMAIL] },
+    ids: { has: (id) => set.has(id, ID), size: set.sizes[ID] },
+  };
+}
+
+function unreadable(path: string, error: unknown): UsageError {
+  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+  return new UsageError(`Cannot read the suppression list ${path} (${reason}): check the path given to --suppress.`);
 }
 
 /** JavaScript's trim() set, within ASCII: tab, line feed, vertical tab, form feed, carriage return, space. */
