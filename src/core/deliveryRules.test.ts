@@ -73,6 +73,7 @@ describe('suppression', () => {
     ['an identify whose email the identity map gives', { type: 'identify', userId: 'u-known-gone', traits: { plan: 'pro' } }, ['u-known-gone']],
     ['a track with properties.email suppressed', { type: 'track', event: 'Signed Up', anonymousId: 'anon-2', properties: { email: 'gone@initech.com' } }, ['anon-2']],
     ['a track with context.traits.email suppressed (its contact upsert too)', { type: 'track', event: 'E', userId: 'u-3', context: { traits: { email: 'gone@initech.com', firstName: 'G' } } }, ['u-3']],
+    ['a track whose context.traits are the suppressed person\'s, properties.email another\'s', { type: 'track', event: 'Invited', userId: 'u-10', properties: { email: 'ada@initech.com' }, context: { traits: { email: 'Gone@initech.com', firstName: 'G' } } }, ['u-10']],
     ['a track resolved through the identity map', { type: 'track', event: 'E', userId: 'u-known-gone' }, ['u-known-gone']],
     ['a track of a suppressed id without any email (would be MISSING_EMAIL)', { type: 'track', event: 'E', anonymousId: 'anon-gone' }, ['anon-gone']],
     ['a screen of a suppressed id (would be unsupported_type)', { type: 'screen', name: 'Home', userId: 'u-gone' }, ['u-gone']],
@@ -100,6 +101,7 @@ describe('suppression', () => {
     ['a group whose company email is the suppressed one, user not suppressed', { type: 'group', userId: 'u-ada', traits: { website: 'initech.com', email: 'gone@initech.com' } }],
     ['a track by another person that names the suppressed email elsewhere', { type: 'track', event: 'Invited', userId: 'u-ada', properties: { invitee: 'gone@initech.com' } }],
     ['an id entry is exact: U-GONE is another id', { type: 'track', event: 'E', userId: 'U-GONE', properties: { email: 'x@initech.com' } }],
+    ['an identify upserts by its own traits.email; its context.traits are not written', { type: 'identify', userId: 'u-ada', traits: { email: 'ada@initech.com' }, context: { traits: { email: 'gone@initech.com' } } }],
     ['an invalid email is nobody', { type: 'identify', userId: 'u-8', traits: { email: 'gone at initech' } }],
   ])('not suppressed: %s', (_name, call) => {
     const ctx = context(known);

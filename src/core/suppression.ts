@@ -2,7 +2,8 @@
 // never sent, by any of their emails or Segment ids.
 
 import { callType } from './checkCall.js';
-import { own } from './json.js';
+import { normalizeEmail } from './email.js';
+import { isRecord, own } from './json.js';
 import { GROUP_EMAIL_SOURCES, IDENTIFY_EMAIL_SOURCES, resolveEmail, segmentId, TRACK_EMAIL_SOURCES, type EmailSource } from './resolveEmail.js';
 import type { CallType, IdentityLookup, Operation, SegmentCall } from './types.js';
 
@@ -43,7 +44,10 @@ const CONTACT_SOURCES: Record<Exclude<CallType, 'alias'>, readonly EmailSource[]
  * True when the call is about a suppressed person by email: an operation it maps to
  * carries a suppressed email, or the contact it resolves to has one. The contact is
  * resolved too so that a call whose mapping failed (an unknown event, a page that is not
- * sent) is still recognised as the suppressed person's rather than set aside with their data.
+ * sent) is still recognised as the suppressed person's rather than set aside with their
+ * data. A track's `context.traits` are the user's own and are written to its contact:
+ * when they name a suppressed email, the call is that person's even if
+ * `properties.email` names someone else.
  */
 export function hasSuppressedEmail(
   call: SegmentCall,
@@ -64,5 +68,10 @@ export function hasSuppressedEmail(
     return false;
   }
   const resolution = resolveEmail(call, CONTACT_SOURCES[type], identities);
-  return resolution.kind === 'found' && suppression.hasEmail(resolution.email);
+  if (resolution.kind === 'found' && suppression.hasEmail(resolution.email)) return true;
+  if (type === 'identify' || type === 'group') return false;
+  const context = own(call, 'context');
+  const traits = isRecord(context) ? own(context, 'traits') : undefined;
+  const email = isRecord(traits) ? normalizeEmail(own(traits, 'email')) : undefined;
+  return email !== undefined && email.ok && suppression.hasEmail(email.email);
 }
