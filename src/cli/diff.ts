@@ -19,7 +19,7 @@ import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs } from '../sync/runInputs.js';
 import type { CallType } from '../core/index.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
 
 export interface DiffFlags extends MappingFlags {
   token?: string;
@@ -36,6 +36,7 @@ export interface DiffFlags extends MappingFlags {
 export async function diffCommand(paths: string[], flags: DiffFlags): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('diff reads HubSpot: pass a token (read scopes are enough) with --token or HUBSPOT_ACCESS_TOKEN.');
   const inputs = await listInputs(paths, flags.inputFormat);
+  const rulesWith = await prepareDeliveryRules(flags);
   const tally = new RunTally();
   const requester = new Requester(
     new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }),
@@ -58,6 +59,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
         identities: memory.identities,
         recentIds: memory.recentIds,
         filters: filtersFrom(flags),
+        rules: rulesWith(memory.suppressedIds),
       }),
       sink: collector,
       tally,

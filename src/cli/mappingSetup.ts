@@ -6,7 +6,9 @@ import { UsageError } from '../errors.js';
 import { LearntIdentities } from '../state/learntIdentities.js';
 import { stateDirPaths } from '../state/stateDir.js';
 import { StateStore } from '../state/stateStore.js';
+import type { RecordMapperDeps } from '../sync/recordMapper.js';
 import { RecentIds } from '../sync/recentIds.js';
+import { readSuppressionFile, Suppression, type LearntSuppressedIds } from '../sync/suppressionList.js';
 
 export interface MappingFlags {
   catalog?: string;
@@ -18,6 +20,9 @@ export interface MappingFlags {
   until?: string;
   types?: string[];
   events?: string[];
+  ignoreIntegrations: boolean;
+  consentCategories?: string[];
+  suppress?: string;
 }
 
 async function readJsonFile(path: string, what: string, flag: string): Promise<unknown> {
@@ -90,16 +95,36 @@ export function filtersFrom(flags: MappingFlags): RecordFilters {
 }
 
 /**
- * What a dry run or a diff remembers while it reads: identities learnt over the state
- * directory's map (only read), and the duplicate window. `close` releases both.
+ * Routing, consent and suppression as the flags set them. The --suppress file is read now,
+ * before anything else is opened, so that a bad path fails first; the rules are completed
+ * with the state directory's learnt suppressed ids once it is open.
  */
-export function readOnlyMemory(stateDir: string): { identities: LearntIdentities; recentIds: RecentIds; close(): void } {
+export async function prepareDeliveryRules(flags: MappingFlags): Promise<(learnt: LearntSuppressedIds) => RecordMapperDeps['rules']> {
+  if (flags.consentCategories !== undefined && flags.consentCategories.length === 0) {
+    throw new UsageError('--consent-categories needs at least one category name, e.g. --consent-categories Marketing,Advertising.');
+  }
+  const file = flags.suppress === undefined ? undefined : await readSuppressionFile(flags.suppress);
+  return (learnt) => ({
+    ignoreIntegrations: flags.ignoreIntegrations,
+    consentCategories: flags.consentCategories,
+    suppression: Suppression.forRun(file, learnt),
+  });
+}
+
+/**
+ * What a dry run or a diff remembers while it reads: identities learnt over the state
+ * directory's map (only read), suppressed ids likewise, and the duplicate window.
+ * `close` releases them.
+ */
+export function readOnlyMemory(stateDir: string): { identities: LearntIdentities; recentIds: RecentIds; suppressedIds: LearntSuppressedIds; close(): void } {
   const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
   const identities = new LearntIdentities(store.identities);
   const recentIds = new RecentIds();
   return {
     identities,
     recentIds,
+    // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
+    suppressedIds: store.suppressedIds,
     close() {
       identities.close();
       recentIds.close();

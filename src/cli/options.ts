@@ -80,6 +80,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'do not create missing event definitions or properties' },
   { key: 'pagesAsEvents', flags: '--pages-as-events', group: 'mapping', default: false,
     description: 'send page calls as the custom event page_viewed' },
+  { key: 'ignoreIntegrations', flags: '--ignore-integrations', group: 'mapping', default: false,
+    description: 'also send calls whose integrations object keeps them from HubSpot (a deliberate full backfill)' },
+  { key: 'consentCategories', flags: '--consent-categories <list>', group: 'mapping', parse: list,
+    description: 'consent categories HubSpot is mapped to, comma-separated: calls with consent preferences must grant them all' },
+  { key: 'suppress', flags: '--suppress <file>', group: 'mapping',
+    description: 'suppression list: emails and user/anonymous ids, one per line (# comments); those people are never sent' },
   // delivery
   { key: 'rate', flags: '--rate <n>', group: 'delivery', default: 100, parse: positiveInt('--rate'),
     description: 'requests per rolling 10 seconds' },

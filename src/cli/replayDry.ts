@@ -19,12 +19,13 @@ import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
 import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
 import { Catalog, defaultCatalog } from '../core/index.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, readOnlyMemory } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory } from './mappingSetup.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise<RunOutcome> {
   const started = Date.now();
   const inputs = await listInputs(paths, flags.format);
+  const rulesWith = await prepareDeliveryRules(flags);
   const tally = new RunTally();
   // With a token the dry run may read (never write): the hub ID and the live catalog.
   const requester = flags.token
@@ -50,7 +51,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
       const cached = await readCachedCatalog(flags.stateDir);
       catalog = cached ? Catalog.fromDocument(cached) : defaultCatalog();
     }
-    outputClosed = await mapAll(inputs, flags, tally, { catalog, hubId, eventMap });
+    outputClosed = await mapAll(inputs, flags, tally, { catalog, hubId, eventMap, rulesWith });
     if (outputClosed) status = 'interrupted';
   } catch (thrown) {
     if (thrown instanceof PauseError) {
@@ -73,7 +74,7 @@ async function mapAll(
   inputs: InputFile[],
   flags: ReplayFlags,
   tally: RunTally,
-  setup: { catalog: Catalog; hubId: number; eventMap: Record<string, string> },
+  setup: { catalog: Catalog; hubId: number; eventMap: Record<string, string>; rulesWith: Awaited<ReturnType<typeof prepareDeliveryRules>> },
 ): Promise<boolean> {
   const memory = readOnlyMemory(flags.stateDir);
   const mapper = new RecordMapper({
@@ -81,6 +82,7 @@ async function mapAll(
     identities: memory.identities,
     recentIds: memory.recentIds,
     filters: filtersFrom(flags),
+    rules: setup.rulesWith(memory.suppressedIds),
   });
 
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);

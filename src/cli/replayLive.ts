@@ -23,7 +23,7 @@ import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
 import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs, type InputProgress } from '../sync/runInputs.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId } from './mappingSetup.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, prepareDeliveryRules } from './mappingSetup.js';
 import { prepareStateDir } from './outputPaths.js';
 import type { ReplayFlags, RunOutcome } from './replay.js';
 import { progressIntervalMs, progressMode, startProgress } from '../report/progress.js';
@@ -41,6 +41,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
   const reserve = parseReserve(flags.dailyReserve);
   const catalogFile = flags.catalog ? await loadCatalogFile(flags.catalog) : undefined;
   const eventMap = await loadEventMap(flags.eventMap);
+  const rulesWith = await prepareDeliveryRules(flags);
 
   await prepareStateDir(flags.stateDir, ensureStateDir);
   const lock = await acquireLock(flags.stateDir, { command: `replay ${paths.join(' ')}` });
@@ -151,6 +152,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
         identities: store.identities,
         recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
         filters: filtersFrom(flags),
+        rules: rulesWith(store.suppressedIds),
       });
       const sink = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
       delivery = sink;

@@ -7,6 +7,12 @@ export { mapEvent } from './mapEvent.js';
 export { checkCall, CALL_TYPES } from './checkCall.js';
 export { eventTime, EVENT_TIME_FIELDS } from './eventTime.js';
 export { passesFilters } from './filters.js';
+export { mapDelivered } from './deliveryRules.js';
+export type { DeliveryRules, RuledResult } from './deliveryRules.js';
+export { routedToHubSpot, HUBSPOT_INTEGRATION_KEYS } from './routing.js';
+export { consentGranted } from './consent.js';
+export { callIds, hasSuppressedEmail, hasSuppressedId } from './suppression.js';
+export type { SuppressionLookup } from './suppression.js';
 export { uuidFor, uuidV5, EVENT_UUID_NAMESPACE } from './uuid.js';
 
 export { Catalog, readOnlyReason } from './catalog.js';

@@ -63,7 +63,16 @@ export type DeadLetterCode =
   | 'UNKNOWN_EVENT'
   | 'HUBSPOT_REJECTED';
 
-export type SkipReason = 'duplicate' | 'filtered' | 'unsupported_type';
+export type SkipReason =
+  | 'duplicate'
+  | 'filtered'
+  | 'unsupported_type'
+  /** `integrations` keeps the call away from HubSpot. */
+  | 'integration_disabled'
+  /** The user did not consent to a category HubSpot is mapped to. */
+  | 'consent_denied'
+  /** The call is a suppressed person's. */
+  | 'suppressed';
 
 export interface DeadLetterVerdict {
   code: DeadLetterCode;

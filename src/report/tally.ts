@@ -18,7 +18,7 @@ export interface TallyCounts {
 export function emptyTally(): TallyCounts {
   return {
     counts: { read: 0, delivered: 0, skipped: 0, deadLettered: 0 },
-    skipped: { duplicate: 0, filtered: 0, unsupported_type: 0 },
+    skipped: emptySkips(),
     deadLetters: {},
     operations: { 'contact.upsert': 0, 'company.upsert': 0, association: 0, 'event.send': 0 },
     droppedProperties: { contact: {}, company: {}, event: {} },
@@ -26,6 +26,10 @@ export function emptyTally(): TallyCounts {
     truncatedValues: {},
     requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
   };
+}
+
+function emptySkips(): Record<SkipReason, number> {
+  return { duplicate: 0, filtered: 0, unsupported_type: 0, integration_disabled: 0, consent_denied: 0, suppressed: 0 };
 }
 
 /**
@@ -51,7 +55,11 @@ function reportName(name: string): string {
 }
 
 export class RunTally {
-  constructor(readonly data: TallyCounts = emptyTally()) {}
+  constructor(readonly data: TallyCounts = emptyTally()) {
+    // A checkpoint written before a skip reason existed lacks its count: the report still
+    // lists every reason.
+    data.skipped = { ...emptySkips(), ...data.skipped };
+  }
 
   read(): void {
     this.data.counts.read++;

@@ -6,9 +6,9 @@ import type { CsvRow } from './csvRows.js';
 import { LineSplitter } from './lineSplitter.js';
 
 /** What csv-parse makes of one row: its cells, or undefined when it rejects the row. */
-function csvParse(text: string): string[] | undefined {
+function csvParse(text: string, delimiter = ','): string[] | undefined {
   try {
-    const records = parse(text, { record_delimiter: '\n', relax_column_count: true, bom: false });
+    const records = parse(text, { record_delimiter: '\n', relax_column_count: true, bom: false, delimiter });
     return records.length === 1 ? records[0] : undefined;
   } catch {
     return undefined;
@@ -16,9 +16,9 @@ function csvParse(text: string): string[] | undefined {
 }
 
 /** Whether the framer would hand `text` over as one row (a newline only inside quotes). */
-function isOneRow(text: string): boolean {
+function isOneRow(text: string, delimiter = ','): boolean {
   const rows: CsvRow[] = [];
-  const framer = new CsvRowFramer({ onRow: (row) => rows.push(row), onUnclosedQuote: (row) => rows.push(row), onOversizedRow: (row) => rows.push(row) });
+  const framer = new CsvRowFramer({ onRow: (row) => rows.push(row), onUnclosedQuote: (row) => rows.push(row), onOversizedRow: (row) => rows.push(row) }, delimiter.charCodeAt(0));
   const splitter = new LineSplitter(framer);
   splitter.push(Buffer.from(text));
   splitter.end();
@@ -42,9 +42,10 @@ describe('splitQuotedRow', () => {
     expect(splitQuotedRow(text)).toBeUndefined();
   });
 
-  it('agrees with csv-parse on every row it accepts', () => {
-    // Deterministic pseudo-random rows built from the characters that matter to quoting.
-    const alphabet = ['"', '"', ',', 'a', 'b', ' ', '\n', '\r', 'é'];
+  it.each([',', '|', '\t', ';', ':'])('agrees with csv-parse on every row it accepts, delimiter %j', (delimiter) => {
+    // Deterministic pseudo-random rows built from the characters that matter to quoting
+    // (another delimiter's character is cell text).
+    const alphabet = ['"', '"', delimiter, delimiter === ',' ? '|' : ',', 'a', 'b', ' ', '\n', '\r', 'é'];
     let seed = 42;
     const next = (): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -55,11 +56,11 @@ describe('splitQuotedRow', () => {
       const length = 1 + (next() % 12);
       let text = '';
       for (let i = 0; i < length; i++) text += alphabet[next() % alphabet.length];
-      if (!isOneRow(text)) continue;
-      const cells = splitQuotedRow(text);
+      if (!isOneRow(text, delimiter)) continue;
+      const cells = splitQuotedRow(text, delimiter);
       if (cells === undefined) continue;
       accepted++;
-      expect(cells, JSON.stringify(text)).toEqual(csvParse(text));
+      expect(cells, JSON.stringify(text)).toEqual(csvParse(text, delimiter));
     }
     expect(accepted).toBeGreaterThan(1000);
   });

@@ -9,17 +9,17 @@ export type CellsResult = { cells: string[] } | { error: string };
 const ROW_OPTIONS: Options = { record_delimiter: '\n', relax_column_count: true, bom: false };
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
 
 /**
- * The cells of one row. A row without quotes is a plain split on commas, and a well-formed
- * quoted row is split by `splitQuotedRow`; anything else goes to csv-parse, whose strict
- * quote rules say what is wrong with it (rather than reading shifted or garbled cells).
+ * The cells of one row. A row without quotes is a plain split on the delimiter, and a
+ * well-formed quoted row is split by `splitQuotedRow`; anything else goes to csv-parse,
+ * whose strict quote rules say what is wrong with it (rather than reading shifted or
+ * garbled cells).
  */
-export function rowCells(row: CsvRow): CellsResult {
-  if (!row.quoted) return { cells: row.text.split(',') };
-  const cells = splitQuotedRow(row.text);
-  return cells === undefined ? parseRow(row.text) : { cells };
+export function rowCells(row: CsvRow, delimiter = ','): CellsResult {
+  if (!row.quoted) return { cells: row.text.split(delimiter) };
+  const cells = splitQuotedRow(row.text, delimiter);
+  return cells === undefined ? parseRow(row.text, delimiter) : { cells };
 }
 
 /**
@@ -28,7 +28,8 @@ export function rowCells(row: CsvRow): CellsResult {
  * every row this accepts; it is just slow enough per call (tens of µs) to matter on
  * exports that quote every cell, which some warehouses do.
  */
-export function splitQuotedRow(text: string): string[] | undefined {
+export function splitQuotedRow(text: string, delimiter = ','): string[] | undefined {
+  const separator = delimiter.charCodeAt(0);
   const cells: string[] = [];
   let i = 0;
   for (;;) {
@@ -49,10 +50,10 @@ export function splitQuotedRow(text: string): string[] | undefined {
       }
       cells.push(cell);
       if (i === text.length) return cells;
-      if (text.charCodeAt(i) !== COMMA) return undefined; // text after the closing quote
+      if (text.charCodeAt(i) !== separator) return undefined; // text after the closing quote
       i++;
     } else {
-      const comma = text.indexOf(',', i);
+      const comma = text.indexOf(delimiter, i);
       const cell = comma === -1 ? text.slice(i) : text.slice(i, comma);
       if (cell.includes('"')) return undefined; // a quote inside an unquoted cell
       cells.push(cell);
@@ -62,10 +63,10 @@ export function splitQuotedRow(text: string): string[] | undefined {
   }
 }
 
-function parseRow(text: string): CellsResult {
+function parseRow(text: string, delimiter: string): CellsResult {
   let records: string[][];
   try {
-    records = parse(text, ROW_OPTIONS);
+    records = parse(text, delimiter === ',' ? ROW_OPTIONS : { ...ROW_OPTIONS, delimiter });
   } catch (error) {
     // csv-parse counts lines within the one row it was given; the row's own line is in
     // the position, so drop its "at line 1".

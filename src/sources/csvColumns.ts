@@ -22,9 +22,9 @@ const IGNORED_NAMES: ReadonlySet<string> = new Set(['uuid_ts', 'loaded_at']);
 /** Envelope fields of page/screen calls, but in a warehouse table just another column. */
 const DOTTED_FILE_ENVELOPE_NAMES: ReadonlySet<string> = new Set(['name', 'category']);
 /** Call types whose free columns are properties; every other type's are traits. */
-const PROPERTY_CALL_TYPES: ReadonlySet<string> = new Set(['track', 'page', 'screen']);
+export const PROPERTY_CALL_TYPES: ReadonlySet<string> = new Set(['track', 'page', 'screen']);
 
-type Column =
+export type Column =
   | { kind: 'ignored' }
   | { kind: 'type' }
   | { kind: 'envelope'; field: string }
@@ -97,7 +97,7 @@ function lastCell(cells: string[], indexes: number[]): string | undefined {
   return found;
 }
 
-function classify(name: string, dotted: boolean): Column {
+export function classify(name: string, dotted: boolean): Column {
   if (name === '' || IGNORED_NAMES.has(name)) return { kind: 'ignored' };
   if (name.includes('.')) {
     const path = name.split('.').filter((segment) => segment !== '');
@@ -122,7 +122,7 @@ function classify(name: string, dotted: boolean): Column {
  * Sets `value` at `path`, creating objects on the way (a scalar in the way is replaced).
  * Keys are set as own properties, so a header like `traits.__proto__` is plain data.
  */
-function setPath(target: SegmentCall, path: string[], value: string): void {
+export function setPath(target: SegmentCall, path: string[], value: string): void {
   let object = target;
   const last = path.length - 1;
   for (let i = 0; i < last; i++) {

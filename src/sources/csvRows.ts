@@ -34,7 +34,7 @@ export interface CsvRowSink {
 export const MAX_ROW_BYTES = 32 * 1024 * 1024;
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
+export const COMMA = 0x2c;
 
 // Where a scan stands inside a row (RFC 4180).
 const FIELD_START = 0;
@@ -64,7 +64,14 @@ export class CsvRowFramer implements LineSink {
   private quoteBuf: Buffer | undefined;
   private nextQuote = -1;
 
-  constructor(private readonly sink: CsvRowSink) {}
+  /**
+   * `delimiter`: the byte between cells. The reader may change it once the header is read
+   * (a dialect whose header names its delimiter); rows after the header are framed with it.
+   */
+  constructor(
+    private readonly sink: CsvRowSink,
+    public delimiter: number = COMMA,
+  ) {}
 
   onLine(buf: Buffer, start: number, end: number, line: number, offset: number, nextOffset: number): void {
     if (this.held.length > 0) {
@@ -77,7 +84,7 @@ export class CsvRowFramer implements LineSink {
       this.sink.onRow(lineRow(buf, start, end, false, line, offset, nextOffset));
       return;
     }
-    if (scan(buf, start, end, FIELD_START) !== QUOTED) {
+    if (scan(buf, start, end, FIELD_START, this.delimiter) !== QUOTED) {
       this.sink.onRow(lineRow(buf, start, end, true, line, offset, nextOffset));
       return;
     }
@@ -109,7 +116,7 @@ export class CsvRowFramer implements LineSink {
 
   private continueRow(buf: Buffer, start: number, end: number, line: number, offset: number, nextOffset: number): void {
     this.hold(buf, start, end, line, offset, nextOffset);
-    if (scan(buf, start, end, QUOTED) !== QUOTED) {
+    if (scan(buf, start, end, QUOTED, this.delimiter) !== QUOTED) {
       const row = joinRow(this.held);
       this.held = [];
       this.heldBytes = 0;
@@ -151,22 +158,22 @@ export class CsvRowFramer implements LineSink {
 }
 
 /** The scan state after the bytes `[start, end)`, starting from `state`. */
-function scan(buf: Buffer, start: number, end: number, state: number): number {
+function scan(buf: Buffer, start: number, end: number, state: number, delimiter: number): number {
   for (let i = start; i < end; i++) {
     const byte = buf[i];
     switch (state) {
       case FIELD_START:
-        state = byte === QUOTE ? QUOTED : byte === COMMA ? FIELD_START : UNQUOTED;
+        state = byte === QUOTE ? QUOTED : byte === delimiter ? FIELD_START : UNQUOTED;
         break;
       case UNQUOTED:
         // A quote inside an unquoted cell opens nothing (the cell parse rejects it).
-        if (byte === COMMA) state = FIELD_START;
+        if (byte === delimiter) state = FIELD_START;
         break;
       case QUOTED:
         if (byte === QUOTE) state = QUOTE_IN_QUOTED;
         break;
       default:
-        state = byte === QUOTE ? QUOTED : byte === COMMA ? FIELD_START : UNQUOTED;
+        state = byte === QUOTE ? QUOTED : byte === delimiter ? FIELD_START : UNQUOTED;
     }
   }
   return state;

@@ -98,6 +98,15 @@ describe('records nested deeper than MAX_DEPTH', () => {
     ]);
     expect((items[0] as Extract<SourceItem, { kind: 'invalid' }>).reason).toMatch(/nests 1001 levels deep/);
   });
+
+  it("an Actions CSV row whose JSON cell nests past the limit is an INVALID_RECORD; the rows around it are read", async () => {
+    const quote = (cell: string) => `"${cell.replace(/"/g, '""')}"`;
+    const row = (id: string, traits: string) => ['identify', id, traits].map(quote).join(',');
+    const input = lines('"event_type","message_id","traits"', row('m1', '{"email":"a@example.com"}'), row('m2', nested(6000)), row('m3', '{"email":"c@example.com"}'));
+    const items = await read(input, 'csv');
+    expect(items.map((item) => (item.kind === 'record' ? `record ${String(item.call['messageId'])}` : item.code))).toEqual(['record m1', 'INVALID_RECORD', 'record m3']);
+    expect((items[1] as Extract<SourceItem, { kind: 'invalid' }>).reason).toMatch(/nests 6002 levels deep/);
+  });
 });
 
 describe('bytes that are not UTF-8', () => {

@@ -83,6 +83,9 @@ describe('formatFromName', () => {
     ['1767225600000.log', 'ndjson'],
     ['part-0001', 'ndjson'],
     ['csv', 'ndjson'],
+    ['events.txt', 'txt'], // CSV or NDJSON: its first line tells
+    ['export.TXT.gz', 'txt'],
+    ['txt', 'ndjson'],
   ])('%s → %s', (name, format) => {
     expect(formatFromName(name)).toBe(format);
   });

@@ -2,17 +2,18 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { InputError, inputErrorFrom } from './errors.js';
-import type { InputFile, InputFormat } from './types.js';
+import type { FileFormat, InputFile, InputFormat } from './types.js';
 
 export const STDIN_PATH = '-';
 
 /**
- * The format a name implies: `.csv` (a trailing `.gz` ignored) is CSV, anything else
- * NDJSON, because Segment archives come under many names (`.gz`, `.log`, none at all).
+ * The format a name implies: `.csv` (a trailing `.gz` ignored) is CSV, `.txt` is told by
+ * its first line when it is read, anything else is NDJSON, because Segment archives come
+ * under many names (`.gz`, `.log`, none at all).
  */
-export function formatFromName(path: string): InputFormat {
+export function formatFromName(path: string): FileFormat {
   const name = path.toLowerCase().replace(/\.gz$/, '');
-  return name.endsWith('.csv') ? 'csv' : 'ndjson';
+  return name.endsWith('.csv') ? 'csv' : name.endsWith('.txt') ? 'txt' : 'ndjson';
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ByteSource } from './byteSource.js';
 import { readCsv } from './readCsv.js';
 import { readNdjson } from './readNdjson.js';
 import type { ReadContext } from './readContext.js';
-import type { InputFile, InputReader, ReadOptions, SourceItem } from './types.js';
+import type { InputFile, InputFormat, InputReader, ReadOptions, SourceItem } from './types.js';
 
 /**
  * Opens one input for reading. Nothing is opened until iteration starts, and an input is
@@ -45,6 +45,7 @@ class Reader implements InputReader {
       openAside: () => openBytes(file.path, stdin),
     };
     const format = options.format ?? file.format;
+    if (format === 'txt') return readSniffed(context, options);
     return format === 'csv' ? readCsv(context, options.type) : readNdjson(context);
   }
 
@@ -54,4 +55,40 @@ class Reader implements InputReader {
       for await (const batch of batches) yield* batch;
     })();
   }
+}
+
+/** A `.txt` input: CSV unless its first line starts with `{` (NDJSON). */
+async function* readSniffed(context: ReadContext, options: ReadOptions): AsyncGenerator<SourceItem[]> {
+  const format = await sniffFormat(await context.openAside());
+  yield* format === 'csv' ? readCsv(context, options.type) : readNdjson(context);
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+const BRACE = 0x7b;
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Looks at the first text of the (decompressed) input: NDJSON when it is `{`, else CSV.
+ * A byte-order mark, leading blanks and blank lines are passed over; an empty input is
+ * NDJSON (it yields nothing either way).
+ */
+export async function sniffFormat(source: ByteSource): Promise<InputFormat> {
+  let offset = 0;
+  try {
+    for await (const chunk of source) {
+      if (!(chunk instanceof Buffer)) break; // damaged gzip: the read proper reports it
+      for (let i = 0; i < chunk.length; i++, offset++) {
+        const byte = chunk[i] as number;
+        if (offset < BOM.length && byte === BOM[offset]) continue;
+        if (byte === SPACE || byte === TAB || byte === CR || byte === LF) continue;
+        return byte === BRACE ? 'ndjson' : 'csv';
+      }
+    }
+  } finally {
+    source.close();
+  }
+  return 'ndjson';
 }

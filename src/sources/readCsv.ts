@@ -1,4 +1,5 @@
-import type { CallType } from '../core/types.js';
+import type { CallType, SegmentCall } from '../core/types.js';
+import { ActionsColumns, actionsHeader, TooDeepRow } from './actionsCsv.js';
 import { GzipDamage } from './byteSource.js';
 import type { ByteSource } from './byteSource.js';
 import { rowCells } from './csvCells.js';
@@ -15,7 +16,8 @@ import { NOT_UTF8_REASON } from './utf8.js';
 /**
  * Reads a CSV input: a header row, then one call per row. A plain file resumes by reading
  * its header, then seeking to the start offset; any other input is read from the top and
- * rows before the start line are framed but not parsed.
+ * rows before the start line are framed but not parsed. The header also tells the
+ * dialect: Segment's "AWS S3 (Actions)" files have their own columns and delimiters.
  */
 export async function* readCsv({ path, start, open, openAside }: ReadContext, defaultType?: CallType): AsyncGenerator<SourceItem[]> {
   const items = new CsvItems(path, start.line, defaultType);
@@ -29,7 +31,8 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
     }
   }
 
-  const framer = new CsvRowFramer(items);
+  const framer = new CsvRowFramer(items, items.delimiterByte);
+  items.framer = framer;
   const splitter = new LineSplitter(framer, { firstLine: source.firstOffset === 0 ? 1 : start.line, firstOffset: source.firstOffset });
   for await (const chunk of source) {
     if (chunk instanceof GzipDamage) {
@@ -50,6 +53,7 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
 async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
   items.headerOnly = true;
   const framer = new CsvRowFramer(items);
+  items.framer = framer;
   const splitter = new LineSplitter(framer);
   for await (const chunk of source) {
     if (chunk instanceof GzipDamage) break;
@@ -67,21 +71,37 @@ async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
 
 const MIB = 1024 * 1024;
 
+/** What turns a row's cells into a call: a string when the row is no call (INVALID_CSV). */
+interface RowColumns {
+  readonly count: number;
+  /** How deeply the header makes a row's call nest. */
+  readonly depth: number;
+  toCall(cells: string[], defaultType: CallType | undefined): SegmentCall | string | TooDeepRow;
+}
+
 /** Turns framed rows into items: the first row is the header, every other row a call. */
 class CsvItems implements CsvRowSink {
   pending: SourceItem[] = [];
   headerSeen = false;
   /** While only the header is wanted, rows after it belong to another read. */
   headerOnly = false;
-  private columns: CsvColumns | undefined;
+  private columns: RowColumns | undefined;
   /** Why the header row could not be used, if it could not. */
   private headerProblem = '';
+  /** Between cells: a comma, unless the header says otherwise. */
+  private delimiter = ',';
+  /** The framer reading this input's rows, told the delimiter once the header is read. */
+  framer: CsvRowFramer | undefined;
 
   constructor(
     private readonly path: string,
     private readonly fromLine: number,
     private readonly defaultType: CallType | undefined,
   ) {}
+
+  get delimiterByte(): number {
+    return this.delimiter.charCodeAt(0);
+  }
 
   take(): SourceItem[] {
     const items = this.pending;
@@ -104,7 +124,7 @@ class CsvItems implements CsvRowSink {
       this.invalid(row, `No usable header row (${this.headerProblem}), so the row cannot be read`);
       return;
     }
-    const result = rowCells(row);
+    const result = rowCells(row, this.delimiter);
     if ('error' in result) {
       this.invalid(row, result.error);
     } else if (result.cells.length !== columns.count) {
@@ -112,7 +132,10 @@ class CsvItems implements CsvRowSink {
     } else if (columns.depth > MAX_DEPTH) {
       this.invalid(row, tooDeepReason(columns.depth, 'The row (by its header)'), 'INVALID_RECORD');
     } else {
-      this.pending.push({ kind: 'record', call: columns.toCall(result.cells, this.defaultType), position: this.positionOf(row) });
+      const call = columns.toCall(result.cells, this.defaultType);
+      if (typeof call === 'string') this.invalid(row, call);
+      else if (call instanceof TooDeepRow) this.invalid(row, tooDeepReason(call.depth, 'The row'), 'INVALID_RECORD');
+      else this.pending.push({ kind: 'record', call, position: this.positionOf(row) });
     }
   }
 
@@ -138,6 +161,13 @@ class CsvItems implements CsvRowSink {
 
   private readHeader(row: CsvRow): void {
     this.headerSeen = true;
+    const actions = actionsHeader(row);
+    if (actions !== undefined) {
+      this.columns = new ActionsColumns(actions.names);
+      this.delimiter = actions.delimiter;
+      if (this.framer) this.framer.delimiter = this.delimiterByte;
+      return;
+    }
     const result = rowCells(row);
     if ('error' in result) {
       this.headerProblem = `header on line ${row.line}: ${result.error}`;

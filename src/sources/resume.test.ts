@@ -5,7 +5,7 @@ import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallType } from '../core/types.js';
 import { openInput } from './openInput.js';
-import type { InputFormat, ReadOptions, SourceItem } from './types.js';
+import type { FileFormat, ReadOptions, SourceItem } from './types.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, '../../fixtures', name);
 
@@ -18,6 +18,14 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bad-rows.csv.gz'), gzipSync(await readFile(fixture('bad/bad-rows.csv'))));
   const multiLine = 'type,messageId,traits.note\n' + Array.from({ length: 400 }, (_, i) => `identify,m${i},"note ${noise(i)}\nsecond ${noise(i + 1)}\nthird"`).join('\n') + '\n';
   await writeFile(join(dir, 'cut.csv.gz'), cutInsideRow(gzipSync(multiLine)));
+  const actions = 'event_type:message_id:user_id:event_name:properties\n' + [
+    '"track":"a1":"u1":"E":"{""note"":""first: one""}"',
+    '"track":"a2":"u1":"E: two\nlines":""',
+    '"track":"a3":"u2":"E":"not json"',
+    '"identify":"a4":"u3":"":""',
+  ].join('\n');
+  await writeFile(join(dir, 'actions-colon.txt'), actions);
+  await writeFile(join(dir, 'actions-colon.txt.gz'), gzipSync(actions));
 });
 /** Text that does not compress away, so that a cut gzip stops at a predictable place. */
 const noise = (i: number): string => ((i * 2654435761) % 4294967296).toString(36);
@@ -36,7 +44,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function readAll(path: string, format: InputFormat, options: ReadOptions = {}): Promise<{ items: SourceItem[]; bytesRead: number }> {
+async function readAll(path: string, format: FileFormat, options: ReadOptions = {}): Promise<{ items: SourceItem[]; bytesRead: number }> {
   const reader = openInput({ path, format }, options);
   const items: SourceItem[] = [];
   for await (const item of reader) items.push(item);
@@ -46,7 +54,7 @@ async function readAll(path: string, format: InputFormat, options: ReadOptions =
 interface Case {
   input: string;
   path: () => string;
-  format: InputFormat;
+  format: FileFormat;
   type?: CallType;
 }
 
@@ -60,6 +68,10 @@ const cases: Case[] = [
   { input: 'CSV with bad and multi-line rows', path: () => fixture('bad/bad-rows.csv'), format: 'csv' },
   { input: 'gzip CSV', path: () => join(dir, 'bad-rows.csv.gz'), format: 'csv' },
   { input: 'truncated gzip CSV with multi-line rows', path: () => join(dir, 'cut.csv.gz'), format: 'csv' },
+  { input: 'Actions CSV with pipes', path: () => fixture('actions/pipe.csv'), format: 'csv' },
+  { input: 'Actions CSV with tabs in a .txt', path: () => fixture('actions/tab.txt'), format: 'txt' },
+  { input: 'Actions CSV with colons, a multi-line cell and a bad row', path: () => join(dir, 'actions-colon.txt'), format: 'txt' },
+  { input: 'gzip Actions CSV with colons, a multi-line cell and a bad row', path: () => join(dir, 'actions-colon.txt.gz'), format: 'txt' },
 ];
 
 describe('resume from a record\'s end position', () => {

@@ -3,12 +3,18 @@ import type { CallType, SegmentCall, SourcePosition } from '../core/types.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
+/**
+ * The format an input's name implies: `txt` is decided by the content (CSV unless its
+ * first line starts with `{`), since Segment's S3 destinations write both under that name.
+ */
+export type FileFormat = InputFormat | 'txt';
+
 /** One input to read: a file (or standard input, path `-`), already resolved from directories. */
 export interface InputFile {
   /** Path as it will be shown to the user and keyed in the checkpoint. */
   path: string;
   /** Format from the name (a trailing `.gz` ignored) or `--format`. */
-  format: InputFormat;
+  format: FileFormat;
   /** Size on disk in bytes; undefined for standard input. */
   size?: number;
 }

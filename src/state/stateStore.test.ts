@@ -288,3 +288,52 @@ it('open() on a missing directory is a UsageError naming the file', () => {
   expect(() => StateStore.open(missing)).toThrow(UsageError);
   expect(existsSync(missing)).toBe(false);
 });
+
+describe('suppressed ids', () => {
+  it('are kept across runs, and a read-only store reads them and keeps its own additions in memory', () => {
+    const store = openStore();
+    expect(store.suppressedIds.count()).toBe(0);
+    store.suppressedIds.add('anon-gone');
+    store.suppressedIds.add('anon-gone');
+    expect(store.suppressedIds.has('anon-gone')).toBe(true);
+    expect(store.suppressedIds.count()).toBe(1);
+    store.close();
+
+    const reader = openStore({ readOnly: true });
+    expect(reader.suppressedIds.has('anon-gone')).toBe(true);
+    reader.suppressedIds.add('u-dry');
+    expect(reader.suppressedIds.has('u-dry')).toBe(true);
+    expect(reader.suppressedIds.count()).toBe(2);
+    reader.close();
+
+    const again = openStore();
+    expect(again.suppressedIds.has('anon-gone')).toBe(true);
+    expect(again.suppressedIds.has('u-dry')).toBe(false); // the read-only store wrote nothing
+    again.clearSeenMessages(); // --fresh starts the duplicates over, never the suppressions
+    again.close();
+    expect(openStore().suppressedIds.count()).toBe(1);
+  });
+
+  it('a file from before the table: read-only it holds none; opened for writing it gains the table', () => {
+    const old = new Database(path);
+    old.exec(`CREATE TABLE identities (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE companies (domain TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE seen_messages (message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, origin INTEGER) WITHOUT ROWID;
+      CREATE INDEX seen_messages_by_seq ON seen_messages (seq);
+      INSERT INTO identities VALUES ('u-1', 'peter@initech.com');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const reader = openStore({ readOnly: true });
+    expect(reader.suppressedIds.has('x')).toBe(false);
+    reader.suppressedIds.add('x');
+    expect([reader.suppressedIds.has('x'), reader.suppressedIds.count()]).toEqual([true, 1]);
+    reader.close();
+
+    const writer = openStore();
+    writer.suppressedIds.add('anon-1');
+    writer.close();
+    const again = openStore({ readOnly: true });
+    expect(again.suppressedIds.has('anon-1')).toBe(true);
+    expect(again.identities.get('u-1')).toBe('peter@initech.com');
+  });
+});

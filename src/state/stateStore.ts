@@ -3,7 +3,9 @@
 //   earlier run) finds the contact;
 // - companies: domain → HubSpot company id, so a company is not searched for again;
 // - seen_messages: recent messageIds, so a resumed run still skips the duplicate of a
-//   record sent before the interruption (see seenWindow.ts).
+//   record sent before the interruption (see seenWindow.ts);
+// - suppressed_ids: the user and anonymous ids of suppressed people's calls, so their
+//   later calls without an email are suppressed too, in this run and every later one.
 //
 // Lookups happen once per record, millions of times a run, so writes go to in-memory
 // buffers that reads consult first, and flush() commits them all in one transaction. The
@@ -13,6 +15,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { UsageError } from '../errors.js';
 import { BufferedMap } from './bufferedMap.js';
+import { BufferedSet } from './bufferedSet.js';
 import { ReadSession } from './readSession.js';
 import { SeenWindow } from './seenWindow.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
@@ -59,6 +62,14 @@ export interface SeenMessages {
   checkAndMark(messageId: string, origin?: string): boolean;
 }
 
+/** A persistent set of strings. */
+export interface StoredSet {
+  has(key: string): boolean;
+  add(key: string): void;
+  /** Entries, buffered ones included. */
+  count(): number;
+}
+
 export interface StateCounts {
   identities: number;
   companies: number;
@@ -69,23 +80,30 @@ const SCHEMA_VERSION = 1;
 const DEFAULT_SEEN_WINDOW = 1_000_000;
 const DEFAULT_AUTO_FLUSH_AT = 200_000;
 
+// Added after the first schema: created, where missing, whenever the file is opened for
+// writing; a read-only store over a file without it holds no suppressed ids.
+const SUPPRESSED_IDS_SCHEMA = 'CREATE TABLE IF NOT EXISTS suppressed_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;';
+
 // WITHOUT ROWID: a TEXT primary key on a rowid table is a second b-tree, twice the writes.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS identities (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS companies (domain TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS seen_messages (message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, origin INTEGER) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS seen_messages_by_seq ON seen_messages (seq);
+  ${SUPPRESSED_IDS_SCHEMA}
 `;
 
 export class StateStore {
   readonly identities: StoredMap;
   readonly companyIds: StoredMap;
   readonly seenMessages: SeenMessages;
+  readonly suppressedIds: StoredSet;
 
   private readonly session: ReadSession;
   private readonly identityTable: BufferedMap;
   private readonly companyTable: BufferedMap;
   private readonly seen: SeenWindow;
+  private readonly suppressedTable: BufferedSet;
   private readonly commit: () => void;
   private readonly autoFlushAt: number;
   private closed = false;
@@ -101,6 +119,7 @@ export class StateStore {
     this.identityTable = new BufferedMap(db, this.session, 'identities', 'id', 'email', afterWrite);
     this.companyTable = new BufferedMap(db, this.session, 'companies', 'domain', 'id', afterWrite);
     this.seen = new SeenWindow(db, this.session, options.seenWindow ?? DEFAULT_SEEN_WINDOW, afterWrite);
+    this.suppressedTable = new BufferedSet(hasTable(db, 'suppressed_ids') ? db : undefined, this.session, 'suppressed_ids', 'id', afterWrite);
     // Objects of arrow functions: callers hand `store.identities` around on its own.
     this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
     this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v) };
@@ -109,10 +128,16 @@ export class StateStore {
       add: (id, origin) => this.seen.add(id, origin),
       checkAndMark: (id, origin) => this.seen.checkAndMark(id, origin),
     };
+    this.suppressedIds = {
+      has: (k) => this.suppressedTable.has(k),
+      add: (k) => this.suppressedTable.add(k),
+      count: () => this.suppressedTable.count(),
+    };
     this.commit = db.transaction(() => {
       this.identityTable.write();
       this.companyTable.write();
       this.seen.write();
+      this.suppressedTable.write();
     });
   }
 
@@ -143,6 +168,7 @@ export class StateStore {
       db.pragma('synchronous = FULL');
       tuneForLookups(db, options.cache);
       if (schemaVersion(db, path) === 0) db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
+      else db.exec(SUPPRESSED_IDS_SCHEMA);
       return new StateStore(db, false, options);
     } catch (error) {
       if (db?.open) db.close();
@@ -171,6 +197,7 @@ export class StateStore {
     this.identityTable.clear();
     this.companyTable.clear();
     this.seen.clear();
+    this.suppressedTable.clear();
   }
 
   /** Forgets every seen messageId, on disk too: for a run that starts over (--fresh). */
@@ -196,7 +223,7 @@ export class StateStore {
   }
 
   private flushIfFull(): void {
-    if (this.identityTable.size + this.companyTable.size + this.seen.size >= this.autoFlushAt) this.flush();
+    if (this.identityTable.size + this.companyTable.size + this.seen.size + this.suppressedTable.size >= this.autoFlushAt) this.flush();
   }
 }
 
@@ -212,6 +239,10 @@ function tuneForLookups(db: Database.Database, cache: StateStoreOptions['cache']
   }
   db.pragma('cache_size = -65536'); // KiB: 64 MiB
   db.pragma('mmap_size = 1073741824'); // address space, not memory: pages load on use
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare<[string], number>("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(name) !== undefined;
 }
 
 function schemaVersion(db: Database.Database, path: string): number {

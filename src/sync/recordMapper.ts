@@ -1,17 +1,20 @@
-// Turns what a source yields into a mapped record, in SPEC 3.8's order of checks:
-// parse → valid call → duplicate messageId → filters → mapping. The identity map is
-// learnt here, as records stream, so a track after its user's identify finds the email.
-import { checkCall, mapEvent, passesFilters, type RecordFilters } from '../core/index.js';
+// Turns what a source yields into a mapped record, in this order of checks: parse →
+// valid call → duplicate messageId → filters → routing → consent → mapping → suppression.
+// The identity map is learnt here, as records stream, so a track after its user's
+// identify finds the email; so are the ids of suppressed people.
+import { checkCall, mapDelivered, passesFilters, type RecordFilters } from '../core/index.js';
 import { jsonText } from '../core/json.js';
 import type {
   DeadLetterVerdict,
+  DeliveryRules,
   MapContext,
-  MapResult,
+  RuledResult,
   MappingWarning,
   Operation,
   SegmentCall,
   SkipReason,
-} from '../core/types.js';
+  SuppressionLookup,
+} from '../core/index.js';
 import type { RecordPosition, SourceItem } from '../sources/types.js';
 
 /** The identity map as the pipeline sees it: read and learn. */
@@ -40,11 +43,18 @@ export interface SeenMessages {
   checkAndMark(messageId: string, position: RecordPosition): boolean;
 }
 
+/** The suppression list as the pipeline sees it: read, and learn a suppressed call's ids. */
+export interface SuppressionStore extends SuppressionLookup {
+  suppressIds(ids: readonly string[]): void;
+}
+
 export interface RecordMapperDeps {
   context: Omit<MapContext, 'identities'>;
   identities: IdentityStore;
   recentIds: SeenMessages;
   filters: RecordFilters;
+  /** Routing, consent and suppression; routing alone (integrations honoured) when absent. */
+  rules?: Omit<DeliveryRules, 'suppression'> & { suppression?: SuppressionStore };
 }
 
 const NO_WARNINGS: MappingWarning[] = [];
@@ -52,9 +62,11 @@ const NO_OPERATIONS: Operation[] = [];
 
 export class RecordMapper {
   private readonly context: MapContext;
+  private readonly rules: NonNullable<RecordMapperDeps['rules']>;
 
   constructor(private readonly deps: RecordMapperDeps) {
     this.context = { ...deps.context, identities: deps.identities };
+    this.rules = deps.rules ?? { ignoreIntegrations: false };
   }
 
   /**
@@ -87,16 +99,17 @@ export class RecordMapper {
     if (typeof messageId === 'string' && messageId !== '' && this.deps.recentIds.checkAndMark(messageId, position)) {
       return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'duplicate' };
     }
-    let result: MapResult;
+    let result: RuledResult;
     try {
       if (!passesFilters(call, this.deps.filters)) {
         return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'filtered' };
       }
-      result = mapEvent(call, this.context);
+      result = mapDelivered(call, this.context, this.rules);
     } catch (error) {
       return unmappable(position, call, error);
     }
     for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email);
+    if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds);
     return {
       position,
       call,
