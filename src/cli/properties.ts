@@ -8,10 +8,12 @@ import { systemClock } from '../sync/clock.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { fetchCatalogDocument } from '../sync/portal.js';
 import { Requester } from '../sync/requester.js';
+import type { ApiVersion } from '../hubspot/endpoints.js';
 
 export interface PropertiesPullFlags {
   token?: string;
   baseUrl: string;
+  apiVersion: ApiVersion;
   object?: 'contacts' | 'companies';
   out?: string;
 }
@@ -19,7 +21,7 @@ export interface PropertiesPullFlags {
 export async function propertiesPullCommand(flags: PropertiesPullFlags): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('Reading the property catalog needs a token: pass --token or set HUBSPOT_ACCESS_TOKEN.');
   const requester = new Requester(
-    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }),
+    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }),
     { rate: 10, concurrency: 2, maxRetries: 6 },
     new RunTally(),
     new DailyBudget({ kind: 'requests', value: 0 }),
