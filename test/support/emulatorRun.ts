@@ -1,8 +1,9 @@
 // Starts the HubSpot stand-in and runs the CLI against it: the shape of every end-to-end test.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { startEmulator, type ApiVersion, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { startEmulator, type ApiVersion, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../emulator/index.js';
 import { familyRoot, type ApiFamily } from '../emulator/versions.js';
 import { runCli, startCli, tempDir, type CliOptions, type CliResult } from './cli.js';
 
@@ -47,4 +48,15 @@ export function expectOnlyVersion(emulator: Emulator, version: ApiVersion): void
   const paths = emulator.requests().map((r) => r.path);
   expect(paths.length).toBeGreaterThan(0);
   expect(paths.filter((path) => !isPathOf(path, version))).toEqual([]);
+}
+
+/**
+ * Waits until the stand-in has received a request matching `match` among those after the
+ * first `since` of its log: a run has got that far, however long its start-up took.
+ */
+export async function waitForRequest(emulator: Emulator, since: number, match: (entry: RequestLogEntry) => boolean = () => true, timeoutMs = 30_000): Promise<void> {
+  for (let waited = 0; !emulator.requests().slice(since).some(match); waited += 20) {
+    if (waited >= timeoutMs) throw new Error(`No matching request reached the stand-in within ${timeoutMs} ms`);
+    await sleep(20);
+  }
 }
