@@ -20,10 +20,12 @@ import { Requester } from '../sync/requester.js';
 import { runInputs } from '../sync/runInputs.js';
 import type { CallType } from '../core/index.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
+import type { ApiVersion } from '../hubspot/endpoints.js';
 
 export interface DiffFlags extends MappingFlags {
   token?: string;
   baseUrl: string;
+  apiVersion: ApiVersion;
   stateDir: string;
   rate: number;
   concurrency: number;
@@ -39,7 +41,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
   const rulesWith = await prepareDeliveryRules(flags);
   const tally = new RunTally();
   const requester = new Requester(
-    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }),
+    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }),
     { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries },
     tally,
     new DailyBudget({ kind: 'requests', value: 0 }),

@@ -2,6 +2,7 @@
 // the config file accepts exactly these keys, so one table drives flags, help,
 // environment variables and configuration.
 import { InvalidArgumentError, Option } from 'commander';
+import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/endpoints.js';
 
 export type OptionGroup = 'connection' | 'retry' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'diffFormat' | 'viewFormat';
 
@@ -54,6 +55,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'HubSpot portal (hub) ID; read from the account when omitted' },
   { key: 'baseUrl', flags: '--base-url <url>', env: 'HUBSPOT_BASE_URL', group: 'connection', default: 'https://api.hubapi.com',
     description: 'HubSpot API base URL' },
+  { key: 'apiVersion', flags: '--api-version <version>', group: 'connection', default: DEFAULT_API_VERSION, choices: API_VERSIONS,
+    description: "HubSpot's dated API version; every request of the run uses it" },
   // input
   { key: 'since', flags: '--since <iso>', group: 'input', parse: isoInstant('--since'),
     description: 'only events at or after this time' },

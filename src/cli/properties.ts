@@ -9,10 +9,12 @@ import { DailyBudget } from '../sync/dailyBudget.js';
 import { fetchCatalogDocument } from '../sync/portal.js';
 import { Requester } from '../sync/requester.js';
 import { prepareOutputFile } from './outputPaths.js';
+import type { ApiVersion } from '../hubspot/endpoints.js';
 
 export interface PropertiesPullFlags {
   token?: string;
   baseUrl: string;
+  apiVersion: ApiVersion;
   object?: 'contacts' | 'companies';
   out?: string;
   maxRetries: number;
@@ -22,7 +24,7 @@ export async function propertiesPullCommand(flags: PropertiesPullFlags): Promise
   if (!flags.token) throw new UsageError('Reading the property catalog needs a token: pass --token or set HUBSPOT_ACCESS_TOKEN.');
   if (flags.out) await prepareOutputFile(flags.out, '--out');
   const requester = new Requester(
-    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }),
+    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }),
     { rate: 10, concurrency: 2, maxRetries: flags.maxRetries },
     new RunTally(),
     new DailyBudget({ kind: 'requests', value: 0 }),

@@ -10,10 +10,12 @@ import type { MappingFlags } from './mappingSetup.js';
 import { prepareOutputFile } from './outputPaths.js';
 import { dryRunReplay } from './replayDry.js';
 import { liveReplay } from './replayLive.js';
+import type { ApiVersion } from '../hubspot/endpoints.js';
 
 export interface ReplayFlags extends MappingFlags {
   token?: string;
   baseUrl: string;
+  apiVersion: ApiVersion;
   dryRun: boolean;
   out?: string;
   stateDir: string;

@@ -29,7 +29,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayFlags): Promise
   const tally = new RunTally();
   // With a token the dry run may read (never write): the hub ID and the live catalog.
   const requester = flags.token
-    ? new Requester(new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token }), { rate: flags.rate, concurrency: 1, maxRetries: flags.maxRetries }, tally, new DailyBudget({ kind: 'requests', value: 0 }), systemClock)
+    ? new Requester(new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }), { rate: flags.rate, concurrency: 1, maxRetries: flags.maxRetries }, tally, new DailyBudget({ kind: 'requests', value: 0 }), systemClock)
     : undefined;
   if (flags.hubId === undefined && !requester) {
     throw new UsageError('Pass --hub-id (or set HUBSPOT_HUB_ID, or give a token): the dry run needs the portal ID to name custom events.');

@@ -36,7 +36,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
   if (!flags.token) {
     throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
   }
-  const client = new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token });
+  const client = new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion });
   const inputs = await listInputs(paths, flags.format);
   const reserve = parseReserve(flags.dailyReserve);
   const catalogFile = flags.catalog ? await loadCatalogFile(flags.catalog) : undefined;

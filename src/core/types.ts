@@ -128,7 +128,7 @@ export interface PropertyOption {
   value: string;
 }
 
-/** One item of GET /crm/v3/properties/{object}, the fields mapping reads. */
+/** One item of HubSpot's property list of an object, the fields mapping reads. */
 export interface HubSpotProperty {
   name: string;
   label?: string;

@@ -1,13 +1,13 @@
-// The HTTP client: one got instance with the Bearer token, the endpoint table, HubSpot
-// error bodies parsed into typed errors, and the rate-limit headers read on every
-// answer. It sends each request once; pacing and retrying belong to src/sync, which
+// The HTTP client: one got instance with the Bearer token, the endpoint table in the
+// run's API version, HubSpot error bodies parsed into typed errors, and the rate-limit
+// headers read on every answer. It sends each request once; pacing and retrying belong to src/sync, which
 // must account for every attempt against the rate limits.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type * as GotModule from 'got';
 import type { Got } from 'got';
 import { UsageError } from '../errors.js';
-import { endpointLabel, ENDPOINTS, type EndpointName } from './endpoints.js';
+import { DEFAULT_API_VERSION, endpointLabel, endpointPath, ENDPOINTS, type ApiVersion, type EndpointName } from './endpoints.js';
 import { HubSpotApiError, parseEnvelope, TransportError } from './errors.js';
 
 export interface RateLimitInfo {
@@ -28,6 +28,8 @@ export interface HubSpotResponse<T> {
 export interface ClientOptions {
   baseUrl: string;
   token: string;
+  /** Every request of the client goes to this version's paths (default 2026-03). */
+  apiVersion?: ApiVersion;
   timeoutMs?: number;
 }
 
@@ -76,9 +78,16 @@ const loadGot = () => (gotModule ??= import('got'));
 
 export class HubSpotClient {
   private httpClient?: Promise<Got>;
+  readonly apiVersion: ApiVersion;
 
   constructor(private readonly options: ClientOptions) {
     checkBaseUrl(options.baseUrl);
+    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  }
+
+  /** The report's key for an endpoint in this client's version. */
+  label(name: EndpointName): string {
+    return endpointLabel(name, this.apiVersion);
   }
 
   /** The API host (and port) requests go to, for messages. */
@@ -107,8 +116,8 @@ export class HubSpotClient {
 
   async send<T>(name: EndpointName, params: RequestParams = {}): Promise<HubSpotResponse<T>> {
     const endpoint = ENDPOINTS[name];
-    const label = endpointLabel(name);
-    let path: string = endpoint.path;
+    const label = this.label(name);
+    let path = endpointPath(name, this.apiVersion);
     for (const [key, value] of Object.entries(params.pathParams ?? {})) path = path.replace(`{${key}}`, encodeURIComponent(value));
 
     const http = await this.http();

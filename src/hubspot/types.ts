@@ -9,7 +9,11 @@ export interface CrmObject {
   new?: boolean;
 }
 
-/** 200, 201 or 207 of a CRM batch endpoint. */
+/**
+ * A CRM batch answer. Rejected inputs are listed in `errors` whatever the status: a 207
+ * in 2026-03, the endpoint's usual 200 or 201 from 2026-09. Readers look at `errors`,
+ * never at the status.
+ */
 export interface BatchResponse<R = CrmObject> {
   status?: string;
   results: R[];
@@ -35,7 +39,7 @@ export interface EventDefinitionPage {
   paging?: { next?: { after: string } };
 }
 
-/** Errors of a 207 (or a 200 with errors) keyed by a context field: trace ids, ids. */
+/** The `errors` of a batch answer (any status) keyed by a context field: trace ids, ids. */
 export function errorsByContext(errors: ErrorDetail[] | undefined, field: string): Map<string, string> {
   const byValue = new Map<string, string>();
   for (const error of errors ?? []) {

@@ -1,4 +1,4 @@
-// association → POST /crm/v4/associations/contact/company/batch/associate/default, once
+// association → the contact→company batch associate/default, once
 // both records exist: the company id from the company writer, the contact id from the
 // upsert answer or a batch read by email.
 import type { Association, DeadLetterVerdict } from '../core/types.js';

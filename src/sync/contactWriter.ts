@@ -1,4 +1,4 @@
-// contact.upsert → POST /crm/v3/objects/contacts/batch/upsert, by email, ≤ 100 a batch.
+// contact.upsert → the contacts batch upsert, by email, ≤ 100 a batch.
 // Also the source of contact ids for associations: remembered from upsert answers,
 // else read by email.
 import type { ContactUpsert, DeadLetterVerdict, PropertyValues } from '../core/types.js';

@@ -1,4 +1,4 @@
-// event.send → POST /events/v3/send/batch (≤ 500). Definitions are listed once; missing
+// event.send → the custom events' send/batch (≤ 500). Definitions are listed once; missing
 // ones, and missing properties of existing ones, are created first (unless the run was
 // told not to), one change at a time per event so two batches never race to create it.
 import type { DeadLetterVerdict, EventPropertyType, EventSend } from '../core/types.js';

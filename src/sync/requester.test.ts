@@ -98,10 +98,10 @@ describe('Requester', () => {
     const { requester, tally, emulator } = await setup({ rateLimit: { perTenSeconds: 2 } });
     await requester.send('contactsUpsert', upsert('first@example.com'));
     // Another client of the same app takes the last slot.
-    await fetch(`${emulator.url}/crm/v3/objects/contacts/batch/read`, {
+    await fetch(`${emulator.url}/crm/objects/2026-03/contacts/batch/read`, {
       method: 'POST',
       headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ idProperty: 'email', properties: [], inputs: [] }),
+      body: JSON.stringify({ idProperty: 'email', properties: [], propertiesWithHistory: [], inputs: [] }),
     });
     await requester.send('contactsUpsert', upsert('second@example.com'));
     expect(tally.data.requests.rateLimited).toBe(1);
@@ -119,7 +119,7 @@ describe('Requester', () => {
   it("pauses on a DAILY 429 when other integrations spent the portal's day", async () => {
     const { requester, emulator } = await setup({ rateLimit: { daily: 2 } }, { reserve: { kind: 'requests', value: 0 } });
     await requester.send('contactsUpsert', upsert('a@example.com'));
-    await fetch(`${emulator.url}/crm/v3/properties/contacts`, { headers: { authorization: `Bearer ${emulator.token}` } });
+    await fetch(`${emulator.url}/crm/properties/2026-03/contacts`, { headers: { authorization: `Bearer ${emulator.token}` } });
     const error = await requester.send('contactsUpsert', upsert('b@example.com')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PauseError);
     expect((error as Error).message).toContain('daily limit');

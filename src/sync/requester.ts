@@ -5,7 +5,7 @@
 import PQueue from 'p-queue';
 import { AuthError } from '../errors.js';
 import type { HubSpotClient, HubSpotResponse, RequestParams } from '../hubspot/client.js';
-import { endpointLabel, ENDPOINTS, type EndpointName, type LimitClass } from '../hubspot/endpoints.js';
+import { ENDPOINTS, type EndpointName, type LimitClass } from '../hubspot/endpoints.js';
 import { authAdvice, HubSpotApiError, TransportError } from '../hubspot/errors.js';
 import type { RunTally } from '../report/tally.js';
 import type { Clock } from './clock.js';
@@ -68,7 +68,7 @@ export class Requester {
    * batch carries); requests that others wait on go before all of them.
    */
   async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, order = 0 } = {}): Promise<HubSpotResponse<T>> {
-    const label = endpointLabel(name);
+    const label = this.client.label(name);
     const { limit, gates } = ENDPOINTS[name];
     const limited = this.windows[limit];
     const window = limited?.window;

@@ -72,6 +72,16 @@ describe('config file', () => {
     expect(choice.code).toBe(2);
     expect(choice.stderr).toContain('"logFormat"');
     expect(choice.stderr).toContain('text, json');
+
+    await writeConfig({ apiVersion: 'v3' });
+    const version = await runCli(['replay', EVENTS, '--dry-run', '--hub-id', '1'], { cwd });
+    expect(version.code).toBe(2);
+    expect(version.stderr).toContain('"apiVersion"');
+    expect(version.stderr).toContain('2026-03, 2026-09');
+    const flag = await runCli(['replay', EVENTS, '--dry-run', '--hub-id', '1', '--api-version', '2025-09'], { cwd });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--api-version');
+    expect(flag.stderr).toContain('2026-03, 2026-09');
   });
 
   it('exits 2 on a file that is not JSON and on a missing --config file', async () => {
@@ -95,11 +105,11 @@ describe('one config file for every command', () => {
   });
 
   it('`properties pull` takes its connection from the file and ignores the replay-only keys', async () => {
-    await writeConfig({ token: emulator.token, baseUrl: emulator.url, rate: 20, hubId: '77', quiet: true });
+    await writeConfig({ token: emulator.token, baseUrl: emulator.url, apiVersion: '2026-09', rate: 20, hubId: '77', quiet: true });
     const run = await runCli(['properties', 'pull', '--object', 'companies'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout) as { companies: { results: unknown[] } };
     expect(doc.companies.results.length).toBeGreaterThan(0);
-    expect(emulator.stats().requests.byEndpoint).toEqual({ 'GET /crm/v3/properties/companies': 1 });
+    expect(emulator.stats().requests.byEndpoint).toEqual({ 'GET /crm/properties/2026-09/companies': 1 });
   });
 });

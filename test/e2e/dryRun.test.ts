@@ -181,7 +181,7 @@ describe('exit codes and messages', () => {
   it('--help shows every option with its default', async () => {
     const help = await runCli(['replay', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--token', '--hub-id', '--base-url', '--dry-run', '--out', '--catalog', '--state-dir', '--fresh', '--dead-letter', '--report', '--rate', '--concurrency', '--daily-limit', '--daily-reserve', '--max-retries', '--since', '--until', '--types', '--events', '--format', '--type', '--event-map', '--no-create-event-definitions', '--pages-as-events', '--log-format', '--quiet', '--fail-on-dead-letters', '--config']) {
+    for (const flag of ['--token', '--hub-id', '--base-url', '--api-version', '--dry-run', '--out', '--catalog', '--state-dir', '--fresh', '--dead-letter', '--report', '--rate', '--concurrency', '--daily-limit', '--daily-reserve', '--max-retries', '--since', '--until', '--types', '--events', '--format', '--type', '--event-map', '--no-create-event-definitions', '--pages-as-events', '--log-format', '--quiet', '--fail-on-dead-letters', '--config']) {
       expect(help.stdout).toContain(flag);
     }
     const text = help.stdout.replace(/\s+/g, ' ');

@@ -76,9 +76,25 @@ describe('properties pull', () => {
     expect(contacts.contacts.results).toEqual(doc.contacts.results);
     expect(contacts.companies.results).toEqual([]);
     expect(emulator.stats().requests.byEndpoint).toEqual({
-      'GET /crm/v3/properties/contacts': 2,
-      'GET /crm/v3/properties/companies': 1,
+      'GET /crm/properties/2026-03/contacts': 2,
+      'GET /crm/properties/2026-03/companies': 1,
     });
+  });
+
+  it('a dry run with a token reads the portal on the chosen --api-version, and maps the same on each', async () => {
+    const outputs: unknown[] = [];
+    for (const version of ['2026-09', '2026-03']) {
+      const before = emulator.requests().length;
+      const run = await runCli(['replay', EVENTS, '--dry-run', '--api-version', version, '--state-dir', join(dir, 'state'), ...connection()]);
+      expect(run.code, run.stderr).toBe(0);
+      outputs.push(parseLines(run.stdout));
+      expect(emulator.requests().slice(before).map((r) => `${r.method} ${r.path} ${r.status}`).sort()).toEqual([
+        `GET /account-info/${version}/details 200`,
+        `GET /crm/properties/${version}/companies 200`,
+        `GET /crm/properties/${version}/contacts 200`,
+      ]);
+    }
+    expect(outputs[0]).toEqual(outputs[1]);
   });
 
   it('exits 2 on an unknown --object and without a token', async () => {

@@ -7,7 +7,8 @@ import type { RunReport } from '../../src/report/tally.js';
 import { FIXTURES, parseLines, runCli, tempDir } from '../support/cli.js';
 import { mixedCalls, writeNdjson } from '../support/corpus.js';
 import { EVENTS_MAPPING_DEAD_LETTERS } from '../support/fixtureFacts.js';
-import { liveRun, type LiveRun } from '../support/emulatorRun.js';
+import { API_VERSIONS } from '../emulator/index.js';
+import { expectOnlyVersion, isPathOf, liveRun, type LiveRun } from '../support/emulatorRun.js';
 
 let run: LiveRun | undefined;
 afterEach(async () => {
@@ -24,9 +25,13 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-describe('replay into HubSpot', () => {
+// Everything that works on one API version works the same on the other: the same state,
+// dead letters and report, with every request on the chosen version's paths.
+describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) => {
+  const live = (options: Parameters<typeof liveRun>[0] = {}) => liveRun(options, apiVersion);
+
   it('delivers a mixed export: exactly the contacts, company, associations and events the mapping predicts', async () => {
-    run = await liveRun();
+    run = await live();
     const dir = await tempDir();
     const result = await run.replay([join(FIXTURES, 'events.ndjson'), '--report', join(dir, 'report.json')]);
     expect(result.code, result.stderr).toBe(0);
@@ -71,11 +76,26 @@ describe('replay into HubSpot', () => {
     expect(summary.status).toBe('completed');
     expect(summary.counts).toEqual({ read: 25, delivered: 14, skipped: 4, deadLettered: 7 });
     expect(summary.requests.rateLimited).toBe(0);
-    expect(summary.requests.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert']).toBeGreaterThan(0);
+    expect(summary.requests.byEndpoint[`POST /crm/objects/${apiVersion}/contacts/batch/upsert`]).toBeGreaterThan(0);
+    // The report names the endpoints by their versioned paths, and the stand-in saw no other.
+    expect(Object.keys(summary.requests.byEndpoint).filter((key) => !isPathOf(key.split(' ')[1]!, apiVersion))).toEqual([]);
+    expectOnlyVersion(run.emulator, apiVersion);
+  });
+
+  it('creates missing event definitions and their missing properties on the fly', async () => {
+    run = await live({ eventDefinitions: [{ name: 'signed_up', label: 'Signed up', propertyDefinitions: [{ name: 'plan', label: 'Plan', type: 'string' }] }] });
+    const result = await run.replay([join(FIXTURES, 'events.ndjson')]);
+    expect(result.code, result.stderr).toBe(0);
+    const state = run.emulator.snapshot();
+    expect(state.eventDefinitions.find((d) => d.name === 'signed_up')?.properties).toEqual(['plan', 'referrer']);
+    expect(state.events.map((e) => e.eventName)).toContain('pe123456_signed_up');
+    const created = run.emulator.requests().filter((r) => r.method === 'POST' && r.path.includes('/event-definitions'));
+    expect(created).toContainEqual({ method: 'POST', path: `${apiVersion === '2026-03' ? '/events/2026-03' : '/events/custom/2026-09'}/event-definitions/signed_up/property`, status: 201 });
+    expectOnlyVersion(run.emulator, apiVersion);
   });
 
   it('leaves HubSpot in the same state when the same input is replayed again', async () => {
-    run = await liveRun();
+    run = await live();
     const input = join(FIXTURES, 'events.ndjson');
     expect((await run.replay([input])).code).toBe(0);
     const once = run.emulator.snapshot();
@@ -88,21 +108,22 @@ describe('replay into HubSpot', () => {
   it('arrives at the same state through 10 % server errors and 5 % connection resets', async () => {
     const dir = await tempDir();
     const input = await writeNdjson(dir, 'mixed.ndjson', mixedCalls(300));
-    const clean = await liveRun();
+    const clean = await live();
     expect((await clean.replay([input])).code).toBe(0);
     const expected = clean.emulator.snapshot();
     await clean.close();
 
-    run = await liveRun({ faults: { seed: 7, errorRate: 0.1, resetRate: 0.05 } });
+    run = await live({ faults: { seed: 7, errorRate: 0.1, resetRate: 0.05 } });
     const faulty = await run.replay([input, '--report', join(dir, 'report.json')]);
     expect(faulty.code, faulty.stderr).toBe(0);
     expect(run.emulator.stats().faults.errors + run.emulator.stats().faults.resets).toBeGreaterThan(0);
     expect(run.emulator.snapshot()).toEqual(expected);
     expect((await report(join(dir, 'report.json'))).requests.retried).toBeGreaterThan(0);
+    expectOnlyVersion(run.emulator, apiVersion);
   });
 
   it('dead-letters only the inputs HubSpot rejects inside a batch of 100', async () => {
-    run = await liveRun();
+    run = await live();
     const dir = await tempDir();
     const calls = Array.from({ length: 100 }, (_, i) => ({
       type: 'identify', messageId: `m${i}`, userId: `u${i}`,
@@ -127,8 +148,15 @@ describe('replay into HubSpot', () => {
     expect(deadLetters[0]!.reason).toContain('typo@initech.con');
     expect(deadLetters[1]!.reason).toContain('seats');
     expect((await report(join(dir, 'report.json'))).counts).toEqual({ read: 100, delivered: 98, skipped: 0, deadLettered: 2 });
+    // The rejections came in the body of the answer: a 207 in 2026-03, a 200 from 2026-09.
+    const upserts = run.emulator.requests().filter((r) => r.path.endsWith('/contacts/batch/upsert')).map((r) => r.status);
+    if (apiVersion === '2026-03') expect(upserts).toContain(207);
+    else expect(upserts.length > 0 && upserts.every((status) => status === 200)).toBe(true);
+    expectOnlyVersion(run.emulator, apiVersion);
   });
+});
 
+describe('pacing', () => {
   it('paces itself to the rate limit: several windows, no 429, at least 85 % of the limit used', async () => {
     const limit = 10;
     // Jittery latency: a client that counted requests when it sent them would see HubSpot

@@ -1,4 +1,4 @@
-// Account info (hubspot-api.md section 1) and the properties catalog (section 2).
+// Account info and the properties catalog.
 
 import type { ApiRequest, ApiResponse, CrmKind, EmulatorCore, RouteDef } from './core.js';
 import { validationError } from './errors.js';
@@ -57,18 +57,20 @@ function properties(req: ApiRequest, kind: CrmKind): ApiResponse {
 }
 
 export const accountRoutes: RouteDef[] = [
-  { method: 'GET', path: '/account-info/v3/details', rate: 'standard', handler: details },
-  { method: 'GET', path: '/account-info/v3/api-usage/daily/private-apps', rate: 'standard', handler: dailyUsage },
+  { method: 'GET', api: 'account-info', path: 'details', rate: 'standard', handler: details },
+  { method: 'GET', api: 'account-info', path: 'api-usage/daily/private-apps', rate: 'standard', handler: dailyUsage },
   {
     method: 'GET',
-    path: '/crm/v3/properties/contacts',
+    api: 'crm-properties',
+    path: 'contacts',
     scopes: { anyOf: ['crm.objects.contacts.read', 'crm.schemas.contacts.read'] },
     rate: 'standard',
     handler: (req, core) => properties(req, core.contacts),
   },
   {
     method: 'GET',
-    path: '/crm/v3/properties/companies',
+    api: 'crm-properties',
+    path: 'companies',
     scopes: { anyOf: ['crm.objects.companies.read', 'crm.schemas.companies.read'] },
     rate: 'standard',
     handler: (req, core) => properties(req, core.companies),

@@ -1,7 +1,9 @@
-// POST /crm/v4/associations/contact/company/batch/associate/default (hubspot-api.md section 5).
+// POST …/associations/<version>/contact/company/batch/associate/default.
 // Associations are a set: repeating one is idempotent. Only contact→company 279 is listed in
-// results (the inverse 280 exists implicitly).
+// results (the inverse 280 exists implicitly). Unknown ids are errors in a 200 in every
+// version: this endpoint never answers 207.
 
+import { BODIES } from './bodies.js';
 import type { ApiRequest, ApiResponse, EmulatorCore, RouteDef } from './core.js';
 import { batchResponse, readInputs } from './crm.js';
 import { asIdString, batchError, isObject, validationError } from './errors.js';
@@ -38,13 +40,15 @@ export function associateDefault(req: ApiRequest, core: EmulatorCore): ApiRespon
     core.state.associate(from, to);
     results.push({ from: { id: from }, to: { id: to }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 } });
   }
-  return batchResponse(core, t, 200, results, errors);
+  return batchResponse(core, req.version, t, 200, results, errors, { multiStatus: false });
 }
 
 export const associationRoutes: RouteDef[] = [
   {
     method: 'POST',
-    path: '/crm/v4/associations/contact/company/batch/associate/default',
+    api: 'crm-associations',
+    path: 'contact/company/batch/associate/default',
+    body: BODIES.associateDefault,
     scopes: SCOPES,
     rate: 'no-ten-secondly',
     handler: associateDefault,

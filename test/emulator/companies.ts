@@ -1,15 +1,18 @@
-// Companies: batch endpoints (shared with contacts) and POST /crm/v3/objects/companies/search
-// (hubspot-api.md section 4), served from a view that lags `searchLagMs` behind writes.
+// Companies: batch endpoints (shared with contacts) and POST …/objects/<version>/companies/search,
+// served from a view that lags `searchLagMs` behind writes.
 
 import type { ApiRequest, ApiResponse, CrmKind, EmulatorCore, RouteDef } from './core.js';
+import { BODIES } from './bodies.js';
 import { batchCreate, batchRead, batchUpdate, batchUpsert, inlineAssociations } from './crm.js';
 import { isObject, validationError } from './errors.js';
 import type { HubSpotPropertyJson } from './types.js';
 import { parseDateTime, parseIso } from './values.js';
+import { BEHAVIOUR } from './versions.js';
 
 const READ = { allOf: ['crm.objects.companies.read'] };
 const WRITE = { allOf: ['crm.objects.companies.write'] };
-const BASE = '/crm/v3/objects/companies';
+const BASE = 'companies';
+const api = 'crm-objects';
 
 export const LIMITS = {
   maxBodyChars: 3000,
@@ -249,7 +252,11 @@ export function search(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiR
   const names = [...new Set([...requested, 'createdate', 'hs_object_id', kind.store.lastModifiedProperty])].sort();
   const results = page.map(({ id, props }) => {
     const properties: Record<string, string | null> = {};
-    for (const n of names) properties[n] = props[n] ?? null;
+    for (const n of names) {
+      const value = props[n];
+      if (value !== undefined) properties[n] = value;
+      else if (BEHAVIOUR[req.version].nullSearchValues) properties[n] = null;
+    }
     return { id, properties, createdAt: props.createdate, updatedAt: props[kind.store.lastModifiedProperty], archived: false };
   });
   const body: Record<string, unknown> = { total: hits.length, results };
@@ -258,16 +265,18 @@ export function search(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiR
 }
 
 export const companyRoutes: RouteDef[] = [
-  { method: 'POST', path: `${BASE}/search`, scopes: READ, rate: 'search', handler: (req, core) => search(req, core, core.companies) },
-  { method: 'POST', path: `${BASE}/batch/upsert`, scopes: WRITE, rate: 'standard', handler: (req, core) => batchUpsert(req, core, core.companies) },
-  { method: 'POST', path: `${BASE}/batch/read`, scopes: READ, rate: 'standard', handler: (req, core) => batchRead(req, core, core.companies) },
+  { method: 'POST', api, path: `${BASE}/search`, body: BODIES.search, scopes: READ, rate: 'search', handler: (req, core) => search(req, core, core.companies) },
+  { method: 'POST', api, path: `${BASE}/batch/upsert`, body: BODIES.batchUpsert, scopes: WRITE, rate: 'standard', handler: (req, core) => batchUpsert(req, core, core.companies) },
+  { method: 'POST', api, path: `${BASE}/batch/read`, body: BODIES.batchRead, scopes: READ, rate: 'standard', handler: (req, core) => batchRead(req, core, core.companies) },
   {
     method: 'POST',
+    api,
     path: `${BASE}/batch/create`,
+    body: BODIES.batchCreate,
     scopes: WRITE,
     rate: 'standard',
     handler: (req, core) =>
       batchCreate(req, core, core.companies, inlineAssociations(core.contacts, [280, 2], (companyId, contactId) => core.state.associate(contactId, companyId))),
   },
-  { method: 'POST', path: `${BASE}/batch/update`, scopes: WRITE, rate: 'standard', handler: (req, core) => batchUpdate(req, core, core.companies) },
+  { method: 'POST', api, path: `${BASE}/batch/update`, body: BODIES.batchUpdate, scopes: WRITE, rate: 'standard', handler: (req, core) => batchUpdate(req, core, core.companies) },
 ];

@@ -6,8 +6,10 @@ import { Faults } from './faults.js';
 import { mulberry32, type Rng } from './random.js';
 import { RateLimiter, type RatePolicy } from './ratelimit.js';
 import { EmulatorState, type CrmStore } from './state.js';
-import type { EmulatorOptions, EmulatorStats, Tier } from './types.js';
+import type { EmulatorOptions, EmulatorStats, RequestLogEntry, Tier } from './types.js';
 import type { ObjectType } from './values.js';
+import type { Shape } from './bodies.js';
+import type { ApiFamily, ApiVersion } from './versions.js';
 
 export interface ApiRequest {
   method: string;
@@ -18,6 +20,8 @@ export interface ApiRequest {
   body: unknown;
   rawBody: string;
   token: string;
+  /** The API version of the path it came in on. */
+  version: ApiVersion;
 }
 
 export interface ApiResponse {
@@ -30,13 +34,22 @@ export type Handler = (req: ApiRequest, core: EmulatorCore) => ApiResponse;
 
 export interface RouteDef {
   method: 'GET' | 'POST';
-  /** Path pattern with `{param}` segments, e.g. `/events/v3/event-definitions/{eventName}`. */
+  /** The API family: its versioned root comes before `path` (see versions.ts). */
+  api: ApiFamily;
+  /** The rest of the path, with `{param}` segments, e.g. `event-definitions/{eventName}`. */
   path: string;
+  /** The shape a POST body must have (bodies.ts); checked before the handler runs. */
+  body?: Shape;
   scopes?: ScopeRule;
   rate: RatePolicy;
   /** Refused with 403 unless the portal is on the enterprise tier. */
   enterpriseOnly?: boolean;
   handler: Handler;
+}
+
+/** A route as served in one version: `path` is the full pattern, e.g. `/events/custom/2026-09/send/batch`. */
+export interface ServedRoute extends RouteDef {
+  version: ApiVersion;
 }
 
 /** One CRM object type: its store, catalog and naming. */
@@ -54,6 +67,9 @@ export interface CrmKind {
   writeResultProperties: string[];
 }
 
+/** Enough for every test and benchmark run; a stand-in left running keeps the latest. */
+const MAX_LOG = 200_000;
+
 export class EmulatorCore {
   readonly portalId: number;
   readonly tier: Tier;
@@ -69,6 +85,8 @@ export class EmulatorCore {
   /** Orders batch results (HubSpot does not keep request order). */
   readonly order: Rng;
   readonly counters: EmulatorStats;
+  /** Every API request, oldest first; the oldest are dropped past MAX_LOG. */
+  private readonly requestLog: RequestLogEntry[] = [];
   private definitionIds = 22_000_001;
 
   constructor(options: EmulatorOptions) {
@@ -112,6 +130,15 @@ export class EmulatorCore {
       maxInTenSeconds: 0,
       dailyUsed: 0,
     };
+  }
+
+  log(entry: RequestLogEntry): void {
+    this.requestLog.push(entry);
+    if (this.requestLog.length > MAX_LOG) this.requestLog.splice(0, this.requestLog.length - MAX_LOG);
+  }
+
+  requests(): RequestLogEntry[] {
+    return this.requestLog.map((entry) => ({ ...entry }));
   }
 
   iso(t: number = this.now()): string {

@@ -1,10 +1,12 @@
-// CRM v3 batch endpoints shared by contacts and companies (hubspot-api.md sections 3, 4):
-// batch/create, batch/read, batch/update, batch/upsert, with HubSpot's whole-batch 400s, the
-// objectWriteTraceId 207 exception, duplicate-id checks and unordered results.
+// CRM batch endpoints shared by contacts and companies: batch/create, batch/read,
+// batch/update, batch/upsert, with HubSpot's whole-batch 400s, the objectWriteTraceId
+// exception (per-input errors: a 207 in 2026-03, the usual status from 2026-09),
+// duplicate-id checks and unordered results.
 
 import type { ApiRequest, ApiResponse, CrmKind, EmulatorCore } from './core.js';
 import { asIdString, batchError, conflictError, envelope, isObject, validationError, type ApiError } from './errors.js';
 import { scramble } from './random.js';
+import { BEHAVIOUR, type ApiVersion } from './versions.js';
 import type { CrmRecord } from './state.js';
 import {
   invalidEmailMessage,
@@ -202,7 +204,19 @@ function writeResult(kind: CrmKind, record: CrmRecord, plan: Plan): Record<strin
   return recordJson(record, [...shown, ...plan.names], 'write');
 }
 
-export function batchResponse(core: EmulatorCore, t: number, okStatus: number, results: unknown[], errors: unknown[]): ApiResponse {
+/**
+ * A batch answer. With errors, 2026-03 answers 207 Multi-Status where its description
+ * lists one (`multiStatus`); 2026-09 never does: the usual status, errors in the body.
+ */
+export function batchResponse(
+  core: EmulatorCore,
+  version: ApiVersion,
+  t: number,
+  okStatus: number,
+  results: unknown[],
+  errors: unknown[],
+  { multiStatus = true } = {},
+): ApiResponse {
   const body: Record<string, unknown> = { status: 'COMPLETE', results: scramble(results, core.order) };
   if (errors.length > 0) {
     body.numErrors = errors.length;
@@ -210,7 +224,7 @@ export function batchResponse(core: EmulatorCore, t: number, okStatus: number, r
   }
   body.startedAt = core.iso(t);
   body.completedAt = core.iso(core.now());
-  return { status: errors.length > 0 ? 207 : okStatus, body };
+  return { status: errors.length > 0 && multiStatus && BEHAVIOUR[version].multiStatus ? 207 : okStatus, body };
 }
 
 function traceOf(input: Record<string, unknown>): string | undefined {
@@ -250,7 +264,7 @@ export function batchUpsert(req: ApiRequest, core: EmulatorCore, kind: CrmKind):
     const { record, created } = applyPlan(core, kind, plan, t);
     return { ...writeResult(kind, record, plan), new: created };
   });
-  return batchResponse(core, t, 200, results, errors);
+  return batchResponse(core, req.version, t, 200, results, errors);
 }
 
 export function batchCreate(req: ApiRequest, core: EmulatorCore, kind: CrmKind, associate: AssociationHook): ApiResponse {
@@ -274,7 +288,7 @@ export function batchCreate(req: ApiRequest, core: EmulatorCore, kind: CrmKind, 
     for (const otherId of links[plan.index] ?? []) associate.apply(record.id, otherId);
     return writeResult(kind, record, plan);
   });
-  return batchResponse(core, t, 201, results, errors);
+  return batchResponse(core, req.version, t, 201, results, errors);
 }
 
 export function batchUpdate(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
@@ -300,7 +314,7 @@ export function batchUpdate(req: ApiRequest, core: EmulatorCore, kind: CrmKind):
     errors.push(batchError('OBJECT_NOT_FOUND', `Could not update some ${kind.upper} objects, they may be deleted or not exist. Check that ids are valid.`, context));
   }
   const results = found.map((plan) => writeResult(kind, applyPlan(core, kind, plan, t).record, plan));
-  return batchResponse(core, t, 200, results, errors);
+  return batchResponse(core, req.version, t, 200, results, errors);
 }
 
 export function batchRead(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
@@ -310,13 +324,12 @@ export function batchRead(req: ApiRequest, core: EmulatorCore, kind: CrmKind): A
   const top = body as Record<string, unknown>;
   const idProperty = readIdProperty(top, undefined, 0);
   checkIdProperty(core, kind, idProperty, true);
-  let names = kind.defaultReadProperties;
-  if (top.properties !== undefined) {
-    if (!Array.isArray(top.properties) || !top.properties.every((p) => typeof p === 'string')) {
-      throw validationError('Invalid input JSON: "properties" must be an array of property names');
-    }
-    names = [...(top.properties as string[]).filter((n) => kind.catalog.get(n)), 'createdate', 'hs_object_id', kind.store.lastModifiedProperty];
-  }
+  // The body's shape is checked already (bodies.ts); an empty list asks for the defaults.
+  const requested = top.properties as string[];
+  const names =
+    requested.length === 0
+      ? kind.defaultReadProperties
+      : [...requested.filter((n) => kind.catalog.get(n)), 'createdate', 'hs_object_id', kind.store.lastModifiedProperty];
   const ids = inputs.map((input, index) => readId(input, index));
   assertNoDuplicates(ids.map((id) => ({ key: idProperty === 'email' ? id.toLowerCase() : id, shown: id })));
   const archived = req.query.get('archived') === 'true';
@@ -332,7 +345,7 @@ export function batchRead(req: ApiRequest, core: EmulatorCore, kind: CrmKind): A
     missing.length > 0
       ? [batchError('OBJECT_NOT_FOUND', `Could not get some ${kind.upper} objects, they may be deleted or not exist. Check that ids are valid.`, { ids: missing })]
       : [];
-  return batchResponse(core, t, 200, results, errors);
+  return batchResponse(core, req.version, t, 200, results, errors);
 }
 
 /** Associations given inline on batch/create (`inputs[].associations`). */

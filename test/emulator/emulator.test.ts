@@ -46,19 +46,19 @@ async function call(e: Emulator, method: string, path: string, body?: unknown, o
 const post = (e: Emulator, path: string, body: unknown, opts?: { token?: string | null; raw?: string }): Promise<Res> => call(e, 'POST', path, body, opts);
 const get = (e: Emulator, path: string, opts?: { token?: string | null }): Promise<Res> => call(e, 'GET', path, undefined, opts);
 
-const UPSERT = '/crm/v3/objects/contacts/batch/upsert';
-const C_READ = '/crm/v3/objects/contacts/batch/read';
-const C_CREATE = '/crm/v3/objects/contacts/batch/create';
-const C_UPDATE = '/crm/v3/objects/contacts/batch/update';
-const CO_CREATE = '/crm/v3/objects/companies/batch/create';
-const CO_UPDATE = '/crm/v3/objects/companies/batch/update';
-const CO_READ = '/crm/v3/objects/companies/batch/read';
-const CO_UPSERT = '/crm/v3/objects/companies/batch/upsert';
-const SEARCH = '/crm/v3/objects/companies/search';
-const ASSOC = '/crm/v4/associations/contact/company/batch/associate/default';
-const DEFS = '/events/v3/event-definitions';
-const SEND = '/events/v3/send';
-const SEND_BATCH = '/events/v3/send/batch';
+const UPSERT = '/crm/objects/2026-03/contacts/batch/upsert';
+const C_READ = '/crm/objects/2026-03/contacts/batch/read';
+const C_CREATE = '/crm/objects/2026-03/contacts/batch/create';
+const C_UPDATE = '/crm/objects/2026-03/contacts/batch/update';
+const CO_CREATE = '/crm/objects/2026-03/companies/batch/create';
+const CO_UPDATE = '/crm/objects/2026-03/companies/batch/update';
+const CO_READ = '/crm/objects/2026-03/companies/batch/read';
+const CO_UPSERT = '/crm/objects/2026-03/companies/batch/upsert';
+const SEARCH = '/crm/objects/2026-03/companies/search';
+const ASSOC = '/crm/associations/2026-03/contact/company/batch/associate/default';
+const DEFS = '/events/2026-03/event-definitions';
+const SEND = '/events/2026-03/send';
+const SEND_BATCH = '/events/2026-03/send/batch';
 
 const upsertInput = (email: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   idProperty: 'email',
@@ -102,11 +102,11 @@ const ORDER_PROPS = [
 describe('envelope, routing, JSON', () => {
   it('puts X-HubSpot-Correlation-Id on every response, equal to the body correlationId on errors', async () => {
     const e = await emulator();
-    const ok = await get(e, '/account-info/v3/details');
+    const ok = await get(e, '/account-info/2026-03/details');
     expect(ok.headers.get('x-hubspot-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const missing = await get(e, '/crm/v3/objects/nothing-here');
+    const missing = await get(e, '/crm/objects/2026-03/nothing-here');
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No route for GET /crm/v3/objects/nothing-here' });
+    expect(missing.body).toMatchObject({ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No route for GET /crm/objects/2026-03/nothing-here' });
     expect(missing.headers.get('x-hubspot-correlation-id')).toBe(missing.body.correlationId);
     const wrongMethod = await get(e, UPSERT);
     expect(wrongMethod.status).toBe(404);
@@ -144,7 +144,7 @@ describe('auth and scopes', () => {
   it('401 INVALID_AUTHENTICATION for a missing or unknown token, without rate-limit headers', async () => {
     const e = await emulator();
     for (const token of [null, 'pat-wrong']) {
-      const res = await get(e, '/account-info/v3/details', { token });
+      const res = await get(e, '/account-info/2026-03/details', { token });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ ...AUTH, correlationId: res.headers.get('x-hubspot-correlation-id') });
       expect(res.headers.get('x-hubspot-ratelimit-max')).toBeNull();
@@ -166,9 +166,9 @@ describe('auth and scopes', () => {
       category: 'MISSING_SCOPES',
     });
     expect(e.state.contacts.get('ada@example.com')?.properties.firstname).toBe('Ada');
-    const read = await post(e, C_READ, { idProperty: 'email', inputs: [{ id: 'ada@example.com' }] }, { token: 'pat-readonly' });
+    const read = await post(e, C_READ, { idProperty: 'email', properties: [], propertiesWithHistory: [], inputs: [{ id: 'ada@example.com' }] }, { token: 'pat-readonly' });
     expect(read.status).toBe(200);
-    const props = await get(e, '/crm/v3/properties/contacts', { token: 'pat-readonly' });
+    const props = await get(e, '/crm/properties/2026-03/contacts', { token: 'pat-readonly' });
     expect(props.status).toBe(200);
     const companyWrite = await post(e, CO_CREATE, { inputs: [{ properties: { name: 'X' } }] }, { token: 'pat-readonly' });
     expect(companyWrite.status).toBe(403);
@@ -184,36 +184,36 @@ describe('auth and scopes', () => {
 
   it('reads properties with a crm.schemas.*.read scope alone; lists both alternatives when neither is granted', async () => {
     const e = await emulator({ tokens: { schemas: ['crm.schemas.contacts.read'], none: [] } });
-    expect((await get(e, '/crm/v3/properties/contacts', { token: 'schemas' })).status).toBe(200);
-    const denied = await get(e, '/crm/v3/properties/companies', { token: 'schemas' });
+    expect((await get(e, '/crm/properties/2026-03/contacts', { token: 'schemas' })).status).toBe(200);
+    const denied = await get(e, '/crm/properties/2026-03/companies', { token: 'schemas' });
     expect(denied.status).toBe(403);
     expect(denied.body.errors[0].context.requiredGranularScopes).toEqual(['crm.objects.companies.read', 'crm.schemas.companies.read']);
-    expect((await get(e, '/account-info/v3/details', { token: 'none' })).status).toBe(200);
+    expect((await get(e, '/account-info/2026-03/details', { token: 'none' })).status).toBe(200);
   });
 });
 
 describe('account info and properties', () => {
-  it('GET /account-info/v3/details', async () => {
+  it('GET /account-info/2026-03/details', async () => {
     const clock = fakeClock(Date.UTC(2026, 0, 15, 12));
     const e = await emulator({ portalId: 777, now: clock.now });
-    const res = await get(e, '/account-info/v3/details');
+    const res = await get(e, '/account-info/2026-03/details');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ portalId: 777, accountType: 'STANDARD', timeZone: 'US/Eastern', utcOffset: '-05:00', utcOffsetMilliseconds: -18000000 });
     clock.set(Date.UTC(2026, 6, 15, 12));
-    expect((await get(e, '/account-info/v3/details')).body.utcOffset).toBe('-04:00');
+    expect((await get(e, '/account-info/2026-03/details')).body.utcOffset).toBe('-04:00');
   });
 
-  it('GET /account-info/v3/api-usage/daily/private-apps reports usage and the portal midnight', async () => {
+  it('GET /account-info/2026-03/api-usage/daily/private-apps reports usage and the portal midnight', async () => {
     const clock = fakeClock(Date.UTC(2026, 4, 1, 16));
     const e = await emulator({ now: clock.now, rateLimit: { daily: 1000 } });
-    await get(e, '/account-info/v3/details');
-    const res = await get(e, '/account-info/v3/api-usage/daily/private-apps');
+    await get(e, '/account-info/2026-03/details');
+    const res = await get(e, '/account-info/2026-03/api-usage/daily/private-apps');
     expect(res.body.results[0]).toMatchObject({ name: 'private-apps-api-calls-daily', usageLimit: 1000, currentUsage: 2, resetsAt: '2026-05-02T04:00:00.000Z' });
   });
 
-  it('GET /crm/v3/properties/{contacts,companies} serves the catalog', async () => {
+  it('GET /crm/properties/2026-03/{contacts,companies} serves the catalog', async () => {
     const e = await emulator();
-    const contacts = await get(e, '/crm/v3/properties/contacts');
+    const contacts = await get(e, '/crm/properties/2026-03/contacts');
     expect(contacts.status).toBe(200);
     expect(contacts.body).toEqual({ results: defaultEmulatorCatalog().contacts.results });
     const byName = new Map<string, Json>((contacts.body.results as Json[]).map((p) => [p.name, p]));
@@ -234,10 +234,10 @@ describe('account info and properties', () => {
     ]) {
       expect(byName.get(name as string)).toMatchObject({ type, fieldType });
     }
-    const companies = await get(e, '/crm/v3/properties/companies');
+    const companies = await get(e, '/crm/properties/2026-03/companies');
     const names = (companies.body.results as Json[]).map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['name', 'domain', 'plan', 'mrr', 'founded_on', 'hs_lastmodifieddate', 'industry']));
-    expect((await get(e, '/crm/v3/properties/contacts?archived=true')).body).toEqual({ results: [] });
+    expect((await get(e, '/crm/properties/2026-03/contacts?archived=true')).body).toEqual({ results: [] });
   });
 
   it('uses a custom catalog', async () => {
@@ -279,7 +279,7 @@ describe('contacts batch/upsert', () => {
         interests: 'music;sports',
         plan_tier: 'pro',
       }),
-      upsertInput('bob@example.com', { trial_end: '2026-05-01', last_login: '2026-05-01T14:30:00+02:00', seats: '-0', annualrevenue: 12 }),
+      upsertInput('bob@example.com', { trial_end: '2026-05-01', last_login: '2026-05-01T14:30:00+02:00', seats: '-0', annualrevenue: '12' }),
     ]);
     expect(res.status).toBe(200);
     const snap = e.snapshot().contacts;
@@ -409,8 +409,12 @@ describe('contacts batch/upsert', () => {
     await expectInvalid(e, { interests: 'sports;golf' }, 'INVALID_OPTION', 'golf was not one of the allowed options: [sports, music, travel, tech]', 'interests');
     await expectInvalid(e, { lifecyclestage: 'Lead' }, 'INVALID_OPTION', 'Lead was not one of the allowed options: [subscriber, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other]', 'lifecyclestage');
     await expectInvalid(e, { last_login: 'yesterday' }, 'INVALID_DATETIME', 'yesterday is not a valid datetime: expected ISO-8601 or epoch milliseconds', 'last_login');
-    await expectInvalid(e, { firstname: null }, 'INVALID_PROPERTY_VALUE', 'Property "firstname" must be a string value, got null', 'firstname');
-    await expectInvalid(e, { firstname: { a: 1 } }, 'INVALID_PROPERTY_VALUE', 'Property "firstname" must be a string value, got object', 'firstname');
+    // A value that is not a string never reaches the property checks: the body's shape refuses it.
+    for (const firstname of [null, { a: 1 }, 12, true]) {
+      const res = await upsert(e, [upsertInput('val@example.com', { firstname })]);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ code: 'WRONG_TYPE', in: 'inputs[0].properties.firstname', message: expect.stringContaining('must be a string') }]);
+    }
   });
 
   it('"" clears a value; a leading ";" appends to a checkbox', async () => {
@@ -493,11 +497,11 @@ describe('contacts batch/read, create, update', () => {
   it('batch/read by id (no idProperty), all found → 200 with default properties', async () => {
     const e = await emulator();
     const id = e.seedContact('ada@example.com', { firstname: 'Ada', favorite_color: 'red' });
-    const res = await post(e, C_READ, { inputs: [{ id }] });
+    const res = await post(e, C_READ, { properties: [], propertiesWithHistory: [], inputs: [{ id }] });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.results[0].properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
     expect(res.body.results[0].properties.lastname).toBeNull();
-    const dup = await post(e, C_READ, { inputs: [{ id }, { id }] });
+    const dup = await post(e, C_READ, { properties: [], propertiesWithHistory: [], inputs: [{ id }, { id }] });
     expect(dup.status).toBe(400);
     expect(dup.body.message).toBe(`Duplicate IDs found in batch input: [${id}]. IDs must be unique`);
   });
@@ -606,7 +610,7 @@ describe('companies', () => {
     const missing = await post(e, CO_UPDATE, { inputs: [{ id: '1', properties: { name: 'x' } }] });
     expect(missing.status).toBe(207);
     expect(missing.body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['1'] } });
-    const read = await post(e, CO_READ, { properties: ['domain', 'type'], inputs: [{ id }, { id: '42' }] });
+    const read = await post(e, CO_READ, { properties: ['domain', 'type'], propertiesWithHistory: [], inputs: [{ id }, { id: '42' }] });
     expect(read.status).toBe(207);
     expect(read.body.results[0].properties).toMatchObject({ domain: 'acme.com', type: 'PARTNER' });
     expect(read.body.errors[0]).toEqual({
@@ -664,16 +668,14 @@ describe('companies search', () => {
     expect(all.body.total).toBe(4);
   });
 
-  it('returns requested properties (null when unset) plus the system ones', async () => {
+  it('returns requested properties (2026-03: unset ones left out; 2026-09: null) plus the system ones', async () => {
     const e = await seeded();
-    const res = await post(e, SEARCH, { ...filter('domain', 'EQ', { value: 'initech.com' }), properties: ['domain', 'phone'] });
-    expect(res.body.results[0].properties).toEqual({
-      createdate: expect.any(String),
-      domain: 'initech.com',
-      hs_lastmodifieddate: expect.any(String),
-      hs_object_id: res.body.results[0].id,
-      phone: null,
-    });
+    const body = { ...filter('domain', 'EQ', { value: 'initech.com' }), properties: ['domain', 'phone'] };
+    const res = await post(e, SEARCH, body);
+    const system = { createdate: expect.any(String), domain: 'initech.com', hs_lastmodifieddate: expect.any(String), hs_object_id: res.body.results[0].id };
+    expect(res.body.results[0].properties).toEqual(system);
+    const later = await post(e, SEARCH.replace('2026-03', '2026-09'), body);
+    expect(later.body.results[0].properties).toEqual({ ...system, phone: null });
   });
 
   it('pages with limit and after; paging is absent on the last page; limit defaults to 10', async () => {
@@ -763,7 +765,7 @@ describe('associations v4', () => {
     expect(e.snapshot().associations).toEqual([['ada@example.com', 'acme.com']]);
   });
 
-  it('reports unknown ids per input in a 207 while applying the valid ones', async () => {
+  it('reports unknown ids per input in the errors of a 200 (never a 207) while applying the valid ones', async () => {
     const e = await emulator();
     const ada = e.seedContact('ada@example.com', {});
     const acme = e.seedCompany({ domain: 'acme.com' });
@@ -775,7 +777,7 @@ describe('associations v4', () => {
         { from: { id: acme }, to: { id: ada } },
       ],
     });
-    expect(res.status).toBe(207);
+    expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(1);
     expect(res.body.numErrors).toBe(4);
     expect(res.body.errors).toContainEqual({
@@ -830,18 +832,21 @@ describe('event definitions', () => {
       expect(res.status, message).toBe(400);
       expect(res.body).toMatchObject({ category: 'VALIDATION_ERROR', message });
     };
-    await bad({ name: 'Order', label: 'x' }, 'Event name "Order" is invalid: it must start with a letter and use only lowercase letters, digits, "_" and "-"');
-    await bad({ name: '1order', label: 'x' }, 'Event name "1order" is invalid: it must start with a letter and use only lowercase letters, digits, "_" and "-"');
-    await bad({ name: 'a'.repeat(51), label: 'x' }, `Event name "${'a'.repeat(51)}" is longer than 50 characters`);
-    await bad({ name: 'ok' }, 'label is required');
-    await bad({ name: 'ok', label: 'x', propertyDefinitions: [{ name: 'flag', label: 'Flag', type: 'bool' }] }, 'Property "flag" has an invalid type "bool": use one of string, number, enumeration, datetime');
-    await bad({ name: 'ok', label: 'x', propertyDefinitions: [{ name: 'p', label: 'P', type: 'enumeration' }] }, 'Property "p" of type enumeration needs a non-empty "options" array');
-    await bad({ name: 'ok', label: 'x', propertyDefinitions: [{ name: 'Bad Name', label: 'P', type: 'string' }] }, 'Property name "Bad Name" is invalid: it must start with a letter and use only lowercase letters, digits and underscores');
+    const base = { includeDefaultProperties: true, propertyDefinitions: [] };
+    await bad({ ...base, name: 'Order', label: 'x' }, 'Event name "Order" is invalid: it must start with a letter and use only lowercase letters, digits, "_" and "-"');
+    await bad({ ...base, name: '1order', label: 'x' }, 'Event name "1order" is invalid: it must start with a letter and use only lowercase letters, digits, "_" and "-"');
+    await bad({ ...base, name: 'a'.repeat(51), label: 'x' }, `Event name "${'a'.repeat(51)}" is longer than 50 characters`);
+    await bad({ ...base, name: 'ok' }, 'Invalid input JSON: label is required');
+    await bad({ ...base, name: 'ok', label: ' ' }, 'label is required');
+    await bad({ name: 'ok', label: 'x', propertyDefinitions: [] }, 'Invalid input JSON: includeDefaultProperties is required');
+    await bad({ ...base, name: 'ok', label: 'x', propertyDefinitions: [{ name: 'flag', label: 'Flag', type: 'bool' }] }, 'Property "flag" has an invalid type "bool": use one of string, number, enumeration, datetime');
+    await bad({ ...base, name: 'ok', label: 'x', propertyDefinitions: [{ name: 'p', label: 'P', type: 'enumeration' }] }, 'Property "p" of type enumeration needs a non-empty "options" array');
+    await bad({ ...base, name: 'ok', label: 'x', propertyDefinitions: [{ name: 'Bad Name', label: 'P', type: 'string' }] }, 'Property name "Bad Name" is invalid: it must start with a letter and use only lowercase letters, digits and underscores');
     const fiftyOne = Array.from({ length: 51 }, (_, i) => ({ name: `p${i}`, label: `P${i}`, type: 'string' }));
-    await bad({ name: 'ok', label: 'x', propertyDefinitions: fiftyOne }, 'Too many properties: 51. An event may have at most 50 custom properties.');
-    expect((await post(e, DEFS, { name: 'ok-1', label: 'x', propertyDefinitions: fiftyOne.slice(0, 50) })).status).toBe(201);
+    await bad({ ...base, name: 'ok', label: 'x', propertyDefinitions: fiftyOne }, 'Too many properties: 51. An event may have at most 50 custom properties.');
+    expect((await post(e, DEFS, { ...base, name: 'ok-1', label: 'x', propertyDefinitions: fiftyOne.slice(0, 50) })).status).toBe(201);
     await defineEvent(e, 'signed_up');
-    const dup = await post(e, DEFS, { name: 'signed_up', label: 'Again', propertyDefinitions: [] });
+    const dup = await post(e, DEFS, { ...base, name: 'signed_up', label: 'Again' });
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ category: 'CONFLICT', message: 'An event definition with name signed_up already exists.' });
   });
@@ -963,7 +968,7 @@ describe('event occurrences', () => {
     await reject(occurrence({ eventName: 'pe123456_undefined_event' }), 'EVENT_NOT_FOUND', { eventName: ['pe123456_undefined_event'] }, 'Event with fully qualified name pe123456_undefined_event does not exist.');
     await reject(occurrence({ eventName: 'order_completed' }), 'EVENT_NOT_FOUND', { eventName: ['order_completed'] });
     await reject(occurrence({ eventName: 'pe999_order_completed' }), 'EVENT_NOT_FOUND', { eventName: ['pe999_order_completed'] });
-    await reject(occurrence({ eventName: undefined }), 'MISSING_EVENT_NAME', {});
+    await reject(occurrence({ eventName: '' }), 'MISSING_EVENT_NAME', {});
     await reject(occurrence({}, { coupon: 'X' }), 'PROPERTY_DOESNT_EXIST', { ...ev, propertyName: ['coupon'] }, 'Property coupon does not exist on event pe123456_order_completed.');
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`hs_custom_${i}`, 'x']));
     await reject(occurrence({}, many), 'TOO_MANY_PROPERTIES', ev, 'Too many properties: 51. An event occurrence may have at most 50.');
@@ -975,7 +980,12 @@ describe('event occurrences', () => {
     await reject(occurrence({ email: 'ada@example.con' }), 'INVALID_EMAIL', ev, 'Email address ada@example.con is invalid');
     await reject(occurrence({ email: undefined }), 'MISSING_IDENTIFIER', ev);
     await reject(occurrence({ occurredAt: 'yesterday' }), 'INVALID_OCCURRED_AT', ev);
-    await reject(occurrence({ properties: undefined }), 'INVALID_PROPERTIES', ev);
+    // A missing eventName or properties is refused by the body's shape, before the event checks.
+    for (const missing of ['eventName', 'properties']) {
+      const res = await post(e, SEND, occurrence({ [missing]: undefined }));
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ code: 'REQUIRED', in: missing, message: `${missing} is required` }]);
+    }
     expect(e.state.eventOccurrences).toHaveLength(0);
     expect((await post(e, SEND, occurrence({}, { order_id: 'x'.repeat(256), page_url: 'x'.repeat(1024), hs_page_url: 'y'.repeat(1024) }))).status).toBe(204);
     expect((await post(e, SEND, occurrence({ email: undefined, objectId: '1001', uuid: 'm2' }))).status).toBe(204);
@@ -1023,7 +1033,7 @@ describe('rate limits', () => {
   it('sends the X-HubSpot-RateLimit-* headers on every non-search response', async () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, rateLimit: { perTenSeconds: 100, daily: 1000 } });
-    const first = await get(e, '/account-info/v3/details');
+    const first = await get(e, '/account-info/2026-03/details');
     const h = (name: string): string | null => first.headers.get(`x-hubspot-ratelimit-${name}`);
     expect([h('daily'), h('daily-remaining'), h('interval-milliseconds'), h('max'), h('remaining'), h('secondly'), h('secondly-remaining')]).toEqual([
       '1000',
@@ -1045,10 +1055,10 @@ describe('rate limits', () => {
   it('429 TEN_SECONDLY_ROLLING over the window; refused requests are not counted; the window slides', async () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, rateLimit: { perTenSeconds: 3 } });
-    for (let i = 0; i < 2; i++) expect((await get(e, '/account-info/v3/details')).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
     clock.advance(4000);
-    expect((await get(e, '/account-info/v3/details')).status).toBe(200);
-    const limited = await get(e, '/account-info/v3/details');
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
+    const limited = await get(e, '/account-info/2026-03/details');
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({
       status: 'error',
@@ -1061,15 +1071,15 @@ describe('rate limits', () => {
     expect(limited.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
     expect(limited.headers.get('retry-after')).toBeNull();
     clock.advance(5999);
-    expect((await get(e, '/account-info/v3/details')).status).toBe(429);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
     clock.advance(1); // the two requests at t0 leave the window (t0, t0+10000]
-    const freed = await get(e, '/account-info/v3/details');
+    const freed = await get(e, '/account-info/2026-03/details');
     expect(freed.status).toBe(200);
     expect(freed.headers.get('x-hubspot-ratelimit-remaining')).toBe('1');
-    expect((await get(e, '/account-info/v3/details')).headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
-    expect((await get(e, '/account-info/v3/details')).status).toBe(429);
+    expect((await get(e, '/account-info/2026-03/details')).headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
     clock.advance(4000); // the request at t0+4000 leaves
-    expect((await get(e, '/account-info/v3/details')).status).toBe(200);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
     const s = e.stats();
     expect(s.rateLimited).toBe(3);
     expect(s.rateLimitedByPolicy).toEqual({ TEN_SECONDLY_ROLLING: 3 });
@@ -1080,12 +1090,12 @@ describe('rate limits', () => {
   it('the ten-secondly window is per token; the daily limit is per account', async () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, tokens: { other: ['oauth'] }, rateLimit: { perTenSeconds: 1, daily: 3 } });
-    expect((await get(e, '/account-info/v3/details')).status).toBe(200);
-    expect((await get(e, '/account-info/v3/details')).status).toBe(429);
-    expect((await get(e, '/account-info/v3/details', { token: 'other' })).status).toBe(200);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
+    expect((await get(e, '/account-info/2026-03/details', { token: 'other' })).status).toBe(200);
     clock.advance(10_000);
-    expect((await get(e, '/account-info/v3/details')).status).toBe(200);
-    const daily = await get(e, '/account-info/v3/details', { token: 'other' });
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
+    const daily = await get(e, '/account-info/2026-03/details', { token: 'other' });
     expect(daily.status).toBe(429);
     expect(daily.body.policyName).toBe('DAILY');
   });
@@ -1093,9 +1103,9 @@ describe('rate limits', () => {
   it('429 DAILY over the daily limit, reset at midnight in the portal time zone', async () => {
     const clock = fakeClock(Date.UTC(2026, 4, 1, 3, 59, 0)); // 23:59 on Apr 30 in US/Eastern (EDT)
     const e = await emulator({ now: clock.now, rateLimit: { daily: 2 } });
-    expect((await get(e, '/account-info/v3/api-usage/daily/private-apps')).body.results[0].resetsAt).toBe('2026-05-01T04:00:00.000Z');
-    expect((await get(e, '/account-info/v3/details')).headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
-    const limited = await get(e, '/account-info/v3/details');
+    expect((await get(e, '/account-info/2026-03/api-usage/daily/private-apps')).body.results[0].resetsAt).toBe('2026-05-01T04:00:00.000Z');
+    expect((await get(e, '/account-info/2026-03/details')).headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
+    const limited = await get(e, '/account-info/2026-03/details');
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({
       status: 'error',
@@ -1107,7 +1117,7 @@ describe('rate limits', () => {
     });
     expect((await post(e, SEARCH, {})).body.policyName).toBe('DAILY');
     clock.advance(60_001);
-    const next = await get(e, '/account-info/v3/details');
+    const next = await get(e, '/account-info/2026-03/details');
     expect(next.status).toBe(200);
     expect(next.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('1');
     expect(e.stats().rateLimitedByPolicy).toEqual({ DAILY: 2 });
@@ -1116,7 +1126,7 @@ describe('rate limits', () => {
   it('search: its own per-second limit, a 429 without policyName or headers; exempt from ten-secondly; counts toward daily', async () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, rateLimit: { perTenSeconds: 1, searchPerSecond: 2 } });
-    expect((await get(e, '/account-info/v3/details')).status).toBe(200);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
     expect((await post(e, SEARCH, {})).status).toBe(200);
     expect((await post(e, SEARCH, {})).status).toBe(200);
     const limited = await post(e, SEARCH, {});
@@ -1135,7 +1145,7 @@ describe('rate limits', () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, rateLimit: { perTenSeconds: 1, daily: 3 } });
     await defineEvent(e, 'signed_up');
-    expect((await get(e, '/account-info/v3/details')).status).toBe(429);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
     for (let i = 0; i < 5; i++) {
       const res = await post(e, SEND, { eventName: 'pe123456_signed_up', email: 'a@example.com', uuid: `u${i}`, properties: {} });
       expect(res.status).toBe(204);
@@ -1158,7 +1168,7 @@ describe('rate limits', () => {
     const e = await emulator({ now: clock.now });
     const at = async (t: number, n: number): Promise<void> => {
       clock.set(Date.UTC(2026, 4, 1, 16) + t);
-      for (let i = 0; i < n; i++) await get(e, '/account-info/v3/details');
+      for (let i = 0; i < n; i++) await get(e, '/account-info/2026-03/details');
     };
     await at(0, 2);
     await at(5000, 2);
@@ -1171,10 +1181,10 @@ describe('rate limits', () => {
   it('setRateLimit changes limits at runtime', async () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, rateLimit: { perTenSeconds: 1 } });
-    await get(e, '/account-info/v3/details');
-    expect((await get(e, '/account-info/v3/details')).status).toBe(429);
+    await get(e, '/account-info/2026-03/details');
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
     e.setRateLimit({ perTenSeconds: 10 });
-    const ok = await get(e, '/account-info/v3/details');
+    const ok = await get(e, '/account-info/2026-03/details');
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-hubspot-ratelimit-max')).toBe('10');
   });
@@ -1213,7 +1223,7 @@ describe('faults', () => {
     const run = async (): Promise<number[]> => {
       const e = await emulator({ faults: { seed: 42, errorRate: 0.5 } });
       const out: number[] = [];
-      for (let i = 0; i < 20; i++) out.push((await get(e, '/account-info/v3/details')).status);
+      for (let i = 0; i < 20; i++) out.push((await get(e, '/account-info/2026-03/details')).status);
       return out;
     };
     const a = await run();
@@ -1226,21 +1236,21 @@ describe('faults', () => {
   it('setFaults applies at runtime and re-seeds; /_emulator/* is never faulted', async () => {
     const e = await emulator();
     e.setFaults({ seed: 1, errorRate: 1 });
-    expect((await get(e, '/account-info/v3/details')).status).toBeGreaterThanOrEqual(500);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBeGreaterThanOrEqual(500);
     expect((await fetch(`${e.url}/_emulator/state`)).status).toBe(200);
     const set = await fetch(`${e.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ errorRate: 0 }) });
     expect(set.status).toBe(200);
-    expect((await get(e, '/account-info/v3/details')).status).toBe(200);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
   });
 
   it('adds latency', async () => {
     const e = await emulator({ faults: { latencyMs: 40 } });
     const start = performance.now();
-    await get(e, '/account-info/v3/details');
+    await get(e, '/account-info/2026-03/details');
     expect(performance.now() - start).toBeGreaterThanOrEqual(35);
     e.setFaults({ latencyMs: [20, 30] });
     const s2 = performance.now();
-    await get(e, '/account-info/v3/details');
+    await get(e, '/account-info/2026-03/details');
     expect(performance.now() - s2).toBeGreaterThanOrEqual(15);
   });
 });
@@ -1303,16 +1313,16 @@ describe('snapshot, stats, control endpoints', () => {
     await post(e, C_READ, { idProperty: 'email', inputs: [{ id: 'ada@example.com' }] });
     await post(e, SEARCH, {});
     await get(e, '/nowhere');
-    await get(e, '/account-info/v3/details', { token: 'bad' });
+    await get(e, '/account-info/2026-03/details', { token: 'bad' });
     const stats = e.stats();
     expect(stats.requests).toEqual({
       total: 7,
       byEndpoint: {
-        'POST /crm/v3/objects/contacts/batch/upsert': 3,
-        'POST /crm/v3/objects/contacts/batch/read': 1,
-        'POST /crm/v3/objects/companies/search': 1,
+        'POST /crm/objects/2026-03/contacts/batch/upsert': 3,
+        'POST /crm/objects/2026-03/contacts/batch/read': 1,
+        'POST /crm/objects/2026-03/companies/search': 1,
         'GET /nowhere': 1,
-        'GET /account-info/v3/details': 1,
+        'GET /account-info/2026-03/details': 1,
       },
     });
     expect(stats.writes).toBe(1);
@@ -1355,7 +1365,7 @@ describe('cli', () => {
         child.once('exit', (code) => reject(new Error(`cli exited early with ${code}: ${out}`)));
       });
       expect(out).toContain('HUBSPOT_ACCESS_TOKEN=pat-cli');
-      const res = await fetch(`${url}/account-info/v3/details`, { headers: { Authorization: 'Bearer pat-cli' } });
+      const res = await fetch(`${url}/account-info/2026-03/details`, { headers: { Authorization: 'Bearer pat-cli' } });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('50');
       expect(((await res.json()) as Json).portalId).toBe(42);

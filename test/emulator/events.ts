@@ -1,6 +1,7 @@
-// Custom behavioral events (hubspot-api.md section 6): event definitions and occurrences.
+// Custom behavioral events: event definitions and occurrences.
 
 import { randomUUID } from 'node:crypto';
+import { BODIES } from './bodies.js';
 import type { ApiRequest, ApiResponse, EmulatorCore, RouteDef } from './core.js';
 import { asIdString, conflictError, envelope, isObject, notFoundError, validationError } from './errors.js';
 import type { StoredEventDefinition, StoredEventProperty, StoredOccurrence } from './state.js';
@@ -9,7 +10,8 @@ import { canonicalNumber, invalidEmailMessage, isValidEmail, NUMBER_RE, parseDat
 
 const DEFINITIONS_SCOPE = { allOf: ['behavioral_events.event_definitions.read_write'] };
 const SEND_SCOPE = { allOf: ['analytics.behavioral_events.send'] };
-const BASE = '/events/v3/event-definitions';
+const BASE = 'event-definitions';
+const api = 'custom-events';
 
 export const EVENT_LIMITS = { maxCustomProperties: 50, maxPropertiesPerOccurrence: 50, maxValue: 256, maxUrlValue: 1024, maxBatch: 500, maxName: 50, maxLabel: 100, maxPropertyLabel: 50 };
 
@@ -67,7 +69,7 @@ export function parseEventProperty(raw: unknown, at: number): StoredEventPropert
   return { name, label, type: type as EventPropertyType, description: typeof raw.description === 'string' ? raw.description : '', options, createdAt: at };
 }
 
-/** Validate a definition body (POST /events/v3/event-definitions) into a stored definition. */
+/** Validate a definition body (POST …/event-definitions) into a stored definition. */
 export function parseDefinition(core: EmulatorCore, raw: unknown): StoredEventDefinition {
   if (!isObject(raw)) throw validationError('Invalid input JSON: the body must be an event definition object');
   const t = core.now();
@@ -180,7 +182,7 @@ function listDefinitions(req: ApiRequest, core: EmulatorCore): ApiResponse {
     .sort((a, b) => a.createdAt - b.createdAt || Number(a.id) - Number(b.id));
   if (sortOrder === 'DESC') all.reverse();
   const body: Record<string, unknown> = { total: all.length, results: all.slice(after, after + limit).map((d) => definitionJson(d, include)) };
-  if (all.length > after + limit) body.paging = { next: { after: String(after + limit), link: `${BASE}?after=${after + limit}` } };
+  if (all.length > after + limit) body.paging = { next: { after: String(after + limit), link: `${req.path}?after=${after + limit}` } };
   return { status: 200, body };
 }
 
@@ -333,9 +335,10 @@ function sendBatch(req: ApiRequest, core: EmulatorCore): ApiResponse {
 }
 
 export const eventRoutes: RouteDef[] = [
-  { method: 'GET', path: BASE, scopes: DEFINITIONS_SCOPE, rate: 'standard', enterpriseOnly: true, handler: listDefinitions },
+  { method: 'GET', api, path: BASE, scopes: DEFINITIONS_SCOPE, rate: 'standard', enterpriseOnly: true, handler: listDefinitions },
   {
     method: 'GET',
+    api,
     path: `${BASE}/{eventName}`,
     scopes: DEFINITIONS_SCOPE,
     rate: 'standard',
@@ -344,13 +347,15 @@ export const eventRoutes: RouteDef[] = [
   },
   {
     method: 'POST',
+    api,
     path: BASE,
+    body: BODIES.eventDefinition,
     scopes: DEFINITIONS_SCOPE,
     rate: 'standard',
     enterpriseOnly: true,
     handler: (req, core) => ({ status: 201, body: definitionJson(addDefinition(core, req.body as Record<string, unknown>), true) }),
   },
-  { method: 'POST', path: `${BASE}/{eventName}/property`, scopes: DEFINITIONS_SCOPE, rate: 'standard', enterpriseOnly: true, handler: addProperty },
-  { method: 'POST', path: '/events/v3/send', scopes: SEND_SCOPE, rate: 'exempt', enterpriseOnly: true, handler: sendOne },
-  { method: 'POST', path: '/events/v3/send/batch', scopes: SEND_SCOPE, rate: 'exempt', enterpriseOnly: true, handler: sendBatch },
+  { method: 'POST', api, path: `${BASE}/{eventName}/property`, body: BODIES.eventProperty, scopes: DEFINITIONS_SCOPE, rate: 'standard', enterpriseOnly: true, handler: addProperty },
+  { method: 'POST', api, path: 'send', body: BODIES.eventSend, scopes: SEND_SCOPE, rate: 'exempt', enterpriseOnly: true, handler: sendOne },
+  { method: 'POST', api, path: 'send/batch', body: BODIES.eventSendBatch, scopes: SEND_SCOPE, rate: 'exempt', enterpriseOnly: true, handler: sendBatch },
 ];

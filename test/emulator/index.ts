@@ -1,6 +1,6 @@
 // HubSpot API emulator for hubspot-sync's test suite: a stateful HTTP server on 127.0.0.1
-// that behaves like the HubSpot endpoints the tool uses, as strictly as HubSpot does
-// (see /work/shared/hubspot-api.md and test/emulator/README-section.md).
+// that behaves like the HubSpot endpoints the tool uses, in both dated API versions
+// (2026-03, 2026-09), as strictly as HubSpot does (see test/emulator/README-section.md).
 
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorCatalog } from './catalog.js';
@@ -8,13 +8,14 @@ import { EmulatorCore } from './core.js';
 import { addDefinition } from './events.js';
 import { createEmulatorServer, type TokenControl } from './server.js';
 import { snapshotOf, type EmulatorSnapshot, type EmulatorState } from './state.js';
-import type { EmulatorOptions, EmulatorStats, FaultOptions } from './types.js';
+import type { EmulatorOptions, EmulatorStats, FaultOptions, RequestLogEntry } from './types.js';
 import { isValidEmail, validateProperties, type PropertyProblem } from './values.js';
 
 export { defaultEmulatorCatalog };
 export { EmulatorState } from './state.js';
 export type { AssociationPair, CrmRecord, EmulatorSnapshot, StoredEventDefinition, StoredEventProperty, StoredOccurrence } from './state.js';
 export type * from './types.js';
+export { API_VERSIONS, type ApiVersion } from './versions.js';
 
 export interface Emulator {
   /** http://127.0.0.1:PORT */
@@ -26,6 +27,8 @@ export interface Emulator {
   /** Canonical, id-independent, sorted view of the state: compare two runs with toEqual. */
   snapshot(): EmulatorSnapshot;
   stats(): EmulatorStats;
+  /** Every API request received, oldest first: method, path, status. */
+  requests(): RequestLogEntry[];
   setFaults(f: FaultOptions): void;
   setRateLimit(r: EmulatorOptions['rateLimit']): void;
   /** Revoke a token (at once, or after so many more API requests), or grant a new one. */
@@ -54,6 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const hooks = {
     snapshot: (): EmulatorSnapshot => snapshotOf(core.state),
     stats: (): EmulatorStats => core.stats(),
+    requests: (): RequestLogEntry[] => core.requests(),
     setFaults: (f: FaultOptions): void => core.faults.set(f),
     setRateLimit: (r: EmulatorOptions['rateLimit']): void => core.limiter.setLimits(r),
     setTokens: (t: TokenControl): void => {

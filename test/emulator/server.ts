@@ -1,6 +1,8 @@
 // The HTTP server: routing, and the pipeline every API request goes through —
 // fault draw → latency → auth (401) → rate limits (429) → injected 5xx → scopes/tier (403)
-// → JSON body (400) → handler → response (or a destroyed connection).
+// → JSON body and its shape (400) → handler → response (or a destroyed connection).
+// Every route is served in each API version (versions.ts); a path of no version, of the
+// wrong family for its version, or a legacy one is a 404.
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -9,16 +11,23 @@ import { associationRoutes } from './associations.js';
 import { missingScopes, unauthenticated } from './auth.js';
 import { companyRoutes } from './companies.js';
 import { contactRoutes } from './contacts.js';
-import type { EmulatorCore, RouteDef } from './core.js';
+import { assertBody } from './bodies.js';
+import type { EmulatorCore, RouteDef, ServedRoute } from './core.js';
 import { ApiError, envelope, isObject, notFoundError, parseJsonBody } from './errors.js';
 import { eventRoutes } from './events.js';
 import { serverError } from './faults.js';
 import { policyLimitError, searchLimitError } from './ratelimit.js';
-import type { FaultOptions, RateLimitOptions } from './types.js';
+import type { FaultOptions, RateLimitOptions, RequestLogEntry } from './types.js';
+import { API_VERSIONS, familyRoot } from './versions.js';
 
-export const ROUTES: RouteDef[] = [...accountRoutes, ...contactRoutes, ...companyRoutes, ...associationRoutes, ...eventRoutes];
+const DEFINITIONS: RouteDef[] = [...accountRoutes, ...contactRoutes, ...companyRoutes, ...associationRoutes, ...eventRoutes];
 
-export function matchRoute(method: string, pathname: string): { route: RouteDef; params: Record<string, string> } | undefined {
+/** Every route in every version, with its full path pattern. */
+export const ROUTES: ServedRoute[] = API_VERSIONS.flatMap((version) =>
+  DEFINITIONS.map((route) => ({ ...route, version, path: `${familyRoot(route.api, version)}/${route.path}` })),
+);
+
+export function matchRoute(method: string, pathname: string): { route: ServedRoute; params: Record<string, string> } | undefined {
   const segments = pathname.split('/');
   for (const route of ROUTES) {
     if (route.method !== method) continue;
@@ -49,6 +58,7 @@ export function matchRoute(method: string, pathname: string): { route: RouteDef;
 export interface ControlHooks {
   snapshot(): unknown;
   stats(): unknown;
+  requests(): RequestLogEntry[];
   setFaults(f: FaultOptions): void;
   setRateLimit(r: RateLimitOptions): void;
   /** `{"revoke": token, "afterRequests"?: n}` or `{"grant": token, "scopes"?: [...]}`. */
@@ -119,6 +129,7 @@ function control(pathname: string, method: string, rawBody: string, hooks: Contr
   try {
     if (method === 'GET' && pathname === '/_emulator/state') return { status: 200, body: hooks.snapshot(), headers: {} };
     if (method === 'GET' && pathname === '/_emulator/stats') return { status: 200, body: hooks.stats(), headers: {} };
+    if (method === 'GET' && pathname === '/_emulator/requests') return { status: 200, body: hooks.requests(), headers: {} };
     if (method === 'POST' && (pathname === '/_emulator/faults' || pathname === '/_emulator/rate-limit' || pathname === '/_emulator/tokens')) {
       const body = parseJsonBody(rawBody);
       if (!isObject(body)) throw envelope(400, 'VALIDATION_ERROR', 'Expected a JSON object');
@@ -185,12 +196,14 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
     if (missing) throw missingScopes(missing, undefined, headers);
     if (route.enterpriseOnly === true && core.tier !== 'enterprise') throw tierError(core, headers);
     const body = method === 'POST' ? parseJsonBody(rawBody) : undefined;
-    const result = route.handler({ method, path: url.pathname, query: url.searchParams, params, body, rawBody, token }, core);
+    if (route.body) assertBody(route.body, body);
+    const result = route.handler({ method, path: url.pathname, query: url.searchParams, params, body, rawBody, token, version: route.version }, core);
     outcome = { status: result.status, body: result.body, headers };
   } catch (e) {
     outcome = fromError(e, correlationId, headers);
   }
   if (core.state.version !== versionBefore) counters.writes++;
+  core.log({ method, path: url.pathname, status: outcome.status, ...(fault.kind === 'reset' ? { reset: true } : {}) });
 
   if (fault.kind === 'reset') {
     counters.faults.resets++;

@@ -25,10 +25,10 @@ async function call(e: Emulator, method: string, path: string, body?: unknown, t
   return { status: res.status, body: text ? (JSON.parse(text) as Json) : undefined };
 }
 
-const UPSERT = '/crm/v3/objects/contacts/batch/upsert';
+const UPSERT = '/crm/objects/2026-03/contacts/batch/upsert';
 const upsert = (e: Emulator, email: string, properties: Record<string, unknown>, token?: string) =>
   call(e, 'POST', UPSERT, { inputs: [{ idProperty: 'email', id: email, properties }] }, token);
-const details = (e: Emulator, token?: string) => call(e, 'GET', '/account-info/v3/details', undefined, token);
+const details = (e: Emulator, token?: string) => call(e, 'GET', '/account-info/2026-03/details', undefined, token);
 
 describe('values HubSpot refuses', () => {
   it.each([
@@ -55,8 +55,8 @@ describe('values HubSpot refuses', () => {
   it('an event number property refuses 1e+21', async () => {
     const e = await emulator();
     const def = { name: 'paid', label: 'Paid', primaryObject: 'CONTACT', includeDefaultProperties: true, propertyDefinitions: [{ name: 'amount', label: 'Amount', type: 'number' }] };
-    expect((await call(e, 'POST', '/events/v3/event-definitions', def)).status).toBe(201);
-    const send = (amount: unknown) => call(e, 'POST', '/events/v3/send', { eventName: 'pe123456_paid', email: 'ada@example.com', properties: { amount } });
+    expect((await call(e, 'POST', '/events/2026-03/event-definitions', def)).status).toBe(201);
+    const send = (amount: unknown) => call(e, 'POST', '/events/2026-03/send', { eventName: 'pe123456_paid', email: 'ada@example.com', properties: { amount } });
     expect((await send('1e+21')).body.errors[0]).toMatchObject({ code: 'INVALID_NUMBER' });
     expect((await send('1000000000000000000000')).status).toBe(204);
   });

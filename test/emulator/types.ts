@@ -31,7 +31,7 @@ export interface HubSpotPropertyOption {
   description?: string;
 }
 
-/** One item of `GET /crm/v3/properties/{object}` (HubSpot's JSON shape). */
+/** One item of `GET /crm/properties/<version>/{object}` (HubSpot's JSON shape). */
 export interface HubSpotPropertyJson {
   name: string;
   label: string;
@@ -74,7 +74,7 @@ export interface EventPropertyDefinitionInput {
   options?: HubSpotPropertyOption[];
 }
 
-/** The body of `POST /events/v3/event-definitions` (also used for pre-existing definitions). */
+/** The body of `POST …/event-definitions` (also used for pre-existing definitions). */
 export interface EventDefinitionInput {
   name: string;
   label: string;
@@ -105,6 +105,17 @@ export interface EmulatorOptions {
   eventDefinitions?: EventDefinitionInput[];
   /** Clock in ms (default Date.now): rate windows, daily reset, search lag and timestamps use it. */
   now?: () => number;
+}
+
+/** One API request as the stand-in received it (`/_emulator/requests`). */
+export interface RequestLogEntry {
+  method: string;
+  /** The URL path, without the query. */
+  path: string;
+  /** The status it was answered with (or would have been, before a reset). */
+  status: number;
+  /** The connection was destroyed instead of answering. */
+  reset?: boolean;
 }
 
 export interface EmulatorStats {

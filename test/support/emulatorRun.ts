@@ -1,13 +1,17 @@
 // Starts the HubSpot stand-in and runs the CLI against it: the shape of every end-to-end test.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
+import { startEmulator, type ApiVersion, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../emulator/index.js';
+import { familyRoot, type ApiFamily } from '../emulator/versions.js';
 import { runCli, startCli, tempDir, type CliOptions, type CliResult } from './cli.js';
 
 export interface LiveRun {
   emulator: Emulator;
   stateDir: string;
-  /** `replay` against the emulator with its token and URL in the environment. */
+  apiVersion: ApiVersion;
+  /** `replay --api-version <apiVersion>` against the emulator with its token and URL in the environment. */
   replay(args: readonly string[], options?: CliOptions): Promise<CliResult>;
   start(args: readonly string[], options?: CliOptions): ReturnType<typeof startCli>;
   env(): Record<string, string>;
@@ -15,17 +19,44 @@ export interface LiveRun {
   close(): Promise<void>;
 }
 
-export async function liveRun(options: EmulatorOptions = {}): Promise<LiveRun> {
+export async function liveRun(options: EmulatorOptions = {}, apiVersion: ApiVersion = '2026-03'): Promise<LiveRun> {
   const emulator = await startEmulator(options);
   const stateDir = join(await tempDir(), 'state');
   const env = () => ({ HUBSPOT_ACCESS_TOKEN: emulator.token, HUBSPOT_BASE_URL: emulator.url });
+  const replay = ['replay', '--state-dir', stateDir, '--api-version', apiVersion];
   return {
     emulator,
     stateDir,
+    apiVersion,
     env,
-    replay: (args, opts = {}) => runCli(['replay', '--state-dir', stateDir, ...args], { ...opts, env: { ...env(), ...opts.env } }),
-    start: (args, opts = {}) => startCli(['replay', '--state-dir', stateDir, ...args], { ...opts, env: { ...env(), ...opts.env } }),
+    replay: (args, opts = {}) => runCli([...replay, ...args], { ...opts, env: { ...env(), ...opts.env } }),
+    start: (args, opts = {}) => startCli([...replay, ...args], { ...opts, env: { ...env(), ...opts.env } }),
     readReport: async (path) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>,
     close: () => emulator.close(),
   };
+}
+
+const FAMILIES: ApiFamily[] = ['account-info', 'crm-objects', 'crm-properties', 'crm-associations', 'custom-events'];
+
+/** Whether a URL path belongs to one of the version's API families. */
+export function isPathOf(path: string, version: ApiVersion): boolean {
+  return FAMILIES.some((family) => path.startsWith(`${familyRoot(family, version)}/`));
+}
+
+/** The stand-in's request log proves it: every request went to a path of `version` (none legacy, none of another version). */
+export function expectOnlyVersion(emulator: Emulator, version: ApiVersion): void {
+  const paths = emulator.requests().map((r) => r.path);
+  expect(paths.length).toBeGreaterThan(0);
+  expect(paths.filter((path) => !isPathOf(path, version))).toEqual([]);
+}
+
+/**
+ * Waits until the stand-in has received a request matching `match` among those after the
+ * first `since` of its log: a run has got that far, however long its start-up took.
+ */
+export async function waitForRequest(emulator: Emulator, since: number, match: (entry: RequestLogEntry) => boolean = () => true, timeoutMs = 30_000): Promise<void> {
+  for (let waited = 0; !emulator.requests().slice(since).some(match); waited += 20) {
+    if (waited >= timeoutMs) throw new Error(`No matching request reached the stand-in within ${timeoutMs} ms`);
+    await sleep(20);
+  }
 }
