@@ -83,7 +83,7 @@ describe('a token revoked mid-run', () => {
     expect(first.counts.delivered).toBeLessThan(1500);
     expect(first.counts.read).toBe(first.counts.delivered + first.counts.skipped + first.counts.deadLettered);
     // The refused batch is counted as a request; once refused, nothing more is sent.
-    expect(first.requests.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert']).toBe(6);
+    expect(first.requests.byEndpoint['POST /crm/objects/2026-03/contacts/batch/upsert']).toBe(6);
     expect(run.emulator.stats().requests.total).toBe(9);
     const checkpoint = JSON.parse(await readFile(join(run.stateDir, 'checkpoint.json'), 'utf8')) as { status: string; tally: { counts: unknown } };
     expect(checkpoint.status).toBe('failed');
