@@ -1,9 +1,10 @@
 // HubSpot API emulator for hubspot-sync's test suite: a stateful HTTP server on 127.0.0.1
 // that behaves like the HubSpot endpoints the tool uses, as strictly as HubSpot does
-// (see /work/shared/hubspot-api.md and test/emulator/README-section.md).
+// (see test/emulator/README-section.md).
 
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorCatalog } from './catalog.js';
+import { deleteCompany, mergeCompanies } from './companies.js';
 import { EmulatorCore } from './core.js';
 import { addDefinition } from './events.js';
 import { createEmulatorServer } from './server.js';
@@ -32,6 +33,10 @@ export interface Emulator {
   seedContact(email: string, properties: Record<string, string>): string;
   /** Create a company without a request (visible to search at once); returns its id. */
   seedCompany(properties: Record<string, string>): string;
+  /** Delete a company as a user would in HubSpot (also `POST /_emulator/companies/delete {"id"}`). */
+  deleteCompany(id: string): void;
+  /** Merge a company into another as HubSpot does (also `POST /_emulator/companies/merge {"primaryObjectId","objectIdToMerge"}`). */
+  mergeCompanies(primaryObjectId: string, objectIdToMerge: string): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats: (): EmulatorStats => core.stats(),
     setFaults: (f: FaultOptions): void => core.faults.set(f),
     setRateLimit: (r: EmulatorOptions['rateLimit']): void => core.limiter.setLimits(r),
+    deleteCompany: (id: string): void => deleteCompany(core, id),
+    mergeCompanies: (primaryObjectId: string, objectIdToMerge: string): void => mergeCompanies(core, primaryObjectId, objectIdToMerge),
   };
   const server = createEmulatorServer(core, hooks);
   await new Promise<void>((resolve, reject) => {
