@@ -9,6 +9,7 @@ import { LineWriter } from '../report/lineWriter.js';
 import { emptyTally, RunTally, type RunStatus } from '../report/tally.js';
 import { Checkpointer, fingerprintOf, readCheckpoint, sameInput, type Checkpoint, type Fingerprint } from '../state/checkpoint.js';
 import { writeCachedCatalog } from '../state/catalogCache.js';
+import { CompanyMemory } from '../state/companyMemory.js';
 import { acquireLock } from '../state/lock.js';
 import { ensureStateDir, stateDirPaths } from '../state/stateDir.js';
 import { messageOrigin, StateStore } from '../state/stateStore.js';
@@ -69,7 +70,23 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
       recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
       filters: filtersFrom(flags),
     });
-    const delivery = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
+    const companyMemory = new CompanyMemory(stateDirPaths(flags.stateDir).companies);
+    const notify = (message: string) => {
+      process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'companies', message })}\n` : `hubspot-sync: ${message}\n`);
+    };
+    const delivery = new Delivery(
+      requester,
+      {
+        hubId,
+        maxRetries: flags.maxRetries,
+        createEventDefinitions: flags.createEventDefinitions,
+        companyKey: flags.companyKey === 'none' ? undefined : flags.companyKey,
+        companyMemory,
+        notify,
+      },
+      store.companyIds,
+      systemClock,
+    );
 
     const progressOf: InputProgress[] = [];
     const checkpoint: Checkpoint = {
@@ -108,6 +125,8 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
       beforeWrite: async () => {
         await deadLetterWriter.sync();
         store.flush();
+        // Only now that the ids are on disk may the creates they confirm be forgotten.
+        companyMemory.save();
       },
     });
     let finished = false;
