@@ -109,7 +109,11 @@ describe('signals and pauses', () => {
   it('finishes in-flight requests on SIGTERM, saves the checkpoint and exits 130; the next run completes', async () => {
     const run = await live({ faults: { latencyMs: 150 } });
     const { child, done } = run.start([small, '--quiet', '--concurrency', '1']);
-    await sleep(1500);
+    // Mid-delivery, whatever the machine's load: once the first contact batch has gone out
+    // (a fixed delay lost the race against a slow start-up on a busy machine).
+    const delivering = () => (run.emulator.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0) > 0;
+    for (let i = 0; i < 600 && !delivering(); i++) await sleep(50);
+    expect(delivering()).toBe(true);
     child.kill('SIGTERM');
     const stopped = await done;
     expect(stopped.code).toBe(130);
