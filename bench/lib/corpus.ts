@@ -49,6 +49,8 @@ export interface CorpusOptions {
   events: number;
   seed: number;
   mix?: CorpusMix;
+  /** How many companies the users belong to (default: one per 8 users). */
+  companies?: number;
 }
 
 export interface CorpusStats {
@@ -228,7 +230,7 @@ export class CorpusGenerator {
     this.r = new Prng(options.seed);
     this.mix = options.mix ?? DEFAULT_MIX;
     this.userCount = Math.max(20, Math.round(options.events / 20));
-    this.companyCount = Math.max(5, Math.round(this.userCount / 8));
+    this.companyCount = options.companies ?? Math.max(5, Math.round(this.userCount / 8));
     this.introducedUsers = new Uint8Array(this.userCount);
     this.groupedCompanies = new Uint8Array(this.companyCount);
     this.stats = {

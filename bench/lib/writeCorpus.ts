@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { CorpusGenerator, csvHeader, csvRows, ndjsonLine, type CorpusStats } from './corpus.js';
+import { CorpusGenerator, csvHeader, csvRows, ndjsonLine, type CorpusOptions, type CorpusStats } from './corpus.js';
 
 export type CorpusFormat = 'ndjson' | 'gzip' | 'csv';
 
@@ -56,9 +56,9 @@ function* chunks(generator: CorpusGenerator, format: CorpusFormat): Generator<Bu
 }
 
 /** Generates `events` records into `path`; a `<path>.stats.json` beside it describes them. */
-export async function writeCorpus(path: string, format: CorpusFormat, events: number, seed: number): Promise<WrittenCorpus> {
+export async function writeCorpus(path: string, format: CorpusFormat, events: number, seed: number, shape: Pick<CorpusOptions, 'mix' | 'companies'> = {}): Promise<WrittenCorpus> {
   await mkdir(dirname(path), { recursive: true });
-  const generator = new CorpusGenerator({ events, seed });
+  const generator = new CorpusGenerator({ events, seed, ...shape });
   const source = Readable.from(chunks(generator, format), { objectMode: false });
   if (format === 'gzip') await pipeline(source, createGzip({ level: 6 }), createWriteStream(path));
   else await pipeline(source, createWriteStream(path));

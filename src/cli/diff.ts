@@ -30,6 +30,8 @@ export interface DiffFlags extends MappingFlags {
   rate: number;
   concurrency: number;
   maxRetries: number;
+  /** A property name, or 'none'. */
+  companyKey: string;
   inputFormat?: InputFormat;
   type?: CallType;
   format: 'text' | 'json';
@@ -74,7 +76,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
   const propertyNames = (records: Map<string, Record<string, string>>) => [...new Set([...records.values()].flatMap((p) => Object.keys(p)))];
   const [contacts, companies] = await Promise.all([
     readContacts(requester, [...collector.contacts.keys()], propertyNames(collector.contacts)),
-    readCompanies(requester, [...collector.companies.keys()], propertyNames(collector.companies)),
+    readCompanies(requester, [...collector.companies.keys()], propertyNames(collector.companies), flags.companyKey === 'none' ? undefined : flags.companyKey),
   ]);
 
   const entries: DiffEntry[] = [];

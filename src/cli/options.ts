@@ -3,6 +3,7 @@
 // environment variables and configuration.
 import { InvalidArgumentError, Option } from 'commander';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/endpoints.js';
+import { checkCompanyKeyName, DEFAULT_COMPANY_KEY } from '../sync/companyKey.js';
 
 export type OptionGroup = 'connection' | 'retry' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'diffFormat' | 'viewFormat';
 
@@ -41,6 +42,14 @@ function isoInstant(name: string) {
     if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`${name} must be an ISO-8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T12:00:00Z.`);
     return value;
   };
+}
+
+function companyKey(value: string): string {
+  try {
+    return checkCompanyKeyName(value) ?? 'none';
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function list(value: string): string[] {
@@ -100,6 +109,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'stop (exit 75) when the daily remaining falls to this many requests or percent' },
   { key: 'maxRetries', flags: '--max-retries <n>', group: 'retry', default: 6, parse: nonNegativeInt('--max-retries'),
     description: 'retries of a failing request before pausing (exit 75)' },
+  { key: 'companyKey', flags: '--company-key <property|none>', group: 'delivery', default: DEFAULT_COMPANY_KEY, parse: companyKey,
+    description: 'unique company property holding the domain, created when missing, so a company is never created twice; none: search only' },
   // state
   { key: 'stateDir', flags: '--state-dir <dir>', group: 'state', default: '.hubspot-sync',
     description: 'state directory: checkpoint, identity map, caches, dead letters, lock' },

@@ -27,6 +27,8 @@ export interface ReplayFlags extends MappingFlags {
   dailyLimit?: number;
   dailyReserve: string;
   maxRetries: number;
+  /** A property name, or 'none'. */
+  companyKey: string;
   format?: InputFormat;
   type?: CallType;
   logFormat: 'text' | 'json';

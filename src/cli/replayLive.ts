@@ -10,6 +10,7 @@ import { LineWriter, sameFileAsMarked } from '../report/lineWriter.js';
 import { emptyTally, RunTally, type RunStatus } from '../report/tally.js';
 import { Checkpointer, fingerprintOf, readCheckpoint, sameInput, type Checkpoint, type Fingerprint } from '../state/checkpoint.js';
 import { writeCachedCatalog } from '../state/catalogCache.js';
+import { CompanyMemory } from '../state/companyMemory.js';
 import { acquireLock } from '../state/lock.js';
 import { ensureStateDir, stateDirPaths } from '../state/stateDir.js';
 import { messageOrigin, StateStore } from '../state/stateStore.js';
@@ -59,6 +60,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter;
     const deadLetterWriter = await openDeadLetterFile(deadLetterPath, continuing ? previous : undefined);
     const deadLetters = new DeadLetters(tally, deadLetterWriter);
+    const companyMemory = new CompanyMemory(stateDirPaths(flags.stateDir).companies);
 
     const progressOf: InputProgress[] = [];
     const checkpoint: Checkpoint = {
@@ -99,6 +101,8 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
       beforeWrite: async () => {
         await deadLetterWriter.sync();
         store.flush();
+        // Only now that the ids are on disk may the creates they confirm be forgotten.
+        companyMemory.save();
       },
     });
     let finished = false;
@@ -154,7 +158,22 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
         filters: filtersFrom(flags),
         rules: rulesWith(store.suppressedIds),
       });
-      const sink = new Delivery(requester, { hubId, maxRetries: flags.maxRetries, createEventDefinitions: flags.createEventDefinitions }, store.companyIds, systemClock);
+      const notify = (message: string) => {
+        process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'companies', message })}\n` : `hubspot-sync: ${message}\n`);
+      };
+      const sink = new Delivery(
+        requester,
+        {
+          hubId,
+          maxRetries: flags.maxRetries,
+          createEventDefinitions: flags.createEventDefinitions,
+          companyKey: flags.companyKey === 'none' ? undefined : flags.companyKey,
+          companyMemory,
+          notify,
+        },
+        store.companyIds,
+        systemClock,
+      );
       delivery = sink;
       if (signalled) throw new Interrupted(signalled);
 

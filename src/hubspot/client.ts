@@ -8,7 +8,7 @@ import type * as GotModule from 'got';
 import type { Got } from 'got';
 import { UsageError } from '../errors.js';
 import { DEFAULT_API_VERSION, endpointLabel, endpointPath, ENDPOINTS, type ApiVersion, type EndpointName } from './endpoints.js';
-import { HubSpotApiError, parseEnvelope, TransportError } from './errors.js';
+import { HubSpotApiError, parseEnvelope, TransportError, UnreadableAnswerError } from './errors.js';
 
 export interface RateLimitInfo {
   /** X-HubSpot-RateLimit-Max: requests allowed per interval. */
@@ -145,7 +145,22 @@ export class HubSpotClient {
     if (response.statusCode >= 300) {
       throw new HubSpotApiError(label, response.statusCode, parseEnvelope(response.body), retryAfterMs(headers['retry-after']), rateLimit.dailyRemaining);
     }
-    const body = response.body === '' ? undefined : JSON.parse(response.body);
-    return { status: response.statusCode, body: body as T, rateLimit };
+    return { status: response.statusCode, body: readBody(label, response.statusCode, response.body) as T, rateLimit };
   }
+}
+
+/**
+ * A success body: nothing for a 204, else a JSON object. Anything else (cut short, a
+ * proxy's page) is an unreadable answer, retried like a lost one, never taken as success.
+ */
+function readBody(label: string, status: number, text: string): unknown {
+  if (status === 204 && text === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new UnreadableAnswerError(label, status, text);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new UnreadableAnswerError(label, status, text);
+  return body;
 }

@@ -61,6 +61,33 @@ export class TransportError extends Error {
     super(`${endpoint} failed without an answer (${code}): ${detail}`);
     this.name = 'TransportError';
   }
+
+  /** The request never left (refused, no such host): HubSpot cannot have applied it. */
+  get neverSent(): boolean {
+    return NEVER_SENT.has(this.code);
+  }
+}
+
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A success status whose body is not the JSON it should be (cut short, a proxy's page):
+ * as good as no answer. The request may have been applied; what it returned is unknown.
+ */
+export class UnreadableAnswerError extends TransportError {
+  constructor(endpoint: string, readonly status: number, body: string) {
+    super(endpoint, 'UNREADABLE_ANSWER', '');
+    this.message = `${endpoint} answered ${status} with a body that is not JSON (${describeBody(body)})`;
+    this.name = 'UnreadableAnswerError';
+  }
+}
+
+/** A short description of a body that is not HubSpot's JSON. */
+function describeBody(text: string): string {
+  const title = /<title>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
+  if (/^\s*</.test(text)) return `an HTML page${title ? ` "${title}"` : ''}, likely from a proxy in front of HubSpot`;
+  const start = text.slice(0, 60).replace(/\s+/g, ' ');
+  return text.length === 0 ? 'empty' : `${text.length} characters starting ${JSON.stringify(start)}`;
 }
 
 export function failureKind(status: number): FailureKind {
@@ -70,13 +97,14 @@ export function failureKind(status: number): FailureKind {
   return 'rejected';
 }
 
+/** HubSpot's error body; anything else (a proxy's HTML page) becomes a one-line message. */
 export function parseEnvelope(text: string): ErrorEnvelope {
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as ErrorEnvelope) : { message: String(parsed) };
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ErrorEnvelope) : { message: String(parsed) };
   } catch {
-    return { message: text.slice(0, 500) };
+    return { message: describeBody(text) };
   }
 }
 

@@ -1,12 +1,15 @@
-// A string → string table behind a write-behind buffer: set() only touches a Map, get()
-// reads the Map first, and write() (inside the store's flush transaction) commits it.
+// A string → string table behind a write-behind buffer: set() and delete() only touch a
+// Map, get() reads the Map first, and write() (inside the store's flush transaction)
+// commits it.
 import type Database from 'better-sqlite3';
 import { BatchUpsert } from './batchUpsert.js';
 import type { ReadSession } from './readSession.js';
 
 export class BufferedMap {
-  private pending = new Map<string, string>();
+  /** Values to write; null: the key is to be deleted. */
+  private pending = new Map<string, string | null>();
   private readonly select: Database.Statement<[string], string>;
+  private readonly remove: Database.Statement<[string]>;
   private readonly upsert: BatchUpsert;
   private readonly countRows: Database.Statement<[], number>;
 
@@ -21,6 +24,7 @@ export class BufferedMap {
   ) {
     this.select = db.prepare<[string], string>(`SELECT ${value} FROM ${table} WHERE ${key} = ?`).pluck();
     this.countRows = db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck();
+    this.remove = db.prepare<[string]>(`DELETE FROM ${table} WHERE ${key} = ?`);
     this.upsert = new BatchUpsert(db, table, [key, value], `ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}`);
   }
 
@@ -31,7 +35,7 @@ export class BufferedMap {
 
   get(key: string): string | undefined {
     const buffered = this.pending.get(key);
-    if (buffered !== undefined) return buffered;
+    if (buffered !== undefined) return buffered ?? undefined;
     this.session.enter();
     return this.select.get(key);
   }
@@ -42,9 +46,18 @@ export class BufferedMap {
     this.afterWrite();
   }
 
+  /** Forgets `key` (a later set() brings it back). */
+  delete(key: string): void {
+    this.pending.set(key, null);
+    this.afterWrite();
+  }
+
   /** Inside the flush transaction. */
   write(): void {
-    for (const [key, value] of this.pending) this.upsert.add(key, value);
+    for (const [key, value] of this.pending) {
+      if (value === null) this.remove.run(key);
+      else this.upsert.add(key, value);
+    }
     this.upsert.end();
   }
 
@@ -56,7 +69,11 @@ export class BufferedMap {
   count(): number {
     this.session.enter();
     let unwritten = 0;
-    for (const key of this.pending.keys()) if (this.select.get(key) === undefined) unwritten++;
+    for (const [key, value] of this.pending) {
+      const stored = this.select.get(key) !== undefined;
+      if (value === null && stored) unwritten--;
+      else if (value !== null && !stored) unwritten++;
+    }
     return this.countRows.get()! + unwritten;
   }
 }

@@ -20,6 +20,7 @@ describe('stateDirPaths', () => {
       checkpoint: join('/s', 'checkpoint.json'),
       state: join('/s', 'state.sqlite'),
       catalog: join('/s', 'catalog.json'),
+      companies: join('/s', 'companies.json'),
       deadLetter: join('/s', 'dead-letter.ndjson'),
       lock: join('/s', 'lock'),
     });

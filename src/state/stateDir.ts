@@ -18,6 +18,8 @@ export interface StateDirPaths {
   state: string;
   /** The portal's property catalog, as last fetched. */
   catalog: string;
+  /** How companies are keyed in this portal, and creates HubSpot has not confirmed yet (JSON). */
+  companies: string;
   /** Default dead-letter file (`--dead-letter` may put it elsewhere). */
   deadLetter: string;
   /** Keeps two runs apart. */
@@ -30,6 +32,7 @@ export function stateDirPaths(dir: string): StateDirPaths {
     checkpoint: join(dir, 'checkpoint.json'),
     state: join(dir, 'state.sqlite'),
     catalog: join(dir, 'catalog.json'),
+    companies: join(dir, 'companies.json'),
     deadLetter: join(dir, 'dead-letter.ndjson'),
     lock: join(dir, 'lock'),
   };

@@ -43,6 +43,27 @@ describe('StateStore', () => {
     expect(again.seenMessages.checkAndMark('m-2')).toBe(false);
   });
 
+  it('forgets a company id (deleted or merged in HubSpot): at once for reads, on disk at the flush; counts follow', () => {
+    const store = openStore();
+    store.companyIds.set('initech.com', '1001');
+    store.companyIds.set('initrode.com', '1002');
+    store.flush();
+    store.companyIds.delete('initech.com');
+    expect(store.companyIds.get('initech.com')).toBeUndefined();
+    expect(store.counts().companies).toBe(1);
+    const reader = new Database(path, { readonly: true });
+    const stored = () => reader.prepare('SELECT id FROM companies WHERE domain = ?').pluck().get('initech.com');
+    expect(stored()).toBe('1001');
+    store.flush();
+    expect(stored()).toBeUndefined();
+    store.companyIds.set('initech.com', '2001');
+    store.close();
+    reader.close();
+    const again = openStore();
+    expect(again.companyIds.get('initech.com')).toBe('2001');
+    expect(again.counts().companies).toBe(2);
+  });
+
   it('answers from its buffer before a flush, and writes the buffer in the flush', () => {
     const store = openStore();
     store.identities.set('user-1', 'peter@initech.com');

@@ -48,6 +48,11 @@ export interface StoredMap {
   set(key: string, value: string): void;
 }
 
+/** The domain → company id cache: an id HubSpot no longer has is forgotten. */
+export interface CompanyIdMap extends StoredMap {
+  delete(key: string): void;
+}
+
 /**
  * MessageIds already seen. `origin` (from messageOrigin) says where the record sits: the
  * same record read again after a resume has the same origin and is not its own duplicate.
@@ -95,7 +100,7 @@ const SCHEMA = `
 
 export class StateStore {
   readonly identities: StoredMap;
-  readonly companyIds: StoredMap;
+  readonly companyIds: CompanyIdMap;
   readonly seenMessages: SeenMessages;
   readonly suppressedIds: StoredSet;
 
@@ -122,7 +127,7 @@ export class StateStore {
     this.suppressedTable = new BufferedSet(hasTable(db, 'suppressed_ids') ? db : undefined, this.session, 'suppressed_ids', 'id', afterWrite);
     // Objects of arrow functions: callers hand `store.identities` around on its own.
     this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
-    this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v) };
+    this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v), delete: (k) => this.companyTable.delete(k) };
     this.seenMessages = {
       has: (id, origin) => this.seen.has(id, origin),
       add: (id, origin) => this.seen.add(id, origin),

@@ -8,6 +8,7 @@ import { HubSpotClient } from '../hubspot/client.js';
 import { API_VERSIONS, type ApiVersion } from '../hubspot/endpoints.js';
 import { RunTally } from '../report/tally.js';
 import { AssociationWriter } from './associationWriter.js';
+import { CompanyMemory } from '../state/companyMemory.js';
 import { CompanyWriter } from './companyWriter.js';
 import { ContactWriter } from './contactWriter.js';
 import { DailyBudget } from './dailyBudget.js';
@@ -19,7 +20,8 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function writers(apiVersion: ApiVersion) {
+/** `keyProperty` null: no key property, companies are created on the safe path. */
+async function writers(apiVersion: ApiVersion, keyProperty: string | null = 'hubspot_sync_domain') {
   const clock = new VirtualClock();
   emulator = await startEmulator({ now: () => clock.now() });
   const client = new HubSpotClient({ baseUrl: emulator.url, token: emulator.token, apiVersion });
@@ -29,7 +31,7 @@ async function writers(apiVersion: ApiVersion) {
   };
   const companyIds = new Map<string, string>();
   const contacts = new ContactWriter(requester, fatal, 1);
-  const companies = new CompanyWriter(requester, companyIds, clock, 2, fatal, 1);
+  const companies = new CompanyWriter(requester, companyIds, new CompanyMemory(), clock, { keyProperty: keyProperty ?? undefined, maxRetries: 2, lingerMs: 1 }, fatal);
   const associations = new AssociationWriter(requester, contacts, companies, fatal, 1);
   return { emulator, contacts, companies, companyIds, associations };
 }
@@ -53,8 +55,11 @@ describe.each(API_VERSIONS)('rejected inputs in a batch answer, API version %s',
     expect(statuses(emulator, '/contacts/batch/upsert')).toEqual([partial(200)]);
   });
 
-  it('companies: a create and an update with one rejected input each', async () => {
-    const { emulator, companies, companyIds } = await writers(apiVersion);
+  it.each([
+    ['upserted by the key property', 'hubspot_sync_domain', '/companies/batch/upsert', 200],
+    ['created on the safe path', null, '/companies/batch/create', 201],
+  ] as const)('companies %s, and updated, with one rejected input each', async (_how, keyProperty, createPath, createStatus) => {
+    const { emulator, companies, companyIds } = await writers(apiVersion, keyProperty);
     const [created, refused] = await Promise.all([
       companies.upsert({ op: 'company.upsert', domain: 'initech.com', properties: { name: 'Initech' } }, 0),
       companies.upsert({ op: 'company.upsert', domain: 'globex.com', properties: { numberofemployees: 'many' } }, 1),
@@ -62,7 +67,7 @@ describe.each(API_VERSIONS)('rejected inputs in a batch answer, API version %s',
     expect(created).toBeUndefined();
     expect(refused).toMatchObject({ code: 'HUBSPOT_REJECTED', reason: expect.stringContaining('globex.com') });
     expect(companyIds.has('initech.com')).toBe(true);
-    expect(statuses(emulator, '/companies/batch/create')).toEqual([partial(201)]);
+    expect(statuses(emulator, createPath)).toEqual([partial(createStatus)]);
 
     emulator.seedCompany({ domain: 'acme.com', name: 'Acme' });
     const [updated, rejected] = await Promise.all([

@@ -1,42 +1,180 @@
-// Finds companies by domain in bulk: one IN search per 100 domains, paged. HubSpot does
-// not dedupe API-created companies, so a domain may have several: the oldest one is the
-// company, the one every later run and every diff agrees on.
+// Finds companies by domain in bulk, within HubSpot's search limits: a body of at most
+// 3,000 characters, at most 100 IN values, at most 5 filter groups (ORed) whose filters
+// are ANDed. Two passes:
+// 1. `domain IN [...]`, as many domains per body as its size allows (long domains make
+//    short lists);
+// 2. for the domains pass 1 did not find, their company may hold them as additional
+//    domains (`hs_additional_domains`, a `;`-separated list): one CONTAINS_TOKEN group per
+//    domain, five per body. Each hit is checked against the list, entry by entry.
+// A domain may match several companies (HubSpot does not dedupe API-created ones): the
+// one whose key property holds the domain wins, then one whose own domain it is, then
+// one that lists it; among equals the oldest, the company every later run agrees on.
 import type { CrmObject, SearchResponse } from '../hubspot/types.js';
 import type { Requester } from './requester.js';
 
-const MAX_DOMAINS = 100;
+/** HubSpot refuses a longer search body. Measured in UTF-8 bytes, never fewer than characters. */
+export const MAX_SEARCH_BODY = 3000;
+const MAX_IN_VALUES = 100;
+const MAX_GROUPS = 5;
+const PAGE_SIZE = 100;
+/** The longest `after` a search can carry: paging stops before 10,000 results. */
+const LONGEST_AFTER = '9999';
 
-function older(a: CrmObject, b: CrmObject): boolean {
-  const createdA = a.properties.createdate ?? a.createdAt ?? '';
-  const createdB = b.properties.createdate ?? b.createdAt ?? '';
-  return createdA < createdB || (createdA === createdB && Number(a.id) < Number(b.id));
+export const ADDITIONAL_DOMAINS = 'hs_additional_domains';
+
+export interface SearchBody {
+  filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; value?: string; values?: string[] }> }>;
+  properties: string[];
+  sorts: Array<{ propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }>;
+  limit: number;
+  after?: string;
 }
 
-/** domain → its oldest company (id and the requested properties), for the domains that exist. */
-export async function searchCompaniesByDomain(requester: Requester, domains: readonly string[], properties: readonly string[] = []): Promise<Map<string, CrmObject>> {
-  const oldest = new Map<string, CrmObject>();
-  for (let i = 0; i < domains.length; i += MAX_DOMAINS) {
-    // IN values must be lowercase to match (domains already are).
-    const values = domains.slice(i, i + MAX_DOMAINS);
+export interface SearchPlan {
+  bodies: SearchBody[];
+  /** Domains no body can hold (longer than any host name): never searched. */
+  unsearchable: string[];
+}
+
+export function bodySize(body: SearchBody): number {
+  return Buffer.byteLength(JSON.stringify(body));
+}
+
+const json = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+function emptyBody(properties: readonly string[]): SearchBody {
+  return {
+    filterGroups: [],
+    properties: [...properties],
+    sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
+    limit: PAGE_SIZE,
+  };
+}
+
+/**
+ * Packs items into bodies: `build(items)` makes a body, `itemSize` is what one more item
+ * adds to it (its JSON and a comma). Every item lands in exactly one body, in order.
+ */
+function pack(items: readonly string[], maxItems: number, build: (items: string[]) => SearchBody, itemSize: (item: string) => number): SearchPlan {
+  const bodies: SearchBody[] = [];
+  const unsearchable: string[] = [];
+  // A body with no item, `after` included (every page after the first carries one).
+  const base = bodySize({ ...build(['']), after: LONGEST_AFTER }) - itemSize('');
+  let current: string[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (current.length > 0) {
+      const grown = size + 1 + itemSize(item);
+      if (grown <= MAX_SEARCH_BODY && current.length < maxItems) {
+        current.push(item);
+        size = grown;
+        continue;
+      }
+      bodies.push(build(current));
+    }
+    current = [];
+    const alone = base + itemSize(item);
+    if (alone > MAX_SEARCH_BODY) {
+      unsearchable.push(item);
+      continue;
+    }
+    current = [item];
+    size = alone;
+  }
+  if (current.length > 0) bodies.push(build(current));
+  return { bodies, unsearchable };
+}
+
+/** `domain IN [...]` bodies: each domain in exactly one, each body within the limits. */
+export function planDomainSearches(domains: readonly string[], properties: readonly string[]): SearchPlan {
+  const build = (values: string[]): SearchBody => ({ ...emptyBody(properties), filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'IN', values }] }] });
+  return pack(unique(domains), MAX_IN_VALUES, build, json);
+}
+
+const additionalGroup = (domain: string) => ({ filters: [{ propertyName: ADDITIONAL_DOMAINS, operator: 'CONTAINS_TOKEN', value: domain }] });
+
+/** One CONTAINS_TOKEN group on the additional domains per domain, five groups a body. */
+export function planAdditionalDomainSearches(domains: readonly string[], properties: readonly string[]): SearchPlan {
+  const build = (values: string[]): SearchBody => ({ ...emptyBody(properties), filterGroups: values.map(additionalGroup) });
+  return pack(unique(domains), MAX_GROUPS, build, (domain) => json(additionalGroup(domain)));
+}
+
+function unique(domains: readonly string[]): string[] {
+  return [...new Set(domains)];
+}
+
+/** The entries of a `;`-separated domain list, as domains are compared. */
+export function domainList(value: string | null | undefined): string[] {
+  return (value ?? '').split(';').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== '');
+}
+
+export type FoundBy = 'key' | 'domain' | 'additional';
+
+export interface FoundCompany {
+  id: string;
+  via: FoundBy;
+  /** The company's key property value, when it has one (and a key property was asked for). */
+  key?: string;
+  createdAt: string;
+}
+
+export interface CompanySearchOptions {
+  /** The unique key property, read so that a company already keyed is preferred and never re-keyed. */
+  keyProperty?: string;
+  /** Ids HubSpot no longer has (deleted, merged away) that a lagging search may still show. */
+  exclude?: ReadonlySet<string>;
+}
+
+export interface CompanySearchResult {
+  found: Map<string, FoundCompany>;
+  unsearchable: string[];
+}
+
+const RANK: Record<FoundBy, number> = { key: 0, domain: 1, additional: 2 };
+
+function better(a: FoundCompany, b: FoundCompany): boolean {
+  if (RANK[a.via] !== RANK[b.via]) return RANK[a.via] < RANK[b.via];
+  return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && Number(a.id) < Number(b.id));
+}
+
+/** domain → its company, for the domains HubSpot's search shows a company for. */
+export async function searchCompaniesByDomain(requester: Requester, domains: readonly string[], options: CompanySearchOptions = {}): Promise<CompanySearchResult> {
+  const { keyProperty, exclude } = options;
+  const properties = ['domain', 'createdate', ADDITIONAL_DOMAINS, ...(keyProperty ? [keyProperty] : [])];
+  const wanted = new Set(domains);
+  const found = new Map<string, FoundCompany>();
+  const consider = (domain: string, company: CrmObject, via: FoundBy) => {
+    const key = keyProperty ? company.properties[keyProperty]?.toLowerCase() || undefined : undefined;
+    const candidate: FoundCompany = { id: company.id, via: key === domain ? 'key' : via, key, createdAt: company.properties.createdate ?? company.createdAt ?? '' };
+    const best = found.get(domain);
+    if (!best || better(candidate, best)) found.set(domain, candidate);
+  };
+
+  const byDomain = planDomainSearches(domains, properties);
+  for (const company of await run(requester, byDomain.bodies, exclude)) {
+    const domain = company.properties.domain?.toLowerCase();
+    if (domain && wanted.has(domain)) consider(domain, company, 'domain');
+  }
+  const rest = [...wanted].filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
+  const byList = planAdditionalDomainSearches(rest, properties);
+  const listed = new Set(rest);
+  for (const company of await run(requester, byList.bodies, exclude)) {
+    // HubSpot's token match is looser than ours may be: only a whole entry counts.
+    for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) if (listed.has(domain)) consider(domain, company, 'additional');
+  }
+  return { found, unsearchable: byDomain.unsearchable };
+}
+
+/** Every page of every body. */
+async function run(requester: Requester, bodies: readonly SearchBody[], exclude: ReadonlySet<string> | undefined): Promise<CrmObject[]> {
+  const companies: CrmObject[] = [];
+  for (const body of bodies) {
     let after: string | undefined;
     do {
-      const { body } = await requester.send<SearchResponse>('companiesSearch', {
-        body: {
-          filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'IN', values }] }],
-          properties: [...new Set(['domain', 'createdate', ...properties])],
-          sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
-          limit: 100,
-          ...(after ? { after } : {}),
-        },
-      });
-      for (const company of body.results) {
-        const domain = company.properties.domain?.toLowerCase();
-        if (!domain) continue;
-        const best = oldest.get(domain);
-        if (!best || older(company, best)) oldest.set(domain, company);
-      }
-      after = body.paging?.next?.after;
+      const { body: page } = await requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body });
+      for (const company of page.results ?? []) if (!exclude?.has(company.id)) companies.push(company);
+      after = page.paging?.next?.after;
     } while (after);
   }
-  return oldest;
+  return companies;
 }

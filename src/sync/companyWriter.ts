@@ -1,42 +1,82 @@
-// company.upsert → find by domain, then update or create. HubSpot cannot upsert a company
-// by domain and does not dedupe API-created companies, so the domain → id map is the
-// guard against duplicates: domains are searched in bulk (IN, ≤ 100), ids remembered
-// (in the state directory, across runs), and a create whose answer was lost is never
-// blindly repeated: the domains are searched again first.
+// company.upsert → the company of a domain, updated or created, never created twice.
+// Domains whose company id is not known yet (in the state directory, across runs) are
+// searched in bulk, by their domain and among companies' additional domains; those found
+// are updated by id, the rest created:
+// - keyed (the portal has the unique key property, see companyKey.ts): created by
+//   `batch/upsert` on that property. A lost answer is simply sent again: HubSpot itself
+//   cannot make a second company with the same key, however far its search lags.
+// - not keyed (the safe path): created by `batch/create`, but a create without an answer
+//   may have been applied, and an empty search proves nothing while the index lags. Such
+//   a domain is written down (state directory) before the create goes out and is not
+//   created again until search shows its company (then it is used) or an hour has passed
+//   (then it was not made). Meanwhile the domain is searched again with back-off; when
+//   HubSpot still cannot tell, the run pauses (exit 75) rather than risk a duplicate.
+// An id HubSpot no longer has (the company was deleted or merged into another) is
+// forgotten and the domain resolved again, never counted as delivered.
 import type { CompanyUpsert, DeadLetterVerdict, PropertyValues } from '../core/types.js';
-import { HubSpotApiError, TransportError } from '../hubspot/errors.js';
-import { errorsByContext, type BatchResponse } from '../hubspot/types.js';
-import { searchCompaniesByDomain } from './companySearch.js';
+import { HubSpotApiError, type ErrorDetail } from '../hubspot/errors.js';
+import { errorsByContext, type BatchResponse, type CrmObject } from '../hubspot/types.js';
+import type { CompanyMemory } from '../state/companyMemory.js';
+import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKey.js';
+import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
 import type { Clock } from './clock.js';
 import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
 import { PauseError } from './pause.js';
-import type { Requester } from './requester.js';
+import { mayHaveBeenApplied, type Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
 
 const MAX_BATCH = 100;
+/**
+ * After this long, a create that got no answer and that search still does not show is
+ * taken as not applied: HubSpot's index trails writes by seconds, at times minutes.
+ */
+export const UNCONFIRMED_SETTLE_MS = 60 * 60 * 1000;
 
 /** domain → HubSpot company id, remembered across runs. */
 export interface CompanyIdStore {
   get(domain: string): string | undefined;
   set(domain: string, id: string): void;
+  delete(domain: string): void;
+}
+
+export interface CompanyWriterOptions {
+  /** The unique key property to use (created when missing); undefined: none (the safe path). */
+  keyProperty: string | undefined;
+  maxRetries: number;
+  /** First wait before searching again for an unconfirmed create; doubles each time. */
+  backoffMs?: number;
+  /** Told once how companies are keyed, when it is worth saying. */
+  notify?: (message: string) => void;
+  lingerMs?: number;
 }
 
 type Entry = { key: string; value: PropertyValues };
+/** One update input: a company and every domain of the batch that leads to it. */
+type Target = { id: string; entries: Entry[]; properties: PropertyValues; setsKey: boolean };
+
+/** The key property stopped being usable mid-run: decide again and start the batch over. */
+class KeyPropertyLost extends Error {}
 
 export class CompanyWriter {
   readonly batches: KeyedBatcher<PropertyValues>;
+  private keying?: Promise<CompanyKeying>;
+  /** Ids HubSpot answered "not found" for: a lagging search may still show them. */
+  private readonly gone = new Set<string>();
+  private keyRechecked = false;
+  private readonly backoffMs: number;
 
   constructor(
     private readonly requester: Requester,
     private readonly ids: CompanyIdStore,
+    private readonly memory: CompanyMemory,
     private readonly clock: Clock,
-    private readonly maxRetries: number,
+    private readonly options: CompanyWriterOptions,
     onFatal: (error: unknown) => void,
-    lingerMs = 200,
   ) {
+    this.backoffMs = options.backoffMs ?? 1000;
     this.batches = new KeyedBatcher({
       maxBatch: MAX_BATCH,
-      lingerMs,
+      lingerMs: options.lingerMs ?? 200,
       merge: (earlier, later) => ({ ...earlier, ...later }),
       send: (batch, oldest) => this.send(batch, oldest),
       onFatal,
@@ -48,60 +88,256 @@ export class CompanyWriter {
   }
 
   idFor(domain: string): string | undefined {
-    return this.ids.get(domain);
+    return this.knownId(domain);
   }
 
-  private async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
-    const verdicts: Verdicts = new Map();
-    let remaining = [...batch];
-    for (let attempt = 0; remaining.length > 0; attempt++) {
+  /** Decided once per run, at the first company. */
+  private keyingOnce(): Promise<CompanyKeying> {
+    return (this.keying ??= decideCompanyKey(this.requester, this.options.keyProperty, this.memory).then(({ keying, notice }) => {
+      if (notice) this.options.notify?.(notice);
+      return keying;
+    }));
+  }
+
+  private knownId(domain: string): string | undefined {
+    const id = this.ids.get(domain);
+    return id !== undefined && !this.gone.has(id) ? id : undefined;
+  }
+
+  private async send(batch: ReadonlyArray<Entry>, order: number): Promise<Verdicts> {
+    for (;;) {
+      const keying = await this.keyingOnce();
       try {
-        await this.lookUp(remaining.filter((entry) => !this.ids.get(entry.key)).map((entry) => entry.key));
-        const existing = remaining.filter((entry) => this.ids.get(entry.key));
-        const missing = remaining.filter((entry) => !this.ids.get(entry.key));
-        for (const [entry, message] of await this.update(existing, order)) verdicts.set(entry.key, reject(entry, message));
-        remaining = missing;
-        for (const [entry, message] of await this.create(missing, order)) verdicts.set(entry.key, reject(entry, message));
-        remaining = [];
+        return await this.resolve(batch, keying, order);
       } catch (error) {
-        // A create that got no answer may have been applied: search again, after a pause
-        // that lets HubSpot's search index catch up, and only create what is still missing.
-        if (!isAmbiguous(error)) throw error;
-        if (attempt >= this.maxRetries) {
-          throw new PauseError(`Paused: HubSpot is unavailable (${(error as Error).message}) after ${this.maxRetries} retries; nothing was lost, run again later.`);
-        }
-        await this.clock.sleep(1000 * 2 ** attempt);
+        if (!(error instanceof KeyPropertyLost)) throw error;
+        this.memory.rememberKeyProperty(undefined);
+        this.keying = undefined;
       }
     }
-    return verdicts;
   }
 
-  /** Finds the ids of domains not yet known; with duplicates, the oldest company wins. */
-  private async lookUp(domains: string[]): Promise<void> {
-    if (domains.length === 0) return;
-    for (const [domain, company] of await searchCompaniesByDomain(this.requester, domains)) this.ids.set(domain, company.id);
+  private async resolve(batch: ReadonlyArray<Entry>, keying: CompanyKeying, order: number): Promise<Verdicts> {
+    const verdicts: Verdicts = new Map();
+    const keyProperty = keying.kind === 'key' ? keying.property : undefined;
+    // The key is the writer's to set: a trait of that name must not contradict it.
+    let todo: Entry[] = batch.map(({ key, value }) => ({ key, value: keyProperty && keyProperty in value ? without(value, keyProperty) : value }));
+    for (let round = 0; ; round++) {
+      const again: Entry[] = [];
+      const waiting: Entry[] = [];
+
+      const unknown = todo.filter((entry) => this.knownId(entry.key) === undefined);
+      const { found, unsearchable } = unknown.length > 0
+        ? await searchCompaniesByDomain(this.requester, unknown.map((entry) => entry.key), { keyProperty, exclude: this.gone })
+        : { found: new Map<string, FoundCompany>(), unsearchable: [] };
+      const setKey = new Set<string>();
+      for (const [domain, company] of found) {
+        this.ids.set(domain, company.id);
+        this.memory.resolve(domain);
+        // Keyed only by its own domain: a company listing it among other domains has its own.
+        if (keyProperty && company.key === undefined && company.via === 'domain') setKey.add(domain);
+      }
+      for (const domain of unsearchable) {
+        verdicts.set(domain, { code: 'INVALID_WEBSITE', reason: `company ${domain.slice(0, 80)}…: a domain of ${domain.length} characters is longer than any host name, and HubSpot cannot search for it` });
+      }
+
+      const known = todo.filter((entry) => this.knownId(entry.key) !== undefined);
+      const updated = await this.update(known, setKey, keyProperty, order);
+      for (const [entry, message] of updated.rejected) verdicts.set(entry.key, reject(entry, message));
+      for (const entry of updated.notFound) {
+        const id = this.ids.get(entry.key);
+        if (id !== undefined) this.gone.add(id);
+        this.ids.delete(entry.key);
+        again.push(entry);
+      }
+
+      const missing = unknown.filter((entry) => !found.has(entry.key) && !verdicts.has(entry.key));
+      const now = this.clock.now();
+      const create: Entry[] = [];
+      for (const entry of missing) {
+        const since = this.memory.unconfirmedSince(entry.key);
+        if (since !== undefined && now - since < UNCONFIRMED_SETTLE_MS) waiting.push(entry);
+        else create.push(entry);
+      }
+      if (keyProperty) {
+        const upserted = await this.upsertByKey(create, keyProperty, order);
+        for (const [entry, message] of upserted.rejected) verdicts.set(entry.key, reject(entry, message));
+        again.push(...upserted.unmatched);
+      } else {
+        const created = await this.create(create, order);
+        for (const [entry, message] of created.rejected) verdicts.set(entry.key, reject(entry, message));
+        waiting.push(...created.unconfirmed);
+      }
+
+      todo = [...again, ...waiting];
+      if (todo.length === 0) return verdicts;
+      if (round >= this.options.maxRetries) throw this.stuck(waiting, again);
+      // Search is asked again at once for ids that vanished; unconfirmed creates need
+      // HubSpot's index to catch up first.
+      if (waiting.length > 0) await this.clock.sleep(this.backoffMs * 2 ** round);
+    }
   }
 
-  private update(entries: Entry[], order: number): Promise<Map<Entry, string>> {
-    return sendInParts(entries, async (part) => {
-      const inputs = part.map((entry, i) => ({ id: this.ids.get(entry.key)!, objectWriteTraceId: String(i), properties: entry.value }));
-      const { body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } }, { order });
-      return failuresByTrace(part, body);
-    }, offendingCompanies);
+  private stuck(waiting: Entry[], again: Entry[]): PauseError {
+    const sample = (entries: Entry[]) => entries.slice(0, 3).map((entry) => entry.key).join(', ') + (entries.length > 3 ? ', …' : '');
+    if (waiting.length > 0) {
+      return new PauseError(
+        `Paused: ${waiting.length} compan${waiting.length === 1 ? 'y' : 'ies'} (${sample(waiting)}) may have been created by a request that got no answer, ` +
+          "and HubSpot's search does not show them yet; creating them again could make duplicates. Nothing was lost: run again in a few minutes " +
+          '(the next run looks for them first, and creates those HubSpot still does not show an hour after the first try).',
+      );
+    }
+    return new PauseError(`Paused: HubSpot kept answering that the companies of ${sample(again)} do not exist after finding them; nothing was lost, run again later.`);
   }
 
-  private create(entries: Entry[], order: number): Promise<Map<Entry, string>> {
-    return sendInParts(entries, async (part) => {
-      const inputs = part.map((entry, i) => ({ objectWriteTraceId: String(i), properties: { ...entry.value, domain: entry.key } }));
-      const { body } = await this.requester.send<BatchResponse>('companiesCreate', { body: { inputs } }, { retryAmbiguous: false, order });
-      // Answers come in any order: match them by domain, not position.
+  /** Updates by id, one input per company; answers the rejected entries and those whose company is gone. */
+  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, order: number): Promise<{ rejected: Map<Entry, string>; notFound: Entry[] }> {
+    const targets = new Map<string, Target>();
+    for (const entry of entries) {
+      const id = this.knownId(entry.key)!;
+      const target = targets.get(id) ?? { id, entries: [], properties: {}, setsKey: false };
+      target.entries.push(entry);
+      Object.assign(target.properties, entry.value);
+      // A company found by search without a key gets one, so later upserts land on it.
+      if (keyProperty && setKey.has(entry.key) && !target.setsKey) {
+        target.properties[keyProperty] = entry.key;
+        target.setsKey = true;
+      }
+      targets.set(id, target);
+    }
+    const notFound: Entry[] = [];
+    const send = async (part: Target[], withKeys: boolean): Promise<Map<Target, string>> => {
+      const inputs = part.map((target, i) => ({
+        id: target.id,
+        objectWriteTraceId: String(i),
+        properties: withKeys || !keyProperty || !target.setsKey ? target.properties : without(target.properties, keyProperty),
+      }));
+      let body: BatchResponse;
+      try {
+        ({ body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } }, { order }));
+      } catch (error) {
+        if (!(error instanceof HubSpotApiError)) throw error;
+        if (error.status === 409 && withKeys && part.some((target) => target.setsKey)) {
+          // Another company already holds that key (made while search lagged): leave the key there.
+          return send(part, false);
+        }
+        if (isNotFound(error)) {
+          // A whole-batch "not found": the ids it names are gone, the rest go again.
+          const named = namedIds(error.envelope);
+          const gone = part.filter((target) => named.has(target.id));
+          if (gone.length === 0 && part.length === 1) gone.push(...part);
+          if (gone.length > 0) {
+            for (const target of gone) notFound.push(...target.entries);
+            const rest = part.filter((target) => !gone.includes(target));
+            return rest.length > 0 ? send(rest, withKeys) : new Map();
+          }
+        }
+        throw error;
+      }
+      const failed = new Map<Target, string>();
+      for (const error of body.errors ?? []) {
+        const traces = new Set(error.context?.objectWriteTraceId ?? []);
+        const ids = new Set(error.context?.ids ?? []);
+        part.forEach((target, i) => {
+          if (!traces.has(String(i)) && !ids.has(target.id)) return;
+          if (error.category === 'OBJECT_NOT_FOUND') notFound.push(...target.entries);
+          else failed.set(target, detailMessage(error));
+        });
+      }
+      return failed;
+    };
+    const rejected = await sendInParts([...targets.values()], (part) => send(part, true), (error, part) => offendingTargets(error, part));
+    const byEntry = new Map<Entry, string>();
+    for (const [target, message] of rejected) for (const entry of target.entries) byEntry.set(entry, message);
+    return { rejected: byEntry, notFound };
+  }
+
+  /** Creates (or finds) by the unique key: a repeat after a lost answer lands on the same company. */
+  private async upsertByKey(entries: Entry[], keyProperty: string, order: number): Promise<{ rejected: Map<Entry, string>; unmatched: Entry[] }> {
+    const matched = new Set<string>();
+    const rejected = await sendInParts(entries, async (part) => {
+      const inputs = part.map((entry, i) => ({ idProperty: keyProperty, id: entry.key, objectWriteTraceId: String(i), properties: { ...entry.value, domain: entry.key } }));
+      let body: BatchResponse;
+      try {
+        ({ body } = await this.requester.send<BatchResponse>('companiesUpsert', { body: { inputs } }, { order }));
+      } catch (error) {
+        if (error instanceof HubSpotApiError && error.kind === 'rejected' && !this.keyRechecked) {
+          // A whole-batch 400 may mean the property lost its unique values (an admin):
+          // then every input would fail, and none of them is at fault.
+          this.keyRechecked = true;
+          if (!(await keyStillHolds(this.requester, keyProperty))) throw new KeyPropertyLost();
+        }
+        throw error;
+      }
+      const wanted = new Set(part.map((entry) => entry.key));
       for (const company of body.results ?? []) {
-        const domain = company.properties.domain?.toLowerCase();
-        if (domain) this.ids.set(domain, company.id);
+        const domain = resultDomain(company, keyProperty);
+        if (domain === undefined || !wanted.has(domain)) continue;
+        this.ids.set(domain, company.id);
+        this.memory.resolve(domain);
+        matched.add(domain);
       }
       return failuresByTrace(part, body);
     }, offendingCompanies);
+    // An answer that does not name a domain: upsert it again (idempotent) rather than guess.
+    return { rejected, unmatched: entries.filter((entry) => !matched.has(entry.key) && !rejected.has(entry)) };
   }
+
+  /** The safe path: creates, each domain written down first; answers those left unconfirmed. */
+  private async create(entries: Entry[], order: number): Promise<{ rejected: Map<Entry, string>; unconfirmed: Entry[] }> {
+    if (entries.length === 0) return { rejected: new Map(), unconfirmed: [] };
+    this.memory.markUnconfirmed(entries.map((entry) => entry.key), this.clock.now());
+    const unconfirmed: Entry[] = [];
+    const rejected = await sendInParts(entries, async (part) => {
+      const inputs = part.map((entry, i) => ({ objectWriteTraceId: String(i), associations: [], properties: { ...entry.value, domain: entry.key } }));
+      let body: BatchResponse;
+      try {
+        ({ body } = await this.requester.send<BatchResponse>('companiesCreate', { body: { inputs } }, { retryAmbiguous: false, order }));
+      } catch (error) {
+        if (!mayHaveBeenApplied(error)) throw error;
+        unconfirmed.push(...part);
+        return new Map();
+      }
+      const wanted = new Set(part.map((entry) => entry.key));
+      const made = new Set<string>();
+      for (const company of body.results ?? []) {
+        const domain = company.properties.domain?.toLowerCase();
+        if (domain === undefined || !wanted.has(domain)) continue;
+        this.ids.set(domain, company.id);
+        this.memory.resolve(domain);
+        made.add(domain);
+      }
+      const failed = failuresByTrace(part, body);
+      // Not made and not refused: the answer does not say; treat it as unanswered.
+      for (const entry of part) if (!made.has(entry.key) && !failed.has(entry)) unconfirmed.push(entry);
+      return failed;
+    }, offendingCompanies);
+    // A refused create made nothing: no need to wait for it.
+    for (const entry of rejected.keys()) this.memory.resolve(entry.key);
+    return { rejected, unconfirmed };
+  }
+}
+
+function without(values: PropertyValues, name: string): PropertyValues {
+  const copy = { ...values };
+  delete copy[name];
+  return copy;
+}
+
+function resultDomain(company: CrmObject, keyProperty: string): string | undefined {
+  return (company.properties[keyProperty] || company.properties.domain)?.toLowerCase() || undefined;
+}
+
+function isNotFound(error: HubSpotApiError): boolean {
+  return error.status === 404 || error.envelope.category === 'OBJECT_NOT_FOUND' || (error.envelope.errors ?? []).some((e) => e.category === 'OBJECT_NOT_FOUND');
+}
+
+function namedIds(envelope: ErrorDetail & { errors?: ErrorDetail[] }): Set<string> {
+  return new Set([envelope, ...(envelope.errors ?? [])].flatMap((detail) => detail.context?.ids ?? []));
+}
+
+function detailMessage(error: ErrorDetail): string {
+  return `HubSpot rejected it: ${error.message ?? 'no message'}${error.category ? ` (${error.category})` : ''}`;
 }
 
 function failuresByTrace(part: Entry[], body: BatchResponse): Map<Entry, string> {
@@ -119,10 +355,11 @@ function offendingCompanies(error: HubSpotApiError, part: Entry[]): Entry[] {
   return properties.size > 0 ? part.filter((entry) => Object.keys(entry.value).some((name) => properties.has(name))) : [];
 }
 
-function reject(entry: Entry, message: string): DeadLetterVerdict {
-  return { code: 'HUBSPOT_REJECTED', reason: `company ${entry.key}: ${message}` };
+function offendingTargets(error: HubSpotApiError, part: Target[]): Target[] {
+  const properties = new Set((error.envelope.errors ?? []).flatMap((e) => e.context?.propertyName ?? []));
+  return properties.size > 0 ? part.filter((target) => Object.keys(target.properties).some((name) => properties.has(name))) : [];
 }
 
-function isAmbiguous(error: unknown): boolean {
-  return error instanceof TransportError || (error instanceof HubSpotApiError && error.kind === 'transient');
+function reject(entry: Entry, message: string): DeadLetterVerdict {
+  return { code: 'HUBSPOT_REJECTED', reason: `company ${entry.key}: ${message}` };
 }

@@ -29,8 +29,26 @@ export async function readContacts(requester: Requester, emails: readonly string
   return found;
 }
 
-/** domain → current property values of its (oldest) company, for the domains that exist. */
-export async function readCompanies(requester: Requester, domains: readonly string[], properties: readonly string[]): Promise<Map<string, Values>> {
-  const companies = await searchCompaniesByDomain(requester, domains, properties);
-  return new Map([...companies].map(([domain, company]) => [domain, company.properties]));
+/**
+ * domain → current property values of its company (found as a replay finds it), for the
+ * domains that have one. Search finds the ids; a batch read by id reads the values, since
+ * a search body has no room for a long property list.
+ */
+export async function readCompanies(requester: Requester, domains: readonly string[], properties: readonly string[], keyProperty?: string): Promise<Map<string, Values>> {
+  const { found } = await searchCompaniesByDomain(requester, domains, { keyProperty });
+  const ids = [...new Set([...found.values()].map((company) => company.id))];
+  const byId = new Map<string, Values>();
+  await Promise.all(chunks(ids, BATCH).map(async (part) => {
+    const { body } = await requester.send<BatchResponse>('companiesRead', {
+      body: { properties: [...new Set(['domain', ...properties])], propertiesWithHistory: [], inputs: part.map((id) => ({ id })) },
+      query: { archived: false },
+    });
+    for (const company of body.results ?? []) byId.set(company.id, company.properties);
+  }));
+  const current = new Map<string, Values>();
+  for (const [domain, company] of found) {
+    const values = byId.get(company.id);
+    if (values) current.set(domain, values);
+  }
+  return current;
 }

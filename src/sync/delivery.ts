@@ -4,6 +4,7 @@
 import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { AssociationWriter } from './associationWriter.js';
 import type { Clock } from './clock.js';
+import { CompanyMemory } from '../state/companyMemory.js';
 import { CompanyWriter, type CompanyIdStore } from './companyWriter.js';
 import { ContactWriter } from './contactWriter.js';
 import { EventWriter } from './eventWriter.js';
@@ -18,6 +19,12 @@ export interface DeliveryOptions {
   /** Records accepted but not yet settled before `accept` waits (memory bound). */
   maxPendingRecords?: number;
   lingerMs?: number;
+  /** The unique company key property (`--company-key`); undefined: none. */
+  companyKey?: string;
+  /** Company facts kept in the state directory (in memory when absent). */
+  companyMemory?: CompanyMemory;
+  /** A notice for the user (how companies are keyed). */
+  notify?: (message: string) => void;
 }
 
 export class Delivery implements RecordSink {
@@ -40,7 +47,14 @@ export class Delivery implements RecordSink {
     const onFatal = (error: unknown) => this.fail(error);
     const linger = options.lingerMs ?? 200;
     this.contacts = new ContactWriter(requester, onFatal, linger);
-    this.companies = new CompanyWriter(requester, companyIds, clock, options.maxRetries, onFatal, linger);
+    this.companies = new CompanyWriter(
+      requester,
+      companyIds,
+      options.companyMemory ?? new CompanyMemory(),
+      clock,
+      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger },
+      onFatal,
+    );
     this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);
     this.events = new EventWriter(requester, options.hubId, options.createEventDefinitions, onFatal, linger);
     this.maxPendingRecords = options.maxPendingRecords ?? 10_000;

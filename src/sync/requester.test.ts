@@ -5,6 +5,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/e
 import { VirtualClock } from '../../test/support/virtualClock.js';
 import { AuthError } from '../errors.js';
 import { HubSpotClient } from '../hubspot/client.js';
+import { HubSpotApiError, UnreadableAnswerError } from '../hubspot/errors.js';
 import { RunTally } from '../report/tally.js';
 import { DailyBudget, type Reserve } from './dailyBudget.js';
 import { PauseError } from './pause.js';
@@ -124,5 +125,79 @@ describe('Requester', () => {
     expect(error).toBeInstanceOf(PauseError);
     expect((error as Error).message).toContain('daily limit');
     expect(emulator.stats().rateLimitedByPolicy.DAILY).toBe(1);
+  });
+});
+
+describe('Requester against an unpleasant HubSpot', () => {
+  it('waits what Retry-After says on a 429, not its own 10 s', async () => {
+    const { requester, tally, clock, emulator } = await setup({ faults: { seed: 2, rateLimitRate: 0.5, retryAfterSeconds: 7 } });
+    for (let i = 0; i < 6; i++) await requester.send('contactsUpsert', upsert(`a${i}@example.com`));
+    const limited = emulator.stats().faults.rateLimited;
+    expect(limited).toBeGreaterThan(0);
+    expect(tally.data.requests.rateLimited).toBe(limited);
+    expect(clock.slept.filter((ms) => ms > 0)).toEqual(Array<number>(limited).fill(7000));
+    expect(Object.keys(emulator.snapshot().contacts)).toHaveLength(6);
+  });
+
+  it('without Retry-After, a ten-secondly 429 waits the window', async () => {
+    const { requester, clock, emulator } = await setup({ faults: { seed: 2, rateLimitRate: 0.5 } });
+    for (let i = 0; i < 6; i++) await requester.send('contactsUpsert', upsert(`a${i}@example.com`));
+    expect(clock.slept.filter((ms) => ms > 0)).toEqual(Array<number>(emulator.stats().faults.rateLimited).fill(10_000));
+  });
+
+  it('backs off at least 2 s on a 423, and retries it even for a create (a 423 was not applied)', async () => {
+    const { requester, clock, emulator } = await setup({ faults: { seed: 5, lockedRate: 0.6 } }, { maxRetries: 10 });
+    for (let i = 0; i < 4; i++) await requester.send('contactsUpsert', upsert(`l${i}@example.com`));
+    await requester.send('companiesCreate', { body: { inputs: [{ properties: { domain: 'acme.com' } }] } }, { retryAmbiguous: false });
+    expect(emulator.stats().faults.locked).toBeGreaterThan(0);
+    expect(clock.slept.filter((ms) => ms > 0).every((ms) => ms >= 2000)).toBe(true);
+    expect(clock.slept.filter((ms) => ms > 0)).toHaveLength(emulator.stats().faults.locked);
+    expect(emulator.snapshot().companies).toEqual([{ domain: 'acme.com' }]);
+  });
+
+  it("retries a proxy's HTML error page as a transient failure, and says so in one line", async () => {
+    const { requester, emulator } = await setup({ faults: { htmlErrorRate: 1 } }, { maxRetries: 2 });
+    const error = await requester.send('contactsUpsert', upsert('h@example.com')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PauseError);
+    expect((error as Error).message).toMatch(/answered 50[23]: an HTML page "50[23] [^"]+", likely from a proxy in front of HubSpot/);
+    expect((error as Error).message).not.toContain('<');
+    expect(emulator.stats().requests.total).toBe(3);
+    emulator.setFaults({ htmlErrorRate: 0.3, seed: 3 });
+    for (let i = 0; i < 4; i++) await requester.send('contactsUpsert', upsert(`h${i}@example.com`));
+    expect(Object.keys(emulator.snapshot().contacts)).toHaveLength(4);
+    expect(emulator.stats().faults.html).toBeGreaterThan(3);
+  });
+
+  it('never takes a 200 whose body is not JSON as an answer: retried, or handed back as possibly applied', async () => {
+    const { requester, tally, emulator } = await setup({ faults: { badJsonRate: 1 } }, { maxRetries: 2 });
+    const error = await requester.send('contactsUpsert', upsert('b@example.com')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PauseError);
+    expect((error as Error).message).toContain('answered 200 with a body that is not JSON');
+    expect(tally.data.requests.retried).toBe(2);
+    const create = await requester.send('companiesCreate', { body: { inputs: [{ properties: { domain: 'acme.com' } }] } }, { retryAmbiguous: false }).catch((e: unknown) => e);
+    expect(create).toBeInstanceOf(UnreadableAnswerError);
+    // It was applied: that is why a create cannot simply be sent again.
+    expect(emulator.snapshot().companies).toEqual([{ domain: 'acme.com' }]);
+    emulator.setFaults({ badJsonRate: 0.5, seed: 9 });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push((await requester.send<{ results: unknown[] }>('contactsUpsert', upsert(`j${i}@example.com`))).body.results.length);
+    expect(answers).toEqual([1, 1, 1, 1]);
+    expect(emulator.stats().faults.badJson).toBeGreaterThan(2);
+  });
+
+  it('keeps its own pace when answers carry no rate-limit headers: no 429', async () => {
+    const { requester, emulator } = await setup({ rateLimit: { perTenSeconds: 3 }, faults: { omitRateLimitHeaders: true } }, { rate: 3 });
+    for (let i = 0; i < 10; i++) await requester.send('contactsUpsert', upsert(`p${i}@example.com`));
+    expect(emulator.stats().rateLimited).toBe(0);
+    expect(emulator.stats().maxInTenSeconds).toBe(3);
+  });
+
+  it('hands a 403 back as it is when the caller has another way (authFatal: false)', async () => {
+    const { requester } = await setup({ tokens: { objects: ['crm.objects.companies.read'] } }, { token: 'objects' });
+    const error = await requester
+      .send('companyPropertyCreate', { body: { name: 'x', label: 'x', type: 'string', fieldType: 'text', groupName: 'companyinformation' } }, { authFatal: false })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HubSpotApiError);
+    expect((error as HubSpotApiError).status).toBe(403);
   });
 });

@@ -63,11 +63,14 @@ export class Requester {
 
   /**
    * With `retryAmbiguous: false`, a failure that may have been applied (timeout, reset,
-   * 5xx) is thrown to the caller instead of retried: repeating a create would duplicate.
+   * an unreadable answer, 5xx) is thrown to the caller instead of retried: repeating a
+   * create would duplicate. Failures that surely were not applied (429, 423, a refused
+   * connection) are still retried. With `authFatal: false`, a 401/403 is thrown as the
+   * HubSpotApiError it is, for a caller that has another way (a scope it can do without).
    * `order` ranks queued requests: lower goes first (the sequence of the oldest record a
    * batch carries); requests that others wait on go before all of them.
    */
-  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, order = 0 } = {}): Promise<HubSpotResponse<T>> {
+  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, authFatal = true, order = 0 } = {}): Promise<HubSpotResponse<T>> {
     const label = this.client.label(name);
     const { limit, gates } = ENDPOINTS[name];
     const limited = this.windows[limit];
@@ -92,7 +95,7 @@ export class Requester {
               return await this.client.send<T>(name, params);
             } catch (error) {
               // Noted before the slot is given up, so a request queued behind this one is not sent.
-              if (error instanceof HubSpotApiError && error.kind === 'auth') this.refused ??= new AuthError(authAdvice(error));
+              if (authFatal && error instanceof HubSpotApiError && error.kind === 'auth') this.refused ??= new AuthError(authAdvice(error));
               throw error;
             }
           }, { priority });
@@ -110,7 +113,11 @@ export class Requester {
         }
         if (error instanceof HubSpotApiError) {
           if (error.dailyRemaining !== undefined) this.budget.observe(undefined, error.dailyRemaining);
-          if (error.kind === 'auth') throw (this.refused ??= new AuthError(authAdvice(error)));
+          if (error.kind === 'auth') {
+            // A refusal the caller can live with (a missing schema scope) stops nothing else.
+            if (!authFatal) throw error;
+            throw (this.refused ??= new AuthError(authAdvice(error)));
+          }
           if (error.kind === 'rejected') throw error;
           if (error.kind === 'rateLimited') {
             if (error.envelope.policyName === 'DAILY') throw new PauseError(`Paused: HubSpot's daily limit is reached (${error.envelope.message ?? '429 DAILY'}).`);
@@ -123,7 +130,7 @@ export class Requester {
         } else if (!(error instanceof TransportError)) {
           throw error;
         }
-        if (!retryAmbiguous) throw error;
+        if (!retryAmbiguous && mayHaveBeenApplied(error)) throw error;
         failures++;
         if (failures > this.options.maxRetries) {
           throw new PauseError(`Paused: HubSpot at ${this.client.host} is unavailable (${(error as Error).message}) after ${this.options.maxRetries} retries; nothing was lost, run again later.`);
@@ -143,4 +150,11 @@ export class Requester {
     }
     return wait;
   }
+}
+
+/** Whether HubSpot may have applied a request that failed this way. */
+export function mayHaveBeenApplied(error: unknown): boolean {
+  if (error instanceof TransportError) return !error.neverSent;
+  if (error instanceof HubSpotApiError) return error.kind === 'transient' && error.status >= 500;
+  return false;
 }

@@ -50,7 +50,9 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
       },
     });
     // One company for initech.com, though two group calls named it; the later website wins.
-    expect(state.companies).toEqual([{ domain: 'initech.com', name: 'Initech', city: 'Austin', state: 'TX', numberofemployees: '250', website: 'initech.com' }]);
+    expect(state.companies).toEqual([
+      { domain: 'initech.com', name: 'Initech', city: 'Austin', state: 'TX', numberofemployees: '250', website: 'initech.com', hubspot_sync_domain: 'initech.com' },
+    ]);
     expect(state.associations).toEqual([['peter@initech.com', 'initech.com']]);
     expect(state.events.map((e) => [e.eventName, e.email])).toEqual([
       ['pe123456_feature_used', 'michael@initech.com'],
@@ -122,8 +124,39 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
     expectOnlyVersion(run.emulator, apiVersion);
   });
 
-  it('dead-letters only the inputs HubSpot rejects inside a batch of 100', async () => {
-    run = await live();
+  it("arrives at the same state through HubSpot's unpleasant answers: 429 with Retry-After, 423, a proxy's HTML 502/503, a 200 that is not JSON, no rate-limit headers", async () => {
+    const dir = await tempDir();
+    const input = await writeNdjson(dir, 'mixed.ndjson', mixedCalls(300, { groupEvery: 3 }));
+    const clean = await live();
+    expect((await clean.replay([input])).code).toBe(0);
+    const expected = clean.emulator.snapshot();
+    await clean.close();
+
+    run = await live({
+      searchLagMs: 3000,
+      // Seed 15 draws every kind within the first 14 requests, whatever their order.
+      faults: { seed: 15, rateLimitRate: 0.08, retryAfterSeconds: 1, lockedRate: 0.08, htmlErrorRate: 0.08, badJsonRate: 0.08, omitRateLimitHeaders: true },
+    });
+    const faulty = await run.replay([input, '--report', join(dir, 'report.json')]);
+    expect(faulty.code, faulty.stderr).toBe(0);
+    expect(faulty.stderr).not.toMatch(/unexpected error|<html|<!DOCTYPE/i);
+    const { faults, rateLimited } = run.emulator.stats();
+    expect(faults).toMatchObject({ rateLimited: expect.any(Number), locked: expect.any(Number), html: expect.any(Number), badJson: expect.any(Number) });
+    for (const kind of ['rateLimited', 'locked', 'html', 'badJson'] as const) expect(faults[kind], kind).toBeGreaterThan(0);
+    // Its own pace, with no headers to go by: the only 429s are the injected ones.
+    expect(rateLimited).toBe(faults.rateLimited);
+    expect(run.emulator.snapshot()).toEqual(expected);
+    const summary = await report(join(dir, 'report.json'));
+    expect(summary.counts.deadLettered).toBe(0);
+    expect(summary.requests.rateLimited).toBe(faults.rateLimited);
+    expect(summary.requests.retried).toBeGreaterThanOrEqual(faults.locked + faults.html + faults.badJson);
+  });
+
+  it.each([
+    ['one 207 naming them by trace id', false],
+    ['a whole-batch 400 (trace ids ignored), narrowed by property and by halves', true],
+  ])('dead-letters only the inputs HubSpot rejects inside a batch of 100: %s', async (_how, wholeBatchErrors) => {
+    run = await live({ faults: { wholeBatchErrors } });
     const dir = await tempDir();
     const calls = Array.from({ length: 100 }, (_, i) => ({
       type: 'identify', messageId: `m${i}`, userId: `u${i}`,
@@ -147,21 +180,27 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
     expect(deadLetters.map((d) => [d.code, d.source.line])).toEqual([['HUBSPOT_REJECTED', 42], ['HUBSPOT_REJECTED', 78]]);
     expect(deadLetters[0]!.reason).toContain('typo@initech.con');
     expect(deadLetters[1]!.reason).toContain('seats');
-    expect((await report(join(dir, 'report.json'))).counts).toEqual({ read: 100, delivered: 98, skipped: 0, deadLettered: 2 });
-    // The rejections came in the body of the answer: a 207 in 2026-03, a 200 from 2026-09.
+    const summary = await report(join(dir, 'report.json'));
+    expect(summary.counts).toEqual({ read: 100, delivered: 98, skipped: 0, deadLettered: 2 });
     const upserts = run.emulator.requests().filter((r) => r.path.endsWith('/contacts/batch/upsert')).map((r) => r.status);
-    if (apiVersion === '2026-03') expect(upserts).toContain(207);
-    else expect(upserts.length > 0 && upserts.every((status) => status === 200)).toBe(true);
+    expect(summary.requests.byEndpoint[`POST /crm/objects/${apiVersion}/contacts/batch/upsert`]).toBe(upserts.length);
+    if (wholeBatchErrors) {
+      // 400s: the batch, its halves, down to each bad input.
+      expect(upserts.length).toBeGreaterThan(6);
+    } else {
+      // One request; the rejections came in the body of the answer: a 207 in 2026-03, a 200 from 2026-09.
+      expect(upserts).toEqual([apiVersion === '2026-03' ? 207 : 200]);
+    }
     expectOnlyVersion(run.emulator, apiVersion);
   });
 });
 
 describe('pacing', () => {
-  it('paces itself to the rate limit: several windows, no 429, at least 85 % of the limit used', async () => {
+  it('paces itself to the rate limit, with no rate-limit headers to go by: several windows, no 429, at least 85 % of the limit used', async () => {
     const limit = 10;
     // Jittery latency: a client that counted requests when it sent them would see HubSpot
-    // count some of them later, and run into 429s.
-    run = await liveRun({ rateLimit: { perTenSeconds: limit }, faults: { seed: 5, latencyMs: [0, 400] } });
+    // count some of them later, and run into 429s. No headers: the pace is the client's own.
+    run = await liveRun({ rateLimit: { perTenSeconds: limit }, faults: { seed: 5, latencyMs: [0, 400], omitRateLimitHeaders: true } });
     const dir = await tempDir();
     // 2,500 contacts: 25 upsert batches plus the start-up reads, about three windows.
     const calls = Array.from({ length: 2500 }, (_, i) => ({ type: 'identify', messageId: `r${i}`, userId: `r${i}`, traits: { email: `r${i}@example.com`, firstName: `R${i}` } }));

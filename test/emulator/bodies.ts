@@ -129,6 +129,19 @@ export const BODIES = {
     propertyDefinitions: required(array(eventProperty)),
   }),
   eventProperty,
+  propertyCreate: object({
+    name: required(string),
+    label: required(string),
+    type: required(string),
+    fieldType: required(string),
+    groupName: required(string),
+    description: optional(string),
+    displayOrder: optional(integer),
+    hasUniqueValue: optional(boolean),
+    hidden: optional(boolean),
+    formField: optional(boolean),
+    options: optional(array(option)),
+  }),
 } satisfies Record<string, Shape>;
 
 export interface BodyProblem {

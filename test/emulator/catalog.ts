@@ -132,6 +132,7 @@ const COMPANY_PROPERTIES: Array<[string, PropSpec]> = [
   ['createdate', { type: 'datetime', fieldType: 'date', label: 'Create Date', readOnly: true }],
   ['hs_lastmodifieddate', { type: 'datetime', fieldType: 'date', label: 'Last Modified Date', readOnly: true }],
   ['hs_object_id', { type: 'number', fieldType: 'number', label: 'Record ID', readOnly: true, calculated: true }],
+  ['hs_merged_object_ids', text({ label: 'Merged Company IDs', readOnly: true })],
   // custom properties
   ['plan', { type: 'enumeration', fieldType: 'select', custom: true, options: [['starter', 'Starter'], ['growth', 'Growth'], ['scale', 'Scale']] }],
   ['mrr', { type: 'number', fieldType: 'number', custom: true, label: 'MRR' }],
@@ -152,6 +153,17 @@ export class Catalog {
 
   constructor(readonly results: HubSpotPropertyJson[]) {
     for (const p of results) this.byName.set(p.name, p);
+  }
+
+  /** A property created through the API. */
+  add(p: HubSpotPropertyJson): void {
+    this.results.push(p);
+    this.byName.set(p.name, p);
+  }
+
+  /** Property groups in use (a new property must name one of these, or the object's default group). */
+  groups(): Set<string> {
+    return new Set(this.results.map((p) => p.groupName).filter((g): g is string => g !== undefined));
   }
 
   get(name: string): HubSpotPropertyJson | undefined {

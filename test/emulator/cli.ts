@@ -19,7 +19,19 @@ const USAGE = `Usage: npm run emulator -- [options]
   --error-rate <r>    share of requests answered 502/503/504, not applied (0..1)
   --reset-rate <r>    share of requests applied, then the connection reset (0..1)
   --latency <ms>      added latency: "50" or a range "20-200"
+  --rate-limit-rate <r>   share of requests answered 429 whatever the window holds (0..1)
+  --retry-after <s>       send Retry-After: <s> on every 429
+  --locked-rate <r>       share of requests answered 423 Locked, not applied (0..1)
+  --html-error-rate <r>   share answered 502/503 by a proxy with an HTML page, not applied (0..1)
+  --bad-json-rate <r>     share applied, then answered 200 with a body that is not JSON (0..1)
+  --no-rate-limit-headers answers carry no X-HubSpot-RateLimit-* headers
+  --whole-batch-errors    invalid inputs fail the whole batch (400) even with trace ids
+  --fault-endpoints <l>   injected faults only on these routes, comma-separated "METHOD /path"
   --seed <n>          PRNG seed for faults and result order (default 1)
+
+Control while it runs (no token): POST /_emulator/faults {…the options above, camelCase…},
+POST /_emulator/companies/delete {"id"}, POST /_emulator/companies/merge
+{"primaryObjectId","objectIdToMerge"}, GET /_emulator/state, GET /_emulator/stats.
 `;
 
 function fail(message: string): never {
@@ -51,6 +63,14 @@ async function main(): Promise<void> {
         'error-rate': { type: 'string' },
         'reset-rate': { type: 'string' },
         latency: { type: 'string' },
+        'rate-limit-rate': { type: 'string' },
+        'retry-after': { type: 'string' },
+        'locked-rate': { type: 'string' },
+        'html-error-rate': { type: 'string' },
+        'bad-json-rate': { type: 'string' },
+        'no-rate-limit-headers': { type: 'boolean' },
+        'whole-batch-errors': { type: 'boolean' },
+        'fault-endpoints': { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -89,6 +109,14 @@ async function main(): Promise<void> {
       errorRate: num('error-rate', values['error-rate'], { max: 1 }),
       resetRate: num('reset-rate', values['reset-rate'], { max: 1 }),
       latencyMs,
+      rateLimitRate: num('rate-limit-rate', values['rate-limit-rate'], { max: 1 }),
+      retryAfterSeconds: num('retry-after', values['retry-after']),
+      lockedRate: num('locked-rate', values['locked-rate'], { max: 1 }),
+      htmlErrorRate: num('html-error-rate', values['html-error-rate'], { max: 1 }),
+      badJsonRate: num('bad-json-rate', values['bad-json-rate'], { max: 1 }),
+      omitRateLimitHeaders: values['no-rate-limit-headers'],
+      wholeBatchErrors: values['whole-batch-errors'],
+      endpoints: values['fault-endpoints']?.split(',').map((e) => e.trim()).filter((e) => e !== ''),
     },
   };
   const emulator = await startEmulator(options);

@@ -1,10 +1,11 @@
 // Companies: batch endpoints (shared with contacts) and POST …/objects/<version>/companies/search,
-// served from a view that lags `searchLagMs` behind writes.
+// served from a view that lags `searchLagMs` behind writes; deleting and merging companies
+// (the emulator's controls: HubSpot's UI or another app).
 
 import type { ApiRequest, ApiResponse, CrmKind, EmulatorCore, RouteDef } from './core.js';
 import { BODIES } from './bodies.js';
 import { batchCreate, batchRead, batchUpdate, batchUpsert, inlineAssociations } from './crm.js';
-import { isObject, validationError } from './errors.js';
+import { isObject, notFoundError, validationError } from './errors.js';
 import type { HubSpotPropertyJson } from './types.js';
 import { parseDateTime, parseIso } from './values.js';
 import { BEHAVIOUR } from './versions.js';
@@ -14,16 +15,21 @@ const WRITE = { allOf: ['crm.objects.companies.write'] };
 const BASE = 'companies';
 const api = 'crm-objects';
 
+// Where HubSpot's documents disagree on filter limits (5 × 6 and 18 in all, or 5 × 10
+// and 25), the stricter figures apply: a client that passes here passes there.
 export const LIMITS = {
   maxBodyChars: 3000,
   maxLimit: 200,
   defaultLimit: 10,
   maxResults: 10_000,
   maxGroups: 5,
-  maxFiltersPerGroup: 10,
-  maxFilters: 25,
+  maxFiltersPerGroup: 6,
+  maxFilters: 18,
   maxInValues: 100,
 };
+
+/** String properties that hold a `;`-separated list: CONTAINS_TOKEN matches one whole entry. */
+const LIST_PROPERTIES = new Set(['hs_additional_domains', 'hs_merged_object_ids']);
 
 const OPERATORS = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']);
 
@@ -170,9 +176,15 @@ function inValue(p: HubSpotPropertyJson | undefined, stored: string, value: stri
   return stored.toLowerCase() === value;
 }
 
-function containsToken(stored: string, token: string): boolean {
+/**
+ * A token matches a whole word of the value, or the whole value (`*` is a wildcard). In a
+ * `;`-separated list (hs_additional_domains) the tokens are its entries, exactly: `acme.com`
+ * matches `x.com;acme.com` but not `notacme.com` or `acme.com.au`.
+ */
+function containsToken(stored: string, token: string, list: boolean): boolean {
   const pattern = new RegExp(`^${token.toLowerCase().split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
   const lower = stored.toLowerCase();
+  if (list) return lower.split(';').some((entry) => pattern.test(entry.trim()));
   return pattern.test(lower) || lower.split(/[^a-z0-9]+/).some((t) => pattern.test(t));
 }
 
@@ -205,9 +217,9 @@ function matches(f: Filter, props: Record<string, string>, p: HubSpotPropertyJso
     case 'BETWEEN':
       return has && compareValues(type, stored, value) >= 0 && compareValues(type, stored, f.highValue ?? '') <= 0;
     case 'CONTAINS_TOKEN':
-      return has && containsToken(stored, value);
+      return has && containsToken(stored, value, LIST_PROPERTIES.has(f.propertyName));
     case 'NOT_CONTAINS_TOKEN':
-      return !(has && containsToken(stored, value));
+      return !(has && containsToken(stored, value, LIST_PROPERTIES.has(f.propertyName)));
     default:
       return false;
   }
@@ -216,7 +228,7 @@ function matches(f: Filter, props: Record<string, string>, p: HubSpotPropertyJso
 /** When every group pins `domain` with EQ/IN, only records that ever had those domains can match. */
 function candidateIds(kind: CrmKind, groups: Filter[][]): Iterable<string> {
   const pinned = groups.map((g) => g.find((f) => f.propertyName === 'domain' && (f.operator === 'EQ' || f.operator === 'IN')));
-  if (groups.length === 0 || pinned.some((f) => f === undefined)) return kind.store.records.keys();
+  if (groups.length === 0 || pinned.some((f) => f === undefined)) return kind.store.searchCandidates();
   const domains = pinned.flatMap((f) => (f?.operator === 'EQ' ? [(f.value ?? '').toLowerCase()] : (f?.values ?? [])));
   return kind.store.idsWithDomain(domains);
 }
@@ -280,3 +292,53 @@ export const companyRoutes: RouteDef[] = [
   },
   { method: 'POST', api, path: `${BASE}/batch/update`, body: BODIES.batchUpdate, scopes: WRITE, rate: 'standard', handler: (req, core) => batchUpdate(req, core, core.companies) },
 ];
+
+// ---- deleting and merging (what HubSpot's UI or another integration does between runs) ----
+
+/** Deletes a company: its id answers OBJECT_NOT_FOUND to updates and reads; its associations go. */
+export function deleteCompany(core: EmulatorCore, id: string): void {
+  if (!core.companies.store.get(id)) throw notFoundError(`No company with id ${id}`);
+  for (const [key, pair] of core.state.associations) if (pair.companyId === id) core.state.associations.delete(key);
+  core.companies.store.delete(id, core.now());
+}
+
+const SYSTEM = new Set(['hs_object_id', 'createdate', 'hs_lastmodifieddate', 'hs_additional_domains', 'hs_merged_object_ids', 'domain']);
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(';').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/**
+ * HubSpot's merge: the primary company stays, with its own values; values it lacks come
+ * from the merged one (unique ones excepted: they would collide); the merged company's
+ * domain and other domains become the primary's additional domains, its id one of
+ * `hs_merged_object_ids`, and its associations the primary's. The merged id is gone:
+ * updates and reads of it answer OBJECT_NOT_FOUND.
+ */
+export function mergeCompanies(core: EmulatorCore, primaryId: string, mergedId: string): void {
+  const store = core.companies.store;
+  const primary = store.get(primaryId);
+  const merged = store.get(mergedId);
+  if (!primary || !merged) throw notFoundError(`No company with id ${!primary ? primaryId : mergedId}`);
+  if (primaryId === mergedId) throw validationError('A company cannot be merged into itself');
+  const changes: Record<string, string> = {};
+  const unique = new Set(core.companies.catalog.uniqueNames());
+  for (const [name, value] of Object.entries(merged.properties)) {
+    if (SYSTEM.has(name) || unique.has(name) || primary.properties[name] !== undefined) continue;
+    changes[name] = value;
+  }
+  const own = primary.properties.domain;
+  const domains = [...new Set([...listOf(primary.properties.hs_additional_domains), ...[merged.properties.domain ?? '', ...listOf(merged.properties.hs_additional_domains)].filter((d) => d !== '' && d !== own)])];
+  if (domains.length > 0) changes.hs_additional_domains = domains.join(';');
+  changes.hs_merged_object_ids = [...new Set([...listOf(primary.properties.hs_merged_object_ids), mergedId, ...listOf(merged.properties.hs_merged_object_ids)])].join(';');
+  const contacts: string[] = [];
+  for (const [key, pair] of core.state.associations) {
+    if (pair.companyId !== mergedId) continue;
+    contacts.push(pair.contactId);
+    core.state.associations.delete(key);
+  }
+  const t = core.now();
+  store.delete(mergedId, t);
+  store.update(primary, changes, t);
+  for (const contactId of contacts) core.state.associate(contactId, primaryId);
+}

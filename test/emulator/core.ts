@@ -126,7 +126,7 @@ export class EmulatorCore {
       writes: 0,
       rateLimited: 0,
       rateLimitedByPolicy: {},
-      faults: { errors: 0, resets: 0 },
+      faults: { errors: 0, resets: 0, rateLimited: 0, locked: 0, html: 0, badJson: 0 },
       maxInTenSeconds: 0,
       dailyUsed: 0,
     };

@@ -247,7 +247,7 @@ function parseIdInputs(core: EmulatorCore, kind: CrmKind, inputs: Record<string,
 export function batchUpsert(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
   const t = core.now();
   const inputs = readInputs(req.body);
-  const traced = everyInputTraced(inputs);
+  const traced = everyInputTraced(inputs) && core.faults.current.wholeBatchErrors !== true;
   const parsed = parseIdInputs(core, kind, inputs, false);
   const plans = parsed.map(({ input, index, idProperty, id, properties }): Plan => {
     const canonical = canonicalIdValue(kind, idProperty, id);
@@ -270,7 +270,7 @@ export function batchUpsert(req: ApiRequest, core: EmulatorCore, kind: CrmKind):
 export function batchCreate(req: ApiRequest, core: EmulatorCore, kind: CrmKind, associate: AssociationHook): ApiResponse {
   const t = core.now();
   const inputs = readInputs(req.body);
-  const traced = everyInputTraced(inputs);
+  const traced = everyInputTraced(inputs) && core.faults.current.wholeBatchErrors !== true;
   const plans = inputs.map((input, index): Plan => {
     const properties = readProperties(input, index);
     const { changes, problems } = validateProperties(kind.type, kind.catalog, properties, undefined);
@@ -294,7 +294,7 @@ export function batchCreate(req: ApiRequest, core: EmulatorCore, kind: CrmKind, 
 export function batchUpdate(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
   const t = core.now();
   const inputs = readInputs(req.body);
-  const traced = everyInputTraced(inputs);
+  const traced = everyInputTraced(inputs) && core.faults.current.wholeBatchErrors !== true;
   const parsed = parseIdInputs(core, kind, inputs, true);
   const plans = parsed.map(({ input, index, idProperty, id, properties }): Plan => {
     const canonical = canonicalIdValue(kind, idProperty, id);

@@ -724,6 +724,29 @@ describe('companies search', () => {
     expect(domains(str)).toEqual(['initech.com', 'globex.com', 'acme.com']);
   });
 
+  it('CONTAINS_TOKEN on hs_additional_domains matches one whole ;-separated entry, nothing less', async () => {
+    const e = await seeded();
+    e.seedCompany({ domain: 'umbrella.com', hs_additional_domains: 'umbrella.io; Umbrella-Corp.com' });
+    e.seedCompany({ domain: 'notumbrella.com', hs_additional_domains: 'notumbrella.io;umbrella.io.au' });
+    const byToken = async (value: string): Promise<string[]> => domains(await post(e, SEARCH, filter('hs_additional_domains', 'CONTAINS_TOKEN', { value })));
+    expect(await byToken('umbrella.io')).toEqual(['umbrella.com']);
+    expect(await byToken('umbrella-corp.com')).toEqual(['umbrella.com']);
+    expect(await byToken('umbrella')).toEqual([]);
+    expect(await byToken('io')).toEqual([]);
+    expect(await byToken('*umbrella.io*')).toEqual(['umbrella.com', 'notumbrella.com']);
+  });
+
+  it('filter limits, the stricter of the documented ones: 5 groups, 6 filters a group, 18 in all', async () => {
+    const e = await seeded();
+    const f = { propertyName: 'domain', operator: 'HAS_PROPERTY' };
+    const groups = (count: number, size: number): Json => ({ filterGroups: Array.from({ length: count }, () => ({ filters: Array.from({ length: size }, () => f) })) });
+    expect((await post(e, SEARCH, groups(5, 1))).status).toBe(200);
+    expect((await post(e, SEARCH, groups(3, 6))).status).toBe(200);
+    expect((await post(e, SEARCH, groups(6, 1))).body.message).toBe('Too many filter groups: 6. The maximum is 5.');
+    expect((await post(e, SEARCH, groups(1, 7))).body.message).toBe('Too many filters in a group: 7. The maximum is 6.');
+    expect((await post(e, SEARCH, groups(4, 5))).body.message).toBe('Too many filters: 20. The maximum is 18 across all groups.');
+  });
+
   it('lags behind writes by searchLagMs: new companies invisible, updates show the old state', async () => {
     const clock = fakeClock();
     const e = await emulator({ searchLagMs: 2000, now: clock.now, rateLimit: { searchPerSecond: 100 } });
@@ -745,6 +768,108 @@ describe('companies search', () => {
     expect((await find('new.com')).body.total).toBe(0);
     expect((await find('renamed.com')).body.results[0].properties.name).toBe('Renamed');
     expect((await find('old.com')).body.results[0].properties.name).toBe('Seeded 2');
+  });
+});
+
+describe('company properties: read one, create one', () => {
+  const PROPS = '/crm/properties/2026-03/companies';
+  const keyProperty = (extra: Record<string, unknown> = {}): Json => ({ name: 'hubspot_sync_domain', label: 'Domain key', type: 'string', fieldType: 'text', groupName: 'companyinformation', hasUniqueValue: true, ...extra });
+
+  it('GET one property: 200, or 404 OBJECT_NOT_FOUND', async () => {
+    const e = await emulator();
+    expect((await get(e, `${PROPS}/domain`)).body).toMatchObject({ name: 'domain', type: 'string', hasUniqueValue: false });
+    const missing = await get(e, `${PROPS}/hubspot_sync_domain`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.category).toBe('OBJECT_NOT_FOUND');
+  });
+
+  it('creates a unique property (needs crm.schemas.companies.write) that then keys upserts: one company per value', async () => {
+    const e = await emulator({ tokens: { objects: ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.companies.read'] } });
+    const refused = await post(e, PROPS, keyProperty(), { token: 'objects' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0].context.requiredGranularScopes).toEqual(['crm.schemas.companies.write']);
+    const created = await post(e, PROPS, keyProperty());
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'hubspot_sync_domain', hasUniqueValue: true, hubspotDefined: false });
+    expect((await get(e, `${PROPS}/hubspot_sync_domain`)).body.hasUniqueValue).toBe(true);
+    expect((await post(e, PROPS, keyProperty())).status).toBe(409);
+    const input = { idProperty: 'hubspot_sync_domain', id: 'acme.com', objectWriteTraceId: '0', properties: { domain: 'acme.com', name: 'Acme' } };
+    const first = await post(e, CO_UPSERT, { inputs: [input] });
+    const again = await post(e, CO_UPSERT, { inputs: [{ ...input, properties: { domain: 'acme.com', name: 'Acme 2' } }] });
+    expect(first.body.results[0].new).toBe(true);
+    expect(again.body.results[0]).toMatchObject({ id: first.body.results[0].id, new: false });
+    expect(e.snapshot().companies).toEqual([{ domain: 'acme.com', name: 'Acme 2', hubspot_sync_domain: 'acme.com' }]);
+    // The value may not end up on a second company.
+    const other = e.seedCompany({ domain: 'globex.com' });
+    const taken = await post(e, CO_UPDATE, { inputs: [{ id: other, properties: { hubspot_sync_domain: 'acme.com' } }] });
+    expect(taken.status).toBe(409);
+    expect(taken.body.category).toBe('CONFLICT');
+  });
+
+  it('refuses hs_ names, invalid names, bad types, unknown groups, and an 11th unique property', async () => {
+    const e = await emulator();
+    for (const [extra, message] of [
+      [{ name: 'hs_sync_domain' }, /reserved for HubSpot/],
+      [{ name: 'Sync Domain' }, /is invalid/],
+      [{ type: 'text' }, /Invalid type/],
+      [{ fieldType: 'select' }, /not valid for a property of type string/],
+      [{ groupName: 'nowhere' }, /Property group nowhere does not exist/],
+      [{ label: undefined }, /label is required/],
+    ] as const) {
+      const res = await post(e, PROPS, keyProperty(extra));
+      expect(res.status, JSON.stringify(extra)).toBe(400);
+      expect(res.body.message).toMatch(message);
+    }
+    for (let i = 0; i < 10; i++) expect((await post(e, PROPS, keyProperty({ name: `unique_${i}` }))).status).toBe(201);
+    const eleventh = await post(e, PROPS, keyProperty());
+    expect(eleventh.status).toBe(400);
+    expect(eleventh.body.message).toMatch(/at most 10 unique value properties/);
+    expect((await post(e, PROPS, keyProperty({ hasUniqueValue: false }))).status).toBe(201);
+  });
+});
+
+describe('companies deleted or merged (between runs)', () => {
+  const control = (e: Emulator, path: string, body: unknown): Promise<Response> => fetch(`${e.url}/_emulator/companies/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const searchDomain = (e: Emulator, d: string): Promise<Res> => post(e, SEARCH, { filterGroups: [{ filters: [{ propertyName: 'domain', operator: 'EQ', value: d }] }] });
+
+  it('a deleted company answers OBJECT_NOT_FOUND to updates and reads at once; a lagging search still shows it for a while', async () => {
+    const clock = fakeClock();
+    const e = await emulator({ now: clock.now, searchLagMs: 5000, rateLimit: { searchPerSecond: 100 } });
+    const id = e.seedCompany({ domain: 'acme.com', name: 'Acme' });
+    const contact = e.seedContact('ada@acme.com', {});
+    await post(e, ASSOC, { inputs: [{ from: { id: contact }, to: { id } }] });
+    expect((await control(e, 'delete', { id })).status).toBe(200);
+    expect((await control(e, 'delete', { id })).status).toBe(404);
+    const update = await post(e, CO_UPDATE, { inputs: [{ id, objectWriteTraceId: '0', properties: { name: 'x' } }] });
+    expect(update.status).toBe(207);
+    expect(update.body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: [id], objectWriteTraceId: ['0'] } });
+    expect((await post(e, CO_READ, { properties: ['domain'], propertiesWithHistory: [], inputs: [{ id }] })).body.errors[0].category).toBe('OBJECT_NOT_FOUND');
+    expect(e.snapshot().companies).toEqual([]);
+    expect(e.snapshot().associations).toEqual([]);
+    expect((await searchDomain(e, 'acme.com')).body.results.map((r: Json) => r.id)).toEqual([id]);
+    clock.advance(5000);
+    expect((await searchDomain(e, 'acme.com')).body.total).toBe(0);
+  });
+
+  it("a merge keeps the primary: the merged company's domain joins its additional domains, the merged id is gone", async () => {
+    const clock = fakeClock();
+    const e = await emulator({ now: clock.now, searchLagMs: 5000, rateLimit: { searchPerSecond: 100 } });
+    const primary = e.seedCompany({ domain: 'acme.com', name: 'Acme' });
+    const merged = e.seedCompany({ domain: 'acme-corp.com', name: 'Acme Corp', city: 'Austin', hs_additional_domains: 'acme.io' });
+    const contact = e.seedContact('ada@acme-corp.com', {});
+    await post(e, ASSOC, { inputs: [{ from: { id: contact }, to: { id: merged } }] });
+    expect((await control(e, 'merge', { primaryObjectId: primary, objectIdToMerge: merged })).status).toBe(200);
+    expect(e.state.companies.get(primary)?.properties).toMatchObject({ name: 'Acme', city: 'Austin', hs_additional_domains: 'acme-corp.com;acme.io', hs_merged_object_ids: merged });
+    expect(e.snapshot().associations).toEqual([['ada@acme-corp.com', 'acme.com']]);
+    const update = await post(e, CO_UPDATE, { inputs: [{ id: merged, properties: { name: 'x' } }] });
+    expect(update.body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: [merged] } });
+    const byToken = { filterGroups: [{ filters: [{ propertyName: 'hs_additional_domains', operator: 'CONTAINS_TOKEN', value: 'acme-corp.com' }] }] };
+    expect((await post(e, SEARCH, byToken)).body.total).toBe(0);
+    clock.advance(5000);
+    expect((await post(e, SEARCH, byToken)).body.results.map((r: Json) => r.id)).toEqual([primary]);
+    expect((await searchDomain(e, 'acme-corp.com')).body.total).toBe(0);
+    expect((await control(e, 'merge', { primaryObjectId: primary, objectIdToMerge: '1' })).status).toBe(404);
+    expect((await control(e, 'merge', { primaryObjectId: primary })).status).toBe(400);
   });
 });
 
@@ -1203,7 +1328,7 @@ describe('faults', () => {
     }
     expect(statuses.size).toBeGreaterThan(1);
     expect(e.state.contacts.size).toBe(0);
-    expect(e.stats().faults).toEqual({ errors: 12, resets: 0 });
+    expect(e.stats().faults).toEqual({ errors: 12, resets: 0, rateLimited: 0, locked: 0, html: 0, badJson: 0 });
     expect(e.stats().writes).toBe(0);
     e.setFaults({});
     expect((await upsert(e, [upsertInput('ok@example.com', {})])).status).toBe(200);
@@ -1213,7 +1338,7 @@ describe('faults', () => {
     const e = await emulator({ faults: { seed: 3, resetRate: 1 } });
     await expect(upsert(e, [upsertInput('ada@example.com', { firstname: 'Ada' })])).rejects.toThrow();
     expect(e.state.contacts.get('ada@example.com')?.properties.firstname).toBe('Ada');
-    expect(e.stats().faults).toEqual({ errors: 0, resets: 1 });
+    expect(e.stats().faults).toEqual({ errors: 0, resets: 1, rateLimited: 0, locked: 0, html: 0, badJson: 0 });
     expect(e.stats().writes).toBe(1);
     const control = await fetch(`${e.url}/_emulator/stats`);
     expect(control.status).toBe(200);
@@ -1241,6 +1366,103 @@ describe('faults', () => {
     const set = await fetch(`${e.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ errorRate: 0 }) });
     expect(set.status).toBe(200);
     expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
+  });
+
+  it('rateLimitRate: 429 TEN_SECONDLY_ROLLING (search: its secondly body), not applied; retryAfterSeconds adds Retry-After to every 429', async () => {
+    const e = await emulator({ faults: { rateLimitRate: 1, retryAfterSeconds: 3 } });
+    const res = await upsert(e, [upsertInput('ada@example.com', { firstname: 'Ada' })]);
+    expect(res.status).toBe(429);
+    expect(res.body).toMatchObject({ policyName: 'TEN_SECONDLY_ROLLING', errorType: 'RATE_LIMIT' });
+    expect(res.headers.get('retry-after')).toBe('3');
+    expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('100');
+    const search = await post(e, SEARCH, {});
+    expect(search.body).toMatchObject({ category: 'RATE_LIMITS', message: 'You have reached your secondly limit.' });
+    expect(search.headers.get('retry-after')).toBe('3');
+    expect(e.state.contacts.size).toBe(0);
+    expect(e.stats().faults.rateLimited).toBe(2);
+    // A 429 the window earns carries it too.
+    e.setFaults({ retryAfterSeconds: 1 });
+    e.setRateLimit({ perTenSeconds: 1 });
+    await get(e, '/account-info/2026-03/details');
+    const earned = await get(e, '/account-info/2026-03/details');
+    expect(earned.status).toBe(429);
+    expect(earned.headers.get('retry-after')).toBe('1');
+  });
+
+  it('lockedRate: 423 LOCKED, not applied', async () => {
+    const e = await emulator({ faults: { lockedRate: 1 } });
+    const res = await upsert(e, [upsertInput('ada@example.com', { firstname: 'Ada' })]);
+    expect(res.status).toBe(423);
+    expect(res.body).toMatchObject({ status: 'error', category: 'LOCKED' });
+    expect(e.state.contacts.size).toBe(0);
+    expect(e.stats().faults.locked).toBe(1);
+  });
+
+  it("htmlErrorRate: a proxy's 502/503 HTML page without HubSpot's headers, not applied", async () => {
+    const e = await emulator({ faults: { htmlErrorRate: 1, seed: 4 } });
+    const statuses = new Set<number>();
+    for (let i = 0; i < 8; i++) {
+      const res = await fetch(`${e.url}${UPSERT}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${e.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [upsertInput(`u${i}@example.com`, {})] }),
+      });
+      statuses.add(res.status);
+      expect(res.headers.get('content-type')).toBe('text/html');
+      expect(res.headers.get('x-hubspot-correlation-id')).toBeNull();
+      expect(await res.text()).toMatch(/^<!DOCTYPE html>[\s\S]*<title>50[23] /);
+    }
+    expect([...statuses].sort()).toEqual([502, 503]);
+    expect(e.state.contacts.size).toBe(0);
+  });
+
+  it('badJsonRate: applied, then a 200 whose body is JSON cut short; a 204 stays a 204', async () => {
+    const e = await emulator({ faults: { badJsonRate: 1 } });
+    const res = await fetch(`${e.url}${UPSERT}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${e.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [upsertInput('ada@example.com', { firstname: 'Ada' })] }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(() => JSON.parse(text) as unknown).toThrow();
+    expect(e.state.contacts.get('ada@example.com')?.properties.firstname).toBe('Ada');
+    expect(e.stats().faults.badJson).toBe(1);
+    e.setFaults({});
+    await post(e, DEFS, { name: 'signed_up', label: 'Signed Up', includeDefaultProperties: true, propertyDefinitions: [] });
+    e.setFaults({ badJsonRate: 1 });
+    const sent = await post(e, SEND, { eventName: 'pe123456_signed_up', email: 'ada@example.com', properties: {} });
+    expect(sent.status).toBe(204);
+  });
+
+  it('omitRateLimitHeaders: no X-HubSpot-RateLimit-* headers, the limits still hold', async () => {
+    const e = await emulator({ faults: { omitRateLimitHeaders: true }, rateLimit: { perTenSeconds: 2 } });
+    const ok = await get(e, '/account-info/2026-03/details');
+    expect(ok.status).toBe(200);
+    expect([...ok.headers.keys()].filter((h) => h.startsWith('x-hubspot-ratelimit'))).toEqual([]);
+    expect(ok.headers.get('x-hubspot-correlation-id')).not.toBeNull();
+    await get(e, '/account-info/2026-03/details');
+    const limited = await get(e, '/account-info/2026-03/details');
+    expect(limited.status).toBe(429);
+    expect([...limited.headers.keys()].filter((h) => h.startsWith('x-hubspot-ratelimit'))).toEqual([]);
+  });
+
+  it('wholeBatchErrors: one invalid input fails the whole batch (400) even when every input is traced', async () => {
+    const e = await emulator({ faults: { wholeBatchErrors: true } });
+    const inputs = [upsertInput('a@example.com', { seats: '1' }, { objectWriteTraceId: 'a' }), upsertInput('b@example.com', { seats: 'lots' }, { objectWriteTraceId: 'b' })];
+    const res = await upsert(e, inputs);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].context).toEqual({ propertyName: ['seats'] });
+    expect(e.state.contacts.size).toBe(0);
+    e.setFaults({});
+    expect((await upsert(e, inputs)).status).toBe(207);
+  });
+
+  it('endpoints: injected faults only hit the routes named', async () => {
+    const e = await emulator({ faults: { errorRate: 1, endpoints: [`POST ${CO_CREATE}`] } });
+    expect((await upsert(e, [upsertInput('ada@example.com', {})])).status).toBe(200);
+    expect((await post(e, CO_CREATE, { inputs: [{ properties: { domain: 'acme.com' } }] })).status).toBeGreaterThanOrEqual(502);
+    expect(e.state.companies.size).toBe(0);
   });
 
   it('adds latency', async () => {
@@ -1374,6 +1596,32 @@ describe('cli', () => {
       expect(await exited).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('takes the fault flags: Retry-After, no rate-limit headers, injected 429s', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--rate-limit-rate', '1', '--retry-after', '4', '--no-rate-limit-headers', '--fault-endpoints', 'GET /account-info/2026-03/details'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /HUBSPOT_BASE_URL=(\S+)/.exec(out);
+          if (m?.[1] && out.includes('HUBSPOT_ACCESS_TOKEN=')) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`cli exited early with ${code}: ${out}`)));
+      });
+      const headers = { Authorization: 'Bearer pat-emulator-0000' };
+      const limited = await fetch(`${url}/account-info/2026-03/details`, { headers });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('4');
+      expect(limited.headers.get('x-hubspot-ratelimit-max')).toBeNull();
+      expect((await fetch(`${url}/crm/properties/2026-03/companies`, { headers })).status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

@@ -1,12 +1,14 @@
-// Injected faults: 5xx answers (not applied), connection resets (applied, then no answer)
-// and latency, all decided by a seeded PRNG so a run is reproducible.
+// Injected faults, all decided by a seeded PRNG so a run is reproducible: 5xx answers
+// (not applied), connection resets (applied, then no answer), 429s and 423s (not
+// applied), a proxy's HTML error page (not applied), a 200 whose body is not JSON
+// (applied), and latency.
 
 import { ApiError } from './errors.js';
 import { mulberry32, type Rng } from './random.js';
 import type { FaultOptions } from './types.js';
 
 export interface FaultDecision {
-  kind: 'none' | 'error' | 'reset';
+  kind: 'none' | 'error' | 'reset' | 'rateLimited' | 'locked' | 'html' | 'badJson';
   status: number;
   latencyMs: number;
 }
@@ -37,9 +39,9 @@ export class Faults {
     return { ...this.options };
   }
 
-  /** Draw the fate of the next request. */
-  next(): FaultDecision {
-    const { errorRate = 0, resetRate = 0, latencyMs = 0 } = this.options;
+  /** Draw the fate of the next request (to the route `endpoint`, as `METHOD /path`). */
+  next(endpoint?: string): FaultDecision {
+    const { errorRate = 0, resetRate = 0, rateLimitRate = 0, lockedRate = 0, htmlErrorRate = 0, badJsonRate = 0, latencyMs = 0 } = this.options;
     let latency = 0;
     if (Array.isArray(latencyMs)) {
       const [min, max] = latencyMs;
@@ -49,14 +51,31 @@ export class Faults {
     }
     let kind: FaultDecision['kind'] = 'none';
     let status = 0;
-    if (errorRate > 0 || resetRate > 0) {
+    // One draw decides among the kinds (in this order), so a seed's errors and resets stay
+    // where they were when the newer kinds are off.
+    const kinds: Array<[FaultDecision['kind'], number]> = [
+      ['error', errorRate],
+      ['reset', resetRate],
+      ['rateLimited', rateLimitRate],
+      ['locked', lockedRate],
+      ['html', htmlErrorRate],
+      ['badJson', badJsonRate],
+    ];
+    const targeted = this.options.endpoints === undefined || (endpoint !== undefined && this.options.endpoints.includes(endpoint));
+    if (targeted && kinds.some(([, rate]) => rate > 0)) {
       const r = this.rng();
-      if (r < errorRate) {
-        kind = 'error';
-        status = ERROR_STATUSES[Math.floor(this.rng() * ERROR_STATUSES.length)] ?? 503;
-      } else if (r < errorRate + resetRate) {
-        kind = 'reset';
+      let bound = 0;
+      for (const [candidate, rate] of kinds) {
+        bound += rate;
+        if (r < bound) {
+          kind = candidate;
+          break;
+        }
       }
+      if (kind === 'error') status = ERROR_STATUSES[Math.floor(this.rng() * ERROR_STATUSES.length)] ?? 503;
+      else if (kind === 'html') status = this.rng() < 0.5 ? 502 : 503;
+      else if (kind === 'rateLimited') status = 429;
+      else if (kind === 'locked') status = 423;
     }
     return { kind, status, latencyMs: Math.max(0, latency) };
   }
@@ -66,4 +85,25 @@ export class Faults {
 export function serverError(status: number): ApiError {
   const message = ERROR_MESSAGES[status] ?? 'internal error';
   return new ApiError(status, (correlationId) => ({ status: 'error', message, correlationId, category: 'INTERNAL_ERROR' }));
+}
+
+/** 423 Locked: HubSpot's answer while a portal (or record) is locked after a burst of writes. */
+export function lockedError(): ApiError {
+  return new ApiError(423, (correlationId) => ({
+    status: 'error',
+    message: 'The resource is temporarily locked after a high volume of writes. Please retry in a few seconds.',
+    correlationId,
+    category: 'LOCKED',
+  }));
+}
+
+/** What a proxy in front of HubSpot answers when the backend is away: an HTML page. */
+export function proxyErrorPage(status: number): string {
+  const title = status === 502 ? '502 Bad Gateway' : '503 Service Temporarily Unavailable';
+  return `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<center><h1>${title}</h1></center>\n<hr><center>cloudflare</center>\n</body>\n</html>\n`;
+}
+
+/** A JSON answer cut short on the way: the first half of its text (never valid JSON). */
+export function truncatedJson(text: string): string {
+  return text.length < 2 ? '<' : text.slice(0, Math.floor(text.length / 2));
 }

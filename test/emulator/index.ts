@@ -4,6 +4,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorCatalog } from './catalog.js';
+import { deleteCompany, mergeCompanies } from './companies.js';
 import { EmulatorCore } from './core.js';
 import { addDefinition } from './events.js';
 import { createEmulatorServer, type TokenControl } from './server.js';
@@ -37,6 +38,10 @@ export interface Emulator {
   seedContact(email: string, properties: Record<string, string>): string;
   /** Create a company without a request (visible to search at once); returns its id. */
   seedCompany(properties: Record<string, string>): string;
+  /** Delete a company as a user would in HubSpot (also `POST /_emulator/companies/delete {"id"}`). */
+  deleteCompany(id: string): void;
+  /** Merge a company into another as HubSpot does (also `POST /_emulator/companies/merge {"primaryObjectId","objectIdToMerge"}`). */
+  mergeCompanies(primaryObjectId: string, objectIdToMerge: string): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (t.revoke !== undefined) core.tokens.revoke(t.revoke, t.afterRequests);
       if (t.grant !== undefined) core.tokens.grant(t.grant, t.scopes);
     },
+    deleteCompany: (id: string): void => deleteCompany(core, id),
+    mergeCompanies: (primaryObjectId: string, objectIdToMerge: string): void => mergeCompanies(core, primaryObjectId, objectIdToMerge),
   };
   const server = createEmulatorServer(core, hooks);
   await new Promise<void>((resolve, reject) => {

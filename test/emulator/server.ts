@@ -1,6 +1,7 @@
 // The HTTP server: routing, and the pipeline every API request goes through —
-// fault draw → latency → auth (401) → rate limits (429) → injected 5xx → scopes/tier (403)
-// → JSON body and its shape (400) → handler → response (or a destroyed connection).
+// fault draw → latency → a proxy's HTML error page → auth (401) → rate limits (429, also
+// injected) → injected 5xx and 423 → scopes/tier (403) → JSON body and its shape (400) →
+// handler → response (or a destroyed connection, or a body cut short).
 // Every route is served in each API version (versions.ts); a path of no version, of the
 // wrong family for its version, or a legacy one is a 404.
 
@@ -15,7 +16,7 @@ import { assertBody } from './bodies.js';
 import type { EmulatorCore, RouteDef, ServedRoute } from './core.js';
 import { ApiError, envelope, isObject, notFoundError, parseJsonBody } from './errors.js';
 import { eventRoutes } from './events.js';
-import { serverError } from './faults.js';
+import { lockedError, proxyErrorPage, serverError, truncatedJson } from './faults.js';
 import { policyLimitError, searchLimitError } from './ratelimit.js';
 import type { FaultOptions, RateLimitOptions, RequestLogEntry } from './types.js';
 import { API_VERSIONS, familyRoot } from './versions.js';
@@ -63,6 +64,10 @@ export interface ControlHooks {
   setRateLimit(r: RateLimitOptions): void;
   /** `{"revoke": token, "afterRequests"?: n}` or `{"grant": token, "scopes"?: [...]}`. */
   setTokens(t: TokenControl): void;
+  /** Deletes a company (HubSpot's archive): its id answers OBJECT_NOT_FOUND from then on. */
+  deleteCompany(id: string): void;
+  /** Merges `objectIdToMerge` into `primaryObjectId`, as HubSpot's merge does. */
+  mergeCompanies(primaryObjectId: string, objectIdToMerge: string): void;
 }
 
 export interface TokenControl {
@@ -119,6 +124,24 @@ function send(res: http.ServerResponse, correlationId: string, outcome: Outcome)
   res.end(text);
 }
 
+/** A proxy's error page: HTML, no HubSpot headers, no correlation id. */
+function sendHtml(res: http.ServerResponse, status: number): void {
+  if (res.destroyed) return;
+  const text = proxyErrorPage(status);
+  res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** A JSON answer whose body was cut short on the way (the status and headers arrived). */
+function sendTruncated(res: http.ServerResponse, correlationId: string, outcome: Outcome): void {
+  if (res.destroyed) return;
+  const text = truncatedJson(JSON.stringify(outcome.body));
+  res.setHeader('X-HubSpot-Correlation-Id', correlationId);
+  for (const [k, v] of Object.entries(outcome.headers)) res.setHeader(k, v);
+  res.writeHead(outcome.status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function fromError(e: unknown, correlationId: string, headers: Record<string, string>): Outcome {
   if (e instanceof ApiError) return { status: e.status, body: e.build(correlationId), headers: { ...headers, ...e.headers } };
   console.error('[hubspot-emulator] internal error:', e);
@@ -136,6 +159,20 @@ function control(pathname: string, method: string, rawBody: string, hooks: Contr
       if (pathname === '/_emulator/faults') hooks.setFaults(body as FaultOptions);
       else if (pathname === '/_emulator/tokens') hooks.setTokens(tokenControl(body));
       else hooks.setRateLimit(body as RateLimitOptions);
+      return { status: 200, body: { ok: true }, headers: {} };
+    }
+    if (method === 'POST' && pathname === '/_emulator/companies/delete') {
+      const body = parseJsonBody(rawBody);
+      if (!isObject(body) || typeof body.id !== 'string') throw envelope(400, 'VALIDATION_ERROR', 'Expected {"id": "<company id>"}');
+      hooks.deleteCompany(body.id);
+      return { status: 200, body: { ok: true }, headers: {} };
+    }
+    if (method === 'POST' && pathname === '/_emulator/companies/merge') {
+      const body = parseJsonBody(rawBody);
+      if (!isObject(body) || typeof body.primaryObjectId !== 'string' || typeof body.objectIdToMerge !== 'string') {
+        throw envelope(400, 'VALIDATION_ERROR', 'Expected {"primaryObjectId": "<id>", "objectIdToMerge": "<id>"}');
+      }
+      hooks.mergeCompanies(body.primaryObjectId, body.objectIdToMerge);
       return { status: 200, body: { ok: true }, headers: {} };
     }
     throw notFoundError(`Unknown emulator control endpoint: ${method} ${pathname}`);
@@ -168,8 +205,15 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
   counters.requests.total++;
   counters.requests.byEndpoint[key] = (counters.requests.byEndpoint[key] ?? 0) + 1;
 
-  const fault = core.faults.next();
+  const fault = core.faults.next(key);
   if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  const injected = core.faults.current;
+  if (fault.kind === 'html') {
+    // The proxy answers before HubSpot sees the request: nothing applied or counted.
+    counters.faults.html++;
+    sendHtml(res, fault.status);
+    return;
+  }
 
   let outcome: Outcome;
   let headers: Record<string, string> = {};
@@ -180,8 +224,12 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
     core.tokens.countRequest();
     const token = core.tokens.authenticate(req.headers.authorization);
     if (token === undefined) throw unauthenticated();
-    const limited = core.limiter.admit(token, route.rate);
-    if (route.rate !== 'search') headers = core.limiter.headers(token);
+    let limited = core.limiter.admit(token, route.rate);
+    if (route.rate !== 'search' && injected.omitRateLimitHeaders !== true) headers = core.limiter.headers(token);
+    if (limited === undefined && fault.kind === 'rateLimited') {
+      counters.faults.rateLimited++;
+      limited = route.rate === 'search' ? 'SECONDLY' : 'TEN_SECONDLY_ROLLING';
+    }
     if (limited !== undefined) {
       counters.rateLimited++;
       counters.rateLimitedByPolicy[limited] = (counters.rateLimitedByPolicy[limited] ?? 0) + 1;
@@ -191,6 +239,10 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
       counters.faults.errors++;
       headers = {};
       throw serverError(fault.status);
+    }
+    if (fault.kind === 'locked') {
+      counters.faults.locked++;
+      throw lockedError();
     }
     const missing = core.tokens.missingScopes(token, route.scopes);
     if (missing) throw missingScopes(missing, undefined, headers);
@@ -203,11 +255,19 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
     outcome = fromError(e, correlationId, headers);
   }
   if (core.state.version !== versionBefore) counters.writes++;
+  if (outcome.status === 429 && injected.retryAfterSeconds !== undefined) {
+    outcome.headers = { ...outcome.headers, 'Retry-After': String(injected.retryAfterSeconds) };
+  }
   core.log({ method, path: url.pathname, status: outcome.status, ...(fault.kind === 'reset' ? { reset: true } : {}) });
 
   if (fault.kind === 'reset') {
     counters.faults.resets++;
     req.socket.destroy();
+    return;
+  }
+  if (fault.kind === 'badJson' && outcome.status < 300 && outcome.body !== undefined) {
+    counters.faults.badJson++;
+    sendTruncated(res, correlationId, outcome);
     return;
   }
   send(res, correlationId, outcome);

@@ -23,6 +23,8 @@ export class CrmStore {
   /** Contacts only: lowercased email → record. */
   readonly byEmail = new Map<string, CrmRecord>();
   private readonly history = new Map<string, Version[]>();
+  /** Deleted (or merged-away) records search may still show while it lags. */
+  private readonly deleted = new Set<string>();
   /** Every lowercased domain a record ever had → ids (candidates for a lagged search). */
   private readonly domainIndex = new Map<string, Set<string>>();
   private nextId: number;
@@ -98,6 +100,23 @@ export class CrmStore {
     return true;
   }
 
+  /**
+   * Deletes a record (HubSpot archives it: gone from reads, updates and associations at
+   * once; search still shows it until its index catches up).
+   */
+  delete(id: string, at: number): boolean {
+    const record = this.records.get(id);
+    if (!record) return false;
+    this.records.delete(id);
+    if (this.kind === 'contacts' && record.properties.email !== undefined) this.byEmail.delete(record.properties.email);
+    if (this.lagMs > 0) {
+      this.deleted.add(id);
+      this.remember(record, at, true);
+    }
+    this.onChange();
+    return true;
+  }
+
   private index(record: CrmRecord): void {
     const email = record.properties.email;
     if (this.kind === 'contacts' && email !== undefined) this.byEmail.set(email, record);
@@ -109,10 +128,10 @@ export class CrmStore {
     }
   }
 
-  private remember(record: CrmRecord, at: number): void {
+  private remember(record: CrmRecord, at: number, gone = false): void {
     if (this.lagMs <= 0) return;
     const versions = this.history.get(record.id) ?? [];
-    versions.push({ at, properties: { ...record.properties } });
+    versions.push({ at, properties: gone ? undefined : { ...record.properties } });
     // keep the newest version search can already see, and everything newer
     const horizon = at - this.lagMs;
     while (versions.length >= 2 && (versions[1] as Version).at <= horizon) versions.shift();
@@ -126,13 +145,17 @@ export class CrmStore {
     return out;
   }
 
-  /** The properties search can see for a record at time `t`, or undefined if it is not visible yet. */
+  /** Ids search may show: the live records, and deleted ones its index has not caught up with. */
+  searchCandidates(): Iterable<string> {
+    return this.deleted.size === 0 ? this.records.keys() : [...this.records.keys(), ...this.deleted];
+  }
+
+  /** The properties search can see for a record at time `t`, or undefined if it is not visible (yet, or any more). */
   searchView(id: string, t: number): Record<string, string> | undefined {
     const record = this.records.get(id);
-    if (!record) return undefined;
-    if (this.lagMs <= 0) return record.properties;
+    if (this.lagMs <= 0) return record?.properties;
     const versions = this.history.get(id);
-    if (!versions) return record.properties;
+    if (!versions) return record?.properties;
     const horizon = t - this.lagMs;
     let seen: Record<string, string> | undefined;
     for (const v of versions) {

@@ -21,6 +21,26 @@ export interface FaultOptions {
   resetRate?: number;
   /** Added latency per request: fixed ms, or a [min, max] range drawn from the PRNG. */
   latencyMs?: number | [number, number];
+  /** Share of requests answered 429 TEN_SECONDLY_ROLLING (not applied), whatever the window holds. */
+  rateLimitRate?: number;
+  /** Sent as `Retry-After` (seconds) on every 429, injected or earned. HubSpot documents none; some proxies send it. */
+  retryAfterSeconds?: number;
+  /** Share of requests answered 423 Locked (not applied), as HubSpot does after a burst of writes. */
+  lockedRate?: number;
+  /** Share of requests answered 502/503 by a proxy: an HTML page, `text/html`, no HubSpot headers (not applied). */
+  htmlErrorRate?: number;
+  /** Share of requests applied, then answered 200 with a body that is not JSON (cut short on the way). */
+  badJsonRate?: number;
+  /** No `X-HubSpot-RateLimit-*` headers on any answer (HubSpot drops them when its limit lookup fails). */
+  omitRateLimitHeaders?: boolean;
+  /**
+   * Batch create, update and upsert report invalid inputs with one 400 for the whole
+   * batch even when every input has its own objectWriteTraceId (HubSpot documents the
+   * per-input 207 for create only).
+   */
+  wholeBatchErrors?: boolean;
+  /** Only requests to these routes draw an injected fault (latency aside), e.g. `POST /crm/objects/2026-03/companies/batch/create`. */
+  endpoints?: string[];
 }
 
 export interface HubSpotPropertyOption {
@@ -126,7 +146,8 @@ export interface EmulatorStats {
   rateLimited: number;
   /** 429 responses by policy: TEN_SECONDLY_ROLLING, DAILY, SECONDLY (search). */
   rateLimitedByPolicy: Record<string, number>;
-  faults: { errors: number; resets: number };
+  /** Injected faults sent, by kind (a 429 injected also counts in `rateLimited`). */
+  faults: { errors: number; resets: number; rateLimited: number; locked: number; html: number; badJson: number };
   /** Most requests counted toward the ten-secondly limit in any rolling 10 s window (all tokens). */
   maxInTenSeconds: number;
   /** Requests counted toward today's daily limit. */

@@ -24,3 +24,26 @@ export async function writeNdjson(dir: string, name: string, calls: readonly Cal
   await writeFile(path, calls.map((call) => JSON.stringify(call)).join('\n') + '\n');
   return path;
 }
+
+/**
+ * An export heavy in groups: `domains` companies, each named by several group calls of
+ * users identified first, spread through the file so company batches keep coming, the
+ * website spelled several ways. Every tenth domain is long (80 characters), as real ones
+ * can be, so searches must split by size.
+ */
+export function companyCalls(domains: number, { groupsPerDomain = 4, prefix = 'c' } = {}): { calls: Call[]; domains: string[] } {
+  const names = Array.from({ length: domains }, (_, d) => (d % 10 === 9 ? `${prefix}${d}-${'long'.repeat(20)}`.slice(0, 76) + '.com' : `${prefix}${d}.example.com`));
+  const calls: Call[] = [];
+  const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+  let n = 0;
+  for (let round = 0; round < groupsPerDomain; round++) {
+    for (let d = 0; d < domains; d++) {
+      const user = `${prefix}-u${d}-${round}`;
+      const domain = names[d]!;
+      const website = [`https://www.${domain}/`, domain, `http://${domain}/about`, `https://${domain.toUpperCase()}`][round % 4];
+      calls.push({ type: 'identify', messageId: `${prefix}-id-${d}-${round}`, userId: user, timestamp: at(n++), traits: { email: `user${round}@${domain}`, firstName: `U${round}` } });
+      calls.push({ type: 'group', messageId: `${prefix}-gr-${d}-${round}`, userId: user, groupId: `g${d}`, timestamp: at(n++), traits: { name: `Company ${d}`, website, employees: 10 + round } });
+    }
+  }
+  return { calls, domains: names };
+}

@@ -1,4 +1,6 @@
 // Starts the HubSpot stand-in and runs the CLI against it: the shape of every end-to-end test.
+// Search lags behind writes by default, as HubSpot's does: a test that needs an index in
+// step with writes says so (searchLagMs: 0).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,8 +21,11 @@ export interface LiveRun {
   close(): Promise<void>;
 }
 
+/** How far the stand-in's search trails writes unless a test says otherwise. */
+export const DEFAULT_SEARCH_LAG_MS = 2000;
+
 export async function liveRun(options: EmulatorOptions = {}, apiVersion: ApiVersion = '2026-03'): Promise<LiveRun> {
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator({ searchLagMs: DEFAULT_SEARCH_LAG_MS, ...options });
   const stateDir = join(await tempDir(), 'state');
   const env = () => ({ HUBSPOT_ACCESS_TOKEN: emulator.token, HUBSPOT_BASE_URL: emulator.url });
   const replay = ['replay', '--state-dir', stateDir, '--api-version', apiVersion];
