@@ -2,13 +2,16 @@
 // (or `--size 1GB` instead of --events): writes a deterministic, realistic Segment export.
 // See bench/lib/corpus.ts for what is in it; a FILE.stats.json beside it counts it.
 import { parseArgs } from 'node:util';
+import { CORPUS_SHAPES, type CorpusShape } from './lib/corpus.js';
 import { CORPUS_FORMATS, eventsForBytes, writeCorpus, type CorpusFormat } from './lib/writeCorpus.js';
 
-const USAGE = `Usage: npx tsx bench/generate.ts --out FILE (--events N | --size SIZE) [--format ndjson|gzip|csv] [--seed S]
+const USAGE = `Usage: npx tsx bench/generate.ts --out FILE (--events N | --size SIZE) [--format ndjson|gzip|csv] [--shape standard|trait-heavy] [--seed S]
 
   --events N     records to write (calls; each element of a {"batch":[…]} line counts)
   --size SIZE    about this many (uncompressed) bytes instead: 500MB, 1GB, 1.5GiB…
   --format F     ndjson (default), gzip (gzipped NDJSON) or csv (dotted headers, a type column)
+  --shape S      standard (default) or trait-heavy: ~400 distinct custom traits, a deep
+                 context on client calls, 15–30 properties per track
   --seed S       PRNG seed (default 1): the same seed and size give the same bytes
 `;
 
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
         events: { type: 'string' },
         size: { type: 'string' },
         format: { type: 'string', default: 'ndjson' },
+        shape: { type: 'string', default: 'standard' },
         out: { type: 'string' },
         seed: { type: 'string', default: '1' },
         help: { type: 'boolean', short: 'h' },
@@ -53,13 +57,15 @@ async function main(): Promise<void> {
   }
   const format = values.format as CorpusFormat;
   if (!CORPUS_FORMATS.includes(format)) fail(`--format: expected one of ${CORPUS_FORMATS.join(', ')}`);
+  const shape = values.shape as CorpusShape;
+  if (!CORPUS_SHAPES.includes(shape)) fail(`--shape: expected one of ${CORPUS_SHAPES.join(', ')}`);
   if (values.out === undefined) fail('--out is required');
   if ((values.events === undefined) === (values.size === undefined)) fail('give exactly one of --events and --size');
   const seed = positiveInt('seed', values.seed);
-  const events = values.events !== undefined ? positiveInt('events', values.events) : eventsForBytes(parseSize(values.size as string), format, seed);
+  const events = values.events !== undefined ? positiveInt('events', values.events) : eventsForBytes(parseSize(values.size as string), format, seed, shape);
 
   const started = Date.now();
-  const { stats, fileBytes } = await writeCorpus(values.out, format, events, seed);
+  const { stats, fileBytes } = await writeCorpus(values.out, format, events, seed, { shape });
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write(
     `wrote ${values.out}: ${stats.events.toLocaleString('en-US')} events in ${stats.lines.toLocaleString('en-US')} lines, ` +

@@ -2,6 +2,7 @@
 // (a FILE.stats.json beside each says how it was made).
 import { join } from 'node:path';
 import { BENCH_OUT } from './run.js';
+import type { CorpusShape } from './corpus.js';
 import { ensureCorpus, type CorpusFormat, type WrittenCorpus } from './writeCorpus.js';
 
 export const DEFAULT_SEED = 1;
@@ -22,15 +23,16 @@ export function countLabel(n: number): string {
   return String(n);
 }
 
-export function corpusPath(events: number, format: CorpusFormat, seed = DEFAULT_SEED): string {
-  return join(BENCH_OUT, `events-${countLabel(events)}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}.${EXTENSIONS[format]}`);
+export function corpusPath(events: number, format: CorpusFormat, seed = DEFAULT_SEED, shape: CorpusShape = 'standard'): string {
+  const shapePart = shape === 'standard' ? '' : `-${shape}`;
+  return join(BENCH_OUT, `events-${countLabel(events)}${shapePart}${seed === DEFAULT_SEED ? '' : `-seed${seed}`}.${EXTENSIONS[format]}`);
 }
 
 /** The standard corpus of `events` records in `format`, generated if missing. */
-export async function standardCorpus(events: number, format: CorpusFormat, seed = DEFAULT_SEED): Promise<WrittenCorpus> {
-  const path = corpusPath(events, format, seed);
+export async function standardCorpus(events: number, format: CorpusFormat, seed = DEFAULT_SEED, shape: CorpusShape = 'standard'): Promise<WrittenCorpus> {
+  const path = corpusPath(events, format, seed, shape);
   const started = Date.now();
-  const corpus = await ensureCorpus(path, format, events, seed);
+  const corpus = await ensureCorpus(path, format, events, seed, shape);
   const seconds = (Date.now() - started) / 1000;
   if (seconds > 1) process.stderr.write(`generated ${path} (${(corpus.fileBytes / 1e6).toFixed(0)} MB) in ${seconds.toFixed(0)} s\n`);
   return corpus;

@@ -45,16 +45,28 @@ const DUPLICATE_SHARE = 0.01;
 const BATCH_LINE_SHARE = 0.004;
 const ANONYMOUS_ONLY_USERS = 0.03;
 
+/**
+ * `standard`: the mix described above. `trait-heavy`: shaped like a mature workspace's
+ * archive: each user carries a dozen or more of ~400 distinct custom traits (camelCase,
+ * snake_case and spaced names, some nested), client calls have a deep `context` (app,
+ * device, os, network, screen, campaign), and tracks carry 15–30 properties.
+ */
+export type CorpusShape = 'standard' | 'trait-heavy';
+
+export const CORPUS_SHAPES: readonly CorpusShape[] = ['standard', 'trait-heavy'];
+
 export interface CorpusOptions {
   events: number;
   seed: number;
   mix?: CorpusMix;
   /** How many companies the users belong to (default: one per 8 users). */
   companies?: number;
+  shape?: CorpusShape;
 }
 
 export interface CorpusStats {
   seed: number;
+  shape: CorpusShape;
   /** Records: calls, batch elements, duplicates and bad records. */
   events: number;
   lines: number;
@@ -128,6 +140,32 @@ const PRODUCTS: ReadonlyArray<readonly [sku: string, name: string, category: str
   ['ADDON-API', 'API limit increase', 'Add-on', 500],
 ];
 const FEATURES = ['TPS reports', 'Export CSV', 'Dashboards', 'Workflows', 'Sequences', 'Custom objects', 'SSO'];
+
+// The trait-heavy shape's vocabulary: 20 × 20 = 400 trait names in the styles real
+// workspaces mix (camelCase from analytics.js, snake_case from servers, spaced names typed
+// into a CDP's UI), each with a value kind its suffix suggests.
+const TRAIT_TOPICS = ['account', 'billing', 'onboarding', 'survey', 'product', 'feature', 'crm', 'support', 'marketing', 'usage', 'nps', 'trial', 'referral', 'integration', 'team', 'workspace', 'mobile', 'preference', 'experiment', 'subscription'];
+const TRAIT_ASPECTS = ['Status', 'Count', 'Score', 'Date', 'Tier', 'Source', 'Owner', 'Region', 'Flag', 'Stage', 'Id', 'Name', 'Level', 'Type', 'Plan', 'Version', 'Channel', 'Segment', 'Rating', 'Updated At'];
+type TraitKind = 'string' | 'number' | 'date' | 'bool';
+const TRAIT_KINDS: Record<string, TraitKind> = { Count: 'number', Score: 'number', Rating: 'number', Level: 'number', Date: 'date', 'Updated At': 'date', Flag: 'bool' };
+const TRAIT_NAMES: ReadonlyArray<readonly [name: string, kind: TraitKind]> = TRAIT_TOPICS.flatMap((topic, t) =>
+  TRAIT_ASPECTS.map((aspect, a): readonly [string, TraitKind] => {
+    const words = [topic, ...aspect.toLowerCase().split(' ')];
+    const style = (t + a) % 3;
+    const name = style === 0
+      ? words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('')
+      : style === 1 ? words.join('_') : words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+    return [name, TRAIT_KINDS[aspect] ?? 'string'];
+  }));
+const TRAIT_WORDS = ['active', 'pending', 'churned', 'gold', 'silver', 'emea', 'amer', 'apac', 'organic', 'paid', 'partner', 'beta', 'v2', 'legacy', 'self-serve', 'sales-led'];
+const DEVICES: ReadonlyArray<readonly [manufacturer: string, model: string, os: string, version: string]> = [
+  ['Apple', 'iPhone15,2', 'iOS', '17.4.1'],
+  ['Apple', 'MacBookPro18,3', 'Mac OS X', '14.4'],
+  ['samsung', 'SM-S918B', 'Android', '14'],
+  ['Google', 'Pixel 8', 'Android', '14'],
+  ['Microsoft', 'Surface Laptop 5', 'Windows', '11'],
+];
+const TIMEZONES = ['America/Chicago', 'Europe/Berlin', 'Europe/London', 'America/Sao_Paulo', 'Asia/Tokyo', 'Asia/Kolkata'];
 
 // ---------------------------------------------------------------------------------------
 // Users and companies, derived from (seed, index)
@@ -225,6 +263,7 @@ export class CorpusGenerator {
   /** Recent calls, for exact duplicates (Segment re-delivers within minutes, not months). */
   private readonly recent: Call[] = [];
   private recentNext = 0;
+  private readonly heavy: boolean;
 
   constructor(private readonly options: CorpusOptions) {
     this.r = new Prng(options.seed);
@@ -233,8 +272,10 @@ export class CorpusGenerator {
     this.companyCount = options.companies ?? Math.max(5, Math.round(this.userCount / 8));
     this.introducedUsers = new Uint8Array(this.userCount);
     this.groupedCompanies = new Uint8Array(this.companyCount);
+    this.heavy = options.shape === 'trait-heavy';
     this.stats = {
       seed: options.seed,
+      shape: options.shape ?? 'standard',
       events: 0,
       lines: 0,
       byType: {},
@@ -376,16 +417,18 @@ export class CorpusGenerator {
     call['channel'] = user.server ? 'server' : 'client';
     call['context'] = this.context(user);
     call['integrations'] = {};
-    call['originalTimestamp'] = iso(t - this.r.int(0, 400));
+    // A warehouse-unloaded archive (the trait-heavy shape) keeps fewer envelope fields.
+    if (!this.heavy) call['originalTimestamp'] = iso(t - this.r.int(0, 400));
     call['receivedAt'] = iso(t + this.r.int(200, 900));
-    call['sentAt'] = iso(t + this.r.int(0, 150));
+    if (!this.heavy) call['sentAt'] = iso(t + this.r.int(0, 150));
     // A few archives lack `timestamp`: the event time then falls back to originalTimestamp.
     if (this.r.chance(0.97)) call['timestamp'] = iso(t);
-    call['version'] = 2;
+    if (!this.heavy) call['version'] = 2;
     return call;
   }
 
   private context(user: User): Record<string, Json> {
+    if (this.heavy && !user.server) return this.deepContext(user);
     if (user.server) {
       return { library: { name: 'analytics-node', version: '6.2.0' }, ...(this.r.chance(0.5) ? { ip: this.ip() } : {}) };
     }
@@ -400,6 +443,42 @@ export class CorpusGenerator {
     };
     if (this.r.chance(0.15)) context['campaign'] = { name: 'spring_launch', source: this.r.pick(UTM_SOURCES), medium: 'email' };
     return context;
+  }
+
+  /** A mobile or desktop SDK's context: app, device, os, network, screen, campaign. */
+  private deepContext(user: User): Record<string, Json> {
+    const r = this.r;
+    const [manufacturer, model, os, version] = DEVICES[user.index % DEVICES.length]!;
+    const [name, path] = r.pick(PAGES);
+    const context: Record<string, Json> = {
+      app: { version: `4.${r.int(0, 12)}.${r.int(0, 9)}`, build: String(r.int(1000, 9999)) },
+      device: { manufacturer, model, type: os === 'iOS' || os === 'Android' ? 'mobile' : 'desktop' },
+      os: { name: os, version },
+      network: { wifi: r.chance(0.7) },
+      screen: { width: r.pick([390, 1440, 1920]), height: r.pick([844, 900, 1080]) },
+      library: { name: 'analytics-react-native', version: '2.19.2' },
+      locale: r.pick(LOCALES),
+      timezone: TIMEZONES[user.index % TIMEZONES.length]!,
+    };
+    if (r.chance(0.3)) context['page'] = { path, title: name };
+    if (r.chance(0.15)) context['campaign'] = { source: r.pick(UTM_SOURCES), medium: 'email' };
+    if (r.chance(0.2)) context['traits'] = { plan: r.pick(PLAN_TIERS), [TRAIT_NAMES[user.index % TRAIT_NAMES.length]![0]]: r.pick(TRAIT_WORDS) };
+    return context;
+  }
+
+  /** Some of the ~400 custom traits: each user has their own subset, and a new value each time. */
+  private customTraits(user: User, count: number, traits: Record<string, Json>): void {
+    const r = this.r;
+    const own = entityPrng(this.options.seed, 3, user.index);
+    const start = own.int(0, TRAIT_NAMES.length - 1);
+    const step = 1 + 2 * own.int(0, 40); // odd, so the walk visits distinct names
+    for (let i = 0; i < count; i++) {
+      const [name, kind] = TRAIT_NAMES[(start + (i + r.int(0, 3)) * step) % TRAIT_NAMES.length]!;
+      traits[name] = kind === 'number' ? r.int(0, 1000) : kind === 'bool' ? r.chance(0.5)
+        : kind === 'date' ? iso(this.clock - r.int(0, 400) * 86_400_000) : r.pick(TRAIT_WORDS);
+    }
+    if (r.chance(0.2)) traits['preferences'] = { newsletter: r.chance(0.5), sms: r.chance(0.2) };
+    if (r.chance(0.1)) traits['metrics'] = { logins_30d: r.int(0, 60) };
   }
 
   private ip(): string {
@@ -445,6 +524,7 @@ export class CorpusGenerator {
     if (r.chance(0.2)) traits['interests'] = INTERESTS.filter(() => r.chance(0.4));
     if (r.chance(0.25)) traits['logins'] = r.int(1, 900);
     if (r.chance(0.1)) traits['nickname'] = null;
+    if (this.heavy) this.customTraits(user, first ? r.int(6, 14) : r.int(2, 6), traits);
     call['traits'] = traits;
     return call;
   }
@@ -454,6 +534,7 @@ export class CorpusGenerator {
     const anonymous = user.anonymousOnly || (user.anonymousInIdentify && r.chance(0.1));
     const call = this.envelope('track', user, anonymous);
     const [event, properties] = this.trackEvent();
+    if (this.heavy) this.moreProperties(properties);
     call['event'] = event;
     call['properties'] = properties;
     // Anonymous visitors sometimes carry their email: in a form's properties, or in
@@ -495,6 +576,17 @@ export class CorpusGenerator {
     if (roll < 89) return ['Email Link Clicked', { campaign_id: `cmp_${r.int(1, 40)}`, link_url: 'https://www.initech.com/pricing?utm_source=newsletter', email_subject: 'Your TPS reports, faster' }];
     if (roll < 95) return ['Video Played', { video_id: `vid_${r.int(1, 30)}`, title: 'Getting started', position: r.int(0, 600), total_length: 600, sound: r.int(0, 100), full_screen: r.chance(0.2) }];
     return ['Search Performed', { query: r.pick(['stapler', 'tps report', 'pricing', 'sso setup']), results_count: r.int(0, 200), filters: [r.pick(['docs', 'blog', 'app'])] }];
+  }
+
+  /** The trait-heavy shape's tracks: 15–30 properties, with longer strings. */
+  private moreProperties(properties: Record<string, Json>): void {
+    const r = this.r;
+    for (let i = r.int(3, 10); i > 0; i--) {
+      const [name, kind] = r.pick(TRAIT_NAMES);
+      properties[name] = kind === 'number' ? r.int(0, 100_000) / 100 : kind === 'bool' ? r.chance(0.5)
+        : kind === 'date' ? iso(this.clock - r.int(0, 90) * 86_400_000) : r.pick(TRAIT_WORDS);
+    }
+    if (r.chance(0.3)) properties['description'] = `${r.pick(FEATURES)} used from ${r.pick(PAGES)[1]} after ${r.int(1, 90)} days`;
   }
 
   private group(user: User): Call {

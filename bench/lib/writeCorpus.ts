@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { CorpusGenerator, csvHeader, csvRows, ndjsonLine, type CorpusOptions, type CorpusStats } from './corpus.js';
+import { CorpusGenerator, csvHeader, csvRows, ndjsonLine, type CorpusOptions, type CorpusShape, type CorpusStats } from './corpus.js';
 
 export type CorpusFormat = 'ndjson' | 'gzip' | 'csv';
 
@@ -56,9 +56,9 @@ function* chunks(generator: CorpusGenerator, format: CorpusFormat): Generator<Bu
 }
 
 /** Generates `events` records into `path`; a `<path>.stats.json` beside it describes them. */
-export async function writeCorpus(path: string, format: CorpusFormat, events: number, seed: number, shape: Pick<CorpusOptions, 'mix' | 'companies'> = {}): Promise<WrittenCorpus> {
+export async function writeCorpus(path: string, format: CorpusFormat, events: number, seed: number, options: Pick<CorpusOptions, 'mix' | 'companies' | 'shape'> = {}): Promise<WrittenCorpus> {
   await mkdir(dirname(path), { recursive: true });
-  const generator = new CorpusGenerator({ events, seed, ...shape });
+  const generator = new CorpusGenerator({ events, seed, ...options });
   const source = Readable.from(chunks(generator, format), { objectMode: false });
   if (format === 'gzip') await pipeline(source, createGzip({ level: 6 }), createWriteStream(path));
   else await pipeline(source, createWriteStream(path));
@@ -73,13 +73,14 @@ export function statsPath(path: string): string {
 }
 
 /** The corpus at `path` if it was generated with these parameters, else a fresh one. */
-export async function ensureCorpus(path: string, format: CorpusFormat, events: number, seed: number): Promise<WrittenCorpus> {
+export async function ensureCorpus(path: string, format: CorpusFormat, events: number, seed: number, shape: CorpusShape = 'standard'): Promise<WrittenCorpus> {
   if (existsSync(path) && existsSync(statsPath(path))) {
     const saved = JSON.parse(await readFile(statsPath(path), 'utf8')) as WrittenCorpus;
     const size = (await stat(path)).size;
-    if (saved.format === format && saved.stats.events === events && saved.stats.seed === seed && saved.fileBytes === size) return { ...saved, path };
+    const savedShape = saved.stats.shape ?? 'standard';
+    if (saved.format === format && saved.stats.events === events && saved.stats.seed === seed && savedShape === shape && saved.fileBytes === size) return { ...saved, path };
   }
-  return writeCorpus(path, format, events, seed);
+  return writeCorpus(path, format, events, seed, { shape });
 }
 
 export async function removeCorpus(path: string): Promise<void> {
@@ -91,9 +92,9 @@ export async function removeCorpus(path: string): Promise<void> {
  * How many events make a file of about `bytes` (uncompressed NDJSON/CSV): measured on a
  * 20,000-event sample of the same generator, whose lines have the same size distribution.
  */
-export function eventsForBytes(bytes: number, format: CorpusFormat, seed: number): number {
+export function eventsForBytes(bytes: number, format: CorpusFormat, seed: number, shape: CorpusShape = 'standard'): number {
   const sample = 20_000;
-  const generator = new CorpusGenerator({ events: sample, seed });
+  const generator = new CorpusGenerator({ events: sample, seed, shape });
   let size = 0;
   for (const chunk of chunks(generator, format === 'gzip' ? 'ndjson' : format)) size += chunk.length;
   return Math.max(1, Math.round((bytes / size) * sample));
