@@ -4,7 +4,7 @@ import { UsageError, EXIT, type ExitCode } from '../errors.js';
 import { HubSpotClient } from '../hubspot/client.js';
 import { diffProperties } from '../core/diffProperties.js';
 import { Catalog } from '../core/index.js';
-import { diffJsonLine, renderDiffText, type DiffEntry } from '../report/diffRender.js';
+import { diffJsonLine, DiffText, type DiffEntry } from '../report/diffRender.js';
 import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
@@ -19,6 +19,7 @@ import { RecordMapper } from '../sync/recordMapper.js';
 import { Requester } from '../sync/requester.js';
 import { runInputs } from '../sync/runInputs.js';
 import type { CallType } from '../core/index.js';
+import type { PropertyValues } from '../core/types.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
 import type { ApiVersion } from '../hubspot/endpoints.js';
 
@@ -69,36 +70,46 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       tally,
       deadLetters: new DeadLetters(tally),
     });
-  } finally {
-    memory.close();
-  }
+    memory.close(); // what mapping remembered is not needed to compare
 
-  const propertyNames = (records: Map<string, Record<string, string>>) => [...new Set([...records.values()].flatMap((p) => Object.keys(p)))];
-  const [contacts, companies] = await Promise.all([
-    readContacts(requester, [...collector.contacts.keys()], propertyNames(collector.contacts)),
-    readCompanies(requester, [...collector.companies.keys()], propertyNames(collector.companies), flags.companyKey === 'none' ? undefined : flags.companyKey),
-  ]);
-
-  const entries: DiffEntry[] = [];
-  for (const [email, proposed] of collector.contacts) {
-    entries.push({ object: 'contact', key: email, ...diffProperties(proposed, contacts.get(email), (name) => catalog.contact(name)) });
-  }
-  for (const [domain, proposed] of collector.companies) {
-    entries.push({ object: 'company', key: domain, ...diffProperties(proposed, companies.get(domain), (name) => catalog.company(name)) });
-  }
-
-  if (flags.format === 'json') {
     // Through a LineWriter: it stops writing once the reader goes away (`| head`).
     const out = LineWriter.toStream(process.stdout);
-    for (const entry of entries) {
-      if (out.closed) break;
-      out.pushLine(diffJsonLine(entry).slice(0, -1));
+    const text = flags.format === 'text' ? new DiffText(process.stdout.isTTY === true && !process.env.NO_COLOR) : undefined;
+    const emit = async (entry: DiffEntry) => {
+      const rendered = text ? text.entry(entry) : diffJsonLine(entry);
+      if (rendered !== '') out.pushText(rendered);
       if (out.full) await out.flush();
+    };
+    const companyKey = flags.companyKey === 'none' ? undefined : flags.companyKey;
+    // A window of records at a time: read what HubSpot holds for them, compare, write.
+    for (const window of collector.contacts.windows(COMPARE_WINDOW)) {
+      if (out.closed) break;
+      const current = await readContacts(requester, window.map(([email]) => email), propertyNames(window));
+      for (const [email, proposed] of window) {
+        await emit({ object: 'contact', key: email, ...diffProperties(proposed, current.get(email), (name) => catalog.contact(name)) });
+      }
     }
+    for (const window of collector.companies.windows(COMPARE_WINDOW)) {
+      if (out.closed) break;
+      const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
+      for (const [domain, proposed] of window) {
+        await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
+      }
+    }
+    if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
     await out.close();
-  } else {
-    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderDiffText(entries, { deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }, color));
+  } finally {
+    memory.close();
+    collector.close();
   }
   return EXIT.completed;
+}
+
+/** Records compared per round of reads: HubSpot reads them 100 at a time, several at once. */
+const COMPARE_WINDOW = 1_000;
+
+function propertyNames(window: ReadonlyArray<readonly [string, PropertyValues]>): string[] {
+  const names = new Set<string>();
+  for (const [, properties] of window) for (const name of Object.keys(properties)) names.add(name);
+  return [...names];
 }

@@ -120,12 +120,16 @@ export function readOnlyMemory(stateDir: string): { identities: LearntIdentities
   const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
   const identities = new LearntIdentities(store.identities);
   const recentIds = new RecentIds();
+  let open = true;
   return {
     identities,
     recentIds,
     // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
     suppressedIds: store.suppressedIds,
+    /** Releases them all; a second call does nothing. */
     close() {
+      if (!open) return;
+      open = false;
       identities.close();
       recentIds.close();
       store.close();

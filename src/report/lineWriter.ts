@@ -117,6 +117,11 @@ export class LineWriter {
     this.buffered += line.length + 1;
   }
 
+  /** Buffers text that already ends in its newline(s), such as a rendered block of lines. */
+  pushText(text: string): void {
+    this.pushLine(text.endsWith('\n') ? text.slice(0, -1) : text);
+  }
+
   /** A chunk's worth is waiting: time to `flush` (back-pressure for `push`). */
   get full(): boolean {
     return this.buffered >= CHUNK;

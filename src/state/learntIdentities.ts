@@ -62,6 +62,8 @@ function openSpill() {
   // Nothing here must survive a crash: no journal, no fsync.
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
+  // SQLite's default page cache (16 MB) would grow with the file; the OS caches it anyway.
+  db.pragma('cache_size = -2000');
   db.exec('CREATE TABLE learnt (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID');
   return {
     db,

@@ -1,5 +1,6 @@
 // `diff` end to end: the built CLI against the HubSpot stand-in, with a read-only token.
 // It must report new, changed and unchanged records and send no write request.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_VERSIONS, startEmulator, type ApiVersion, type Emulator } from '../emulator/index.js';
@@ -185,5 +186,46 @@ describe('diff with a read-only token', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('read scopes are enough');
     expect(emulator.stats().requests.total).toBe(0);
+  });
+});
+
+describe('diff over more records than it keeps in memory', () => {
+  it('compares every record in the order first seen, later records winning, as with a few', async () => {
+    // 21,000 contacts: past the 20,000 the diff keeps in memory, so most of them are merged
+    // on disk; the first contact is identified again at the very end.
+    const count = 21_000;
+    const lines: string[] = [];
+    for (let i = 0; i < count; i++) lines.push(JSON.stringify({ type: 'identify', userId: `u${i}`, traits: { email: `c${i}@example.com`, firstName: `First${i}`, lastName: 'Early' } }));
+    lines.push(JSON.stringify({ type: 'identify', userId: 'u0', traits: { lastName: 'Later', city: 'Austin' } }));
+    const input = join(await tempDir(), 'many.ndjson');
+    await writeFile(input, lines.join('\n') + '\n');
+    const big = await startEmulator({ tokens: { [READ_ONLY]: READ_SCOPES }, rateLimit: { perTenSeconds: 100_000 } });
+    try {
+      big.seedContact('c0@example.com', { firstname: 'First0', lastname: 'Early' });
+      big.seedContact('c1@example.com', { firstname: 'First1', lastname: 'Early' });
+      const run = await runCli(['diff', input, '--state-dir', stateDir, '--format', 'json', '--rate', '100000', '--concurrency', '16'], {
+        env: { HUBSPOT_ACCESS_TOKEN: READ_ONLY, HUBSPOT_BASE_URL: big.url },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const diffs = parseLines(run.stdout) as DiffLine[];
+      expect(diffs.map((d) => d.key)).toEqual(Array.from({ length: count }, (_, i) => `c${i}@example.com`));
+      expect(diffs[0]).toEqual({
+        object: 'contact',
+        key: 'c0@example.com',
+        status: 'changed',
+        changes: { lastname: { from: 'Early', to: 'Later' }, city: { from: null, to: 'Austin' } },
+      });
+      expect(diffs[1]!.status).toBe('unchanged');
+      expect(diffs[count - 1]).toEqual({
+        object: 'contact',
+        key: `c${count - 1}@example.com`,
+        status: 'new',
+        changes: { firstname: { from: null, to: `First${count - 1}` }, lastname: { from: null, to: 'Early' } },
+      });
+      expect(diffs.filter((d) => d.status === 'new')).toHaveLength(count - 2);
+      expect(big.stats().writes).toBe(0);
+    } finally {
+      await big.close();
+    }
   });
 });
