@@ -9,7 +9,7 @@ import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import type { InputFormat } from '../sources/types.js';
-import { systemClock } from '../sync/clock.js';
+import { systemClock } from '../sync/throttle.js';
 import { readCompanies, readContacts } from '../sync/currentValues.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { HubSpotClient } from '../hubspot/client.js';
 import { RunTally } from '../report/tally.js';
-import { systemClock } from '../sync/clock.js';
+import { systemClock } from '../sync/throttle.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { fetchCatalogDocument } from '../sync/portal.js';
 import { Requester } from '../sync/requester.js';

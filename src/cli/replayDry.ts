@@ -9,7 +9,7 @@ import { LineWriter } from '../report/lineWriter.js';
 import { RunTally, type RunStatus } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
 import { readCachedCatalog } from '../state/catalogCache.js';
-import { systemClock } from '../sync/clock.js';
+import { systemClock } from '../sync/throttle.js';
 import { DailyBudget } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { dryRunSink } from '../sync/dryRunSink.js';

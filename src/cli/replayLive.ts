@@ -14,7 +14,7 @@ import { CompanyMemory } from '../state/companyMemory.js';
 import { acquireLock } from '../state/lock.js';
 import { ensureStateDir, stateDirPaths } from '../state/stateDir.js';
 import { messageOrigin, StateStore } from '../state/stateStore.js';
-import { systemClock } from '../sync/clock.js';
+import { systemClock } from '../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { Delivery } from '../sync/delivery.js';

@@ -2,11 +2,11 @@
 // every cell double-quoted, objects as JSON text, `""` for a missing value, and one of five
 // delimiters. This reads its header and turns its rows back into Segment calls.
 import type { CallType, SegmentCall } from '../core/types.js';
+import { isRecord } from '../core/json.js';
 import { rowCells } from './csvCells.js';
 import { classify, PROPERTY_CALL_TYPES, setPath, type Column } from './csvColumns.js';
 import type { CsvRow } from './csvRows.js';
 import { depthOf, MAX_DEPTH, textMayNestTooDeep } from './depth.js';
-import { isJsonObject } from './jsonObject.js';
 
 /** The delimiters the destination can write, in the order a header is searched for them. */
 export const ACTIONS_DELIMITERS: readonly string[] = [',', '|', '\t', ';', ':'];
@@ -141,14 +141,14 @@ function parseObject(text: string): SegmentCall | string {
   } catch (error) {
     return (error as Error).message;
   }
-  if (isJsonObject(value)) return value;
+  if (isRecord(value)) return value;
   return `it holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`;
 }
 
 function emailAt(call: SegmentCall, path: readonly string[]): unknown {
   let value: unknown = call;
-  for (const key of path) value = isJsonObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-  return isJsonObject(value) && Object.hasOwn(value, 'email') ? value['email'] : undefined;
+  for (const key of path) value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+  return isRecord(value) && Object.hasOwn(value, 'email') ? value['email'] : undefined;
 }
 
 function isAbsentEmail(value: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { CallType, SegmentCall } from '../core/types.js';
-import { isJsonObject } from './jsonObject.js';
+import { isRecord, setOwn } from '../core/json.js';
 
 // SPEC 3.8 "CSV": where each header sends its cells.
 const ENVELOPE_NAMES: ReadonlySet<string> = new Set([
@@ -128,7 +128,7 @@ export function setPath(target: SegmentCall, path: string[], value: string): voi
   for (let i = 0; i < last; i++) {
     const key = path[i] as string;
     const existing = Object.hasOwn(object, key) ? object[key] : undefined;
-    if (isJsonObject(existing)) {
+    if (isRecord(existing)) {
       object = existing;
     } else {
       const created: SegmentCall = {};
@@ -137,10 +137,4 @@ export function setPath(target: SegmentCall, path: string[], value: string): voi
     }
   }
   setOwn(object, path[last] as string, value);
-}
-
-function setOwn(object: SegmentCall, key: string, value: unknown): void {
-  // Plain assignment to `__proto__` would change the prototype instead of adding a key.
-  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  else object[key] = value;
 }

@@ -1,7 +1,6 @@
-import { jsonText } from '../core/json.js';
+import { isRecord, jsonText } from '../core/json.js';
 import type { SegmentCall } from '../core/types.js';
 import { depthOf, MAX_DEPTH, textMayNestTooDeep, tooDeepReason } from './depth.js';
-import { isJsonObject } from './jsonObject.js';
 import type { RecordPosition, SourceErrorCode, SourceItem } from './types.js';
 
 const SOURCE_ERROR_CODES: ReadonlySet<string> = new Set<SourceErrorCode>(['INVALID_JSON', 'INVALID_RECORD', 'INVALID_CSV', 'TRUNCATED_INPUT']);
@@ -25,7 +24,7 @@ export function readNdjsonLine(text: string, position: RecordPosition, out: Sour
 
 /** `raw` is the value's text when it is the whole line; otherwise it is re-serialised. */
 function readValue(value: unknown, position: RecordPosition, out: SourceItem[], deep: boolean, raw?: string): void {
-  if (!isJsonObject(value)) {
+  if (!isRecord(value)) {
     out.push({
       kind: 'invalid',
       code: 'INVALID_RECORD',
@@ -71,7 +70,7 @@ function readBatch(batch: unknown[], position: RecordPosition, out: SourceItem[]
     const depth = deep ? depthOf(element) : 0;
     if (depth > MAX_DEPTH) {
       out.push({ kind: 'invalid', code: 'INVALID_RECORD', reason: tooDeepReason(depth, `Batch element ${index}`), position: elementPosition, raw: jsonText(element) });
-    } else if (isJsonObject(element)) {
+    } else if (isRecord(element)) {
       out.push({ kind: 'record', call: element, position: elementPosition });
     } else {
       out.push({
@@ -91,8 +90,8 @@ type DeadLetterLine = { code: string; reason: unknown } & ({ event: SegmentCall 
 /** A line this tool wrote to a dead-letter file (SPEC section 6), so that file replays. */
 function asDeadLetter(value: SegmentCall): DeadLetterLine | undefined {
   const { code, reason, source, event, raw } = value;
-  if (typeof code !== 'string' || !isJsonObject(source)) return undefined;
-  if (isJsonObject(event)) return { code, reason, event };
+  if (typeof code !== 'string' || !isRecord(source)) return undefined;
+  if (isRecord(event)) return { code, reason, event };
   if (typeof raw === 'string') return { code, reason, raw };
   return undefined;
 }

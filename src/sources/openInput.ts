@@ -2,8 +2,7 @@ import { openBytes } from './byteSource.js';
 import type { ByteSource } from './byteSource.js';
 import { readCsv } from './readCsv.js';
 import { readNdjson } from './readNdjson.js';
-import type { ReadContext } from './readContext.js';
-import type { InputFile, InputFormat, InputReader, ReadOptions, SourceItem } from './types.js';
+import type { InputFile, InputFormat, InputReader, ReadContext, ReadOptions, SourceItem } from './types.js';
 
 /**
  * Opens one input for reading. Nothing is opened until iteration starts, and an input is

@@ -8,8 +8,7 @@ import { batchPieces } from './bytes.js';
 import { CsvRowFramer } from './csvRows.js';
 import type { CsvRow, CsvRowSink } from './csvRows.js';
 import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
-import type { ReadContext } from './readContext.js';
-import type { RecordPosition, SourceErrorCode, SourceItem } from './types.js';
+import type { ReadContext, RecordPosition, SourceErrorCode, SourceItem } from './types.js';
 import { MAX_DEPTH, tooDeepReason } from './depth.js';
 import { NOT_UTF8_REASON } from './utf8.js';
 

@@ -5,8 +5,7 @@ import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
 import { isUtf8Text, NOT_UTF8_REASON } from './utf8.js';
 import type { LineSink } from './lineSplitter.js';
 import { readNdjsonLine } from './ndjsonLine.js';
-import type { ReadContext } from './readContext.js';
-import type { RecordPosition, SourceItem } from './types.js';
+import type { ReadContext, RecordPosition, SourceItem } from './types.js';
 
 /**
  * Reads an NDJSON input: one call per line, with positions. A plain file resumes by

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { CallType, SegmentCall, SourcePosition } from '../core/types.js';
+import type { ByteSource } from './byteSource.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
@@ -72,4 +73,18 @@ export interface ReadOptions {
 export interface InputReader extends AsyncIterable<SourceItem> {
   readonly bytesRead: number;
   batches(): AsyncIterable<SourceItem[]>;
+}
+
+/** What a format's reader needs to read one input. */
+export interface ReadContext {
+  path: string;
+  /** Resume point; `{ line: 1, offset: 0 }` reads everything. */
+  start: StartAt;
+  /**
+   * Opens the input's decompressed bytes for the main read, at `seekTo` when the input
+   * can seek; the reader's progress (`bytesRead`) follows this read.
+   */
+  open(seekTo?: number): Promise<ByteSource>;
+  /** Opens the input from the top for a side read (a CSV header when resuming). */
+  openAside(): Promise<ByteSource>;
 }

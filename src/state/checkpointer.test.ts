@@ -44,25 +44,25 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 describe('Checkpointer', () => {
   it('writes the checkpoint as updated', async () => {
-    const checkpointer = new Checkpointer(dir, sampleCheckpoint());
-    checkpointer.update((c) => {
-      c.runs = 5;
-      c.status = 'completed';
-    });
+    const checkpoint = sampleCheckpoint();
+    const checkpointer = new Checkpointer(dir, checkpoint);
+    checkpoint.runs = 5;
+    checkpoint.status = 'completed';
     await checkpointer.write();
     expect(await onDisk()).toMatchObject({ runs: 5, status: 'completed' });
-    expect(checkpointer.writes).toBe(1);
+    expect(await readdir(dir)).toEqual(['checkpoint.json']);
   });
 
   it('calls beforeWrite before each write, while the previous checkpoint is still the one on disk', async () => {
     const events: string[] = [];
-    const checkpointer = new Checkpointer(dir, sampleCheckpoint(), {
+    const checkpoint = sampleCheckpoint();
+    const checkpointer = new Checkpointer(dir, checkpoint, {
       beforeWrite: async () => {
         events.push(`beforeWrite, on disk: ${(await onDisk())?.runs ?? 'nothing'}`);
       },
     });
     for (const runs of [1, 2, 3]) {
-      checkpointer.update((c) => void (c.runs = runs));
+      checkpoint.runs = runs;
       await checkpointer.write();
       events.push(`written ${(await onDisk())?.runs}`);
     }
@@ -81,7 +81,10 @@ describe('Checkpointer', () => {
     let mostActive = 0;
     const gates: { resolve: () => void }[] = [];
     const entered: (() => void)[] = [];
-    const checkpointer = new Checkpointer(dir, sampleCheckpoint(), {
+    const checkpoint = sampleCheckpoint();
+    let writes = 0;
+    const checkpointer = new Checkpointer(dir, checkpoint, {
+      collect: () => void writes++,
       beforeWrite: async () => {
         active++;
         mostActive = Math.max(mostActive, active);
@@ -95,9 +98,9 @@ describe('Checkpointer', () => {
     const firstEntered = new Promise<void>((r) => entered.push(r));
     const first = checkpointer.write();
     await firstEntered;
-    checkpointer.update((c) => void (c.runs = 2));
+    checkpoint.runs = 2;
     const second = checkpointer.write();
-    checkpointer.update((c) => void (c.runs = 3));
+    checkpoint.runs = 3;
     const third = checkpointer.write();
     expect(third).toBe(second);
 
@@ -111,7 +114,7 @@ describe('Checkpointer', () => {
     await Promise.all([second, third]);
     expect((await onDisk())?.runs).toBe(3);
     expect(mostActive).toBe(1);
-    expect(checkpointer.writes).toBe(2);
+    expect(writes).toBe(2);
     expect(await readdir(dir)).toEqual(['checkpoint.json']);
   });
 
@@ -134,7 +137,8 @@ describe('Checkpointer', () => {
 
   it('maybeWrite writes only when everyMs have passed since the last write', async () => {
     let now = 1_000;
-    const checkpointer = new Checkpointer(dir, sampleCheckpoint(), { everyMs: 2000, now: () => now });
+    let writes = 0;
+    const checkpointer = new Checkpointer(dir, sampleCheckpoint(), { everyMs: 2000, now: () => now, collect: () => void writes++ });
     expect(await checkpointer.maybeWrite()).toBe(false);
     now += 1999;
     expect(await checkpointer.maybeWrite()).toBe(false);
@@ -147,7 +151,7 @@ describe('Checkpointer', () => {
     expect(await checkpointer.maybeWrite()).toBe(false); // 1600 ms since the explicit write
     now += 400;
     expect(await checkpointer.maybeWrite()).toBe(true);
-    expect(checkpointer.writes).toBe(3);
+    expect(writes).toBe(3);
   });
 
   it('maybeWrite does not queue behind a write under way', async () => {
@@ -171,10 +175,11 @@ describe('Checkpointer', () => {
   });
 
   it('sets updatedAt when it writes', async () => {
-    const checkpointer = new Checkpointer(dir, sampleCheckpoint({ updatedAt: '2000-01-01T00:00:00.000Z' }));
+    const checkpoint = sampleCheckpoint({ updatedAt: '2000-01-01T00:00:00.000Z' });
+    const checkpointer = new Checkpointer(dir, checkpoint);
     await checkpointer.write();
     expect((await onDisk())?.updatedAt).not.toBe('2000-01-01T00:00:00.000Z');
-    expect(checkpointer.current.updatedAt).toBe((await onDisk())?.updatedAt);
+    expect(checkpoint.updatedAt).toBe((await onDisk())?.updatedAt);
   });
 
   it('reports a failed write to its callers and goes on with the next one', async () => {

@@ -33,31 +33,16 @@ export class Checkpointer {
   /** A write asked for but not started: later askers share it, it will take their updates. */
   private queued: Promise<void> | undefined;
   private unfinished = 0;
-  private written = 0;
 
   constructor(
     private readonly dir: string,
+    /** The run's checkpoint: what it holds when a write begins is what that write saves. */
     private readonly checkpoint: Checkpoint,
     private readonly options: CheckpointerOptions = {},
   ) {
     this.everyMs = options.everyMs ?? 2000;
     this.now = options.now ?? Date.now;
     this.lastWriteAt = this.now();
-  }
-
-  /** The checkpoint as it stands (change it through update()). */
-  get current(): Readonly<Checkpoint> {
-    return this.checkpoint;
-  }
-
-  /** Checkpoints written so far. */
-  get writes(): number {
-    return this.written;
-  }
-
-  /** Changes the checkpoint in memory; the next write saves it. */
-  update(mutator: (checkpoint: Checkpoint) => void): void {
-    mutator(this.checkpoint);
   }
 
   /**
@@ -93,6 +78,5 @@ export class Checkpointer {
     const text = serializeCheckpoint(this.checkpoint);
     await this.options.beforeWrite?.();
     await writeCheckpointText(this.dir, text);
-    this.written++;
   }
 }

@@ -19,7 +19,7 @@ import { errorsByContext, type BatchResponse, type CrmObject } from '../hubspot/
 import type { CompanyMemory } from '../state/companyMemory.js';
 import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKey.js';
 import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './throttle.js';
 import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
 import { PauseError } from './pause.js';
 import { mayHaveBeenApplied, type Requester } from './requester.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
-import { systemClock } from './clock.js';
+import { systemClock } from './throttle.js';
 import { Delivery } from './delivery.js';
 import type { MappedRecord } from './recordMapper.js';
 import type { Requester } from './requester.js';

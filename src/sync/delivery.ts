@@ -3,7 +3,7 @@
 // contact writer) so it is only sent once both records exist.
 import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { AssociationWriter } from './associationWriter.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './throttle.js';
 import { CompanyMemory } from '../state/companyMemory.js';
 import { CompanyWriter, type CompanyIdStore } from './companyWriter.js';
 import { ContactWriter } from './contactWriter.js';

@@ -8,10 +8,9 @@ import type { HubSpotClient, HubSpotResponse, RequestParams } from '../hubspot/c
 import { ENDPOINTS, type EndpointName, type LimitClass } from '../hubspot/endpoints.js';
 import { authAdvice, HubSpotApiError, TransportError } from '../hubspot/errors.js';
 import type { RunTally } from '../report/tally.js';
-import type { Clock } from './clock.js';
 import type { DailyBudget } from './dailyBudget.js';
 import { PauseError } from './pause.js';
-import { RollingWindow } from './throttle.js';
+import { RollingWindow, type Clock } from './throttle.js';
 
 export interface RequesterOptions {
   /** Requests per rolling 10 s (`--rate`). */

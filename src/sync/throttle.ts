@@ -5,7 +5,21 @@
 // never fewer than HubSpot counts, whatever the latency, so the steady state gets no 429.
 // Answers lower the pace when HubSpot says fewer remain (another integration of the same
 // app is spending them), and a 429 stops everyone for a while.
-import type { Clock } from './clock.js';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/**
+ * Time as the pipeline sees it (the pace, retries, back-off), injectable so that logic is
+ * tested with a fake clock instead of wall-clock luck.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => (ms > 0 ? delay(ms) : Promise.resolve()),
+};
 
 export interface ThrottleOptions {
   limit: number;
