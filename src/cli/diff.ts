@@ -62,7 +62,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
       mapper: new RecordMapper({
         context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
         identities: memory.identities,
-        recentIds: memory.recentIds,
+        duplicates: memory.duplicates,
         filters: filtersFrom(flags),
         rules: rulesWith(memory.suppressedIds),
       }),

@@ -7,7 +7,7 @@ import { LearntIdentities } from '../state/learntIdentities.js';
 import { stateDirPaths } from '../state/stateDir.js';
 import { StateStore } from '../state/stateStore.js';
 import type { RecordMapperDeps } from '../sync/recordMapper.js';
-import { RecentIds } from '../sync/recentIds.js';
+import { MemoryDuplicateWindow } from '../sync/memoryDuplicateWindow.js';
 import { readSuppressionFile, Suppression, type LearntSuppressedIds } from '../sync/suppressionList.js';
 
 export interface MappingFlags {
@@ -116,14 +116,14 @@ export async function prepareDeliveryRules(flags: MappingFlags): Promise<(learnt
  * directory's map (only read), suppressed ids likewise, and the duplicate window.
  * `close` releases them.
  */
-export function readOnlyMemory(stateDir: string): { identities: LearntIdentities; recentIds: RecentIds; suppressedIds: LearntSuppressedIds; close(): void } {
+export function readOnlyMemory(stateDir: string): { identities: LearntIdentities; duplicates: MemoryDuplicateWindow; suppressedIds: LearntSuppressedIds; close(): void } {
   const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
   const identities = new LearntIdentities(store.identities);
-  const recentIds = new RecentIds();
+  const duplicates = new MemoryDuplicateWindow();
   let open = true;
   return {
     identities,
-    recentIds,
+    duplicates,
     // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
     suppressedIds: store.suppressedIds,
     /** Releases them all; a second call does nothing. */
@@ -131,7 +131,7 @@ export function readOnlyMemory(stateDir: string): { identities: LearntIdentities
       if (!open) return;
       open = false;
       identities.close();
-      recentIds.close();
+      duplicates.close();
       store.close();
     },
   };

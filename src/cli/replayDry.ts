@@ -80,7 +80,7 @@ async function mapAll(
   const mapper = new RecordMapper({
     context: { catalog: setup.catalog, hubId: setup.hubId, options: mapOptionsFrom(flags, setup.eventMap) },
     identities: memory.identities,
-    recentIds: memory.recentIds,
+    duplicates: memory.duplicates,
     filters: filtersFrom(flags),
     rules: setup.rulesWith(memory.suppressedIds),
   });

@@ -13,7 +13,7 @@ import { writeCachedCatalog } from '../state/catalogCache.js';
 import { CompanyMemory } from '../state/companyMemory.js';
 import { acquireLock } from '../state/lock.js';
 import { ensureStateDir, stateDirPaths } from '../state/stateDir.js';
-import { messageOrigin, StateStore } from '../state/stateStore.js';
+import { StateStore } from '../state/stateStore.js';
 import { systemClock } from '../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
@@ -55,7 +55,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     const continuing = previous !== undefined && previous.status !== 'completed';
     const tally = new RunTally(continuing ? previous.tally : emptyTally());
     // Duplicates are those of this run (SPEC 2); a resumed run is the same run.
-    if (!continuing) store.clearSeenMessages();
+    if (!continuing) store.clearDuplicates();
 
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter;
     const deadLetterWriter = await openDeadLetterFile(deadLetterPath, continuing ? previous : undefined);
@@ -154,7 +154,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
       const mapper = new RecordMapper({
         context: { catalog, hubId, options: mapOptionsFrom(flags, eventMap), eventDefinitions },
         identities: store.identities,
-        recentIds: { checkAndMark: (id, position) => store.seenMessages.checkAndMark(id, messageOrigin(position)) },
+        duplicates: store.duplicates,
         filters: filtersFrom(flags),
         rules: rulesWith(store.suppressedIds),
       });

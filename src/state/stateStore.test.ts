@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { messageOrigin, StateStore } from './stateStore.js';
+import { StateStore } from './stateStore.js';
 
 let dir: string;
 let path: string;
@@ -27,11 +27,11 @@ function openStore(options?: Parameters<typeof StateStore.open>[1]): StateStore 
 }
 
 describe('StateStore', () => {
-  it('keeps identities, company ids and seen messageIds across close and reopen', () => {
+  it('keeps identities, company ids and the duplicate window across close and reopen', () => {
     const store = openStore();
     store.identities.set('user-1', 'peter@initech.com');
     store.companyIds.set('initech.com', '1001');
-    expect(store.seenMessages.checkAndMark('m-1')).toBe(false);
+    expect(store.duplicates.checkAndMark('m-1')).toBe(false);
     store.close();
 
     const again = openStore();
@@ -39,8 +39,8 @@ describe('StateStore', () => {
     expect(again.companyIds.get('initech.com')).toBe('1001');
     expect(again.identities.get('user-2')).toBeUndefined();
     expect(again.companyIds.get('initrode.com')).toBeUndefined();
-    expect(again.seenMessages.checkAndMark('m-1')).toBe(true);
-    expect(again.seenMessages.checkAndMark('m-2')).toBe(false);
+    expect(again.duplicates.checkAndMark('m-1')).toBe(true);
+    expect(again.duplicates.checkAndMark('m-2')).toBe(false);
   });
 
   it('forgets a company id (deleted or merged in HubSpot): at once for reads, on disk at the flush; counts follow', () => {
@@ -68,10 +68,10 @@ describe('StateStore', () => {
     const store = openStore();
     store.identities.set('user-1', 'peter@initech.com');
     store.companyIds.set('initech.com', '1001');
-    store.seenMessages.add('m-1');
+    store.duplicates.add('m-1');
     expect(store.identities.get('user-1')).toBe('peter@initech.com');
     expect(store.companyIds.get('initech.com')).toBe('1001');
-    expect(store.seenMessages.has('m-1')).toBe(true);
+    expect(store.duplicates.has('m-1')).toBe(true);
 
     const reader = new Database(path, { readonly: true });
     const identities = () => reader.prepare('SELECT count(*) FROM identities').pluck().get();
@@ -121,9 +121,9 @@ describe('StateStore', () => {
     store.identities.set('a', 'a2@x.com');
     store.identities.set('b', 'b@x.com');
     store.companyIds.set('x.com', '1');
-    store.seenMessages.add('m-1');
-    store.seenMessages.add('m-1');
-    expect(store.counts()).toEqual({ identities: 2, companies: 1, seenMessages: 1 });
+    store.duplicates.add('m-1');
+    store.duplicates.add('m-1');
+    expect(store.counts()).toEqual({ identities: 2, companies: 1, duplicateWindow: 1 });
   });
 
   it('creates its files with mode 0600', async () => {
@@ -163,8 +163,8 @@ describe('StateStore, read-only', () => {
     expect(store.identities.get('user-1')).toBeUndefined();
     store.identities.set('user-1', 'peter@initech.com');
     expect(store.identities.get('user-1')).toBe('peter@initech.com');
-    expect(store.seenMessages.checkAndMark('m-1')).toBe(false);
-    expect(store.seenMessages.checkAndMark('m-1')).toBe(true);
+    expect(store.duplicates.checkAndMark('m-1')).toBe(false);
+    expect(store.duplicates.checkAndMark('m-1')).toBe(true);
     store.flush();
     store.close();
     expect(await readdir(dir)).toEqual([]);
@@ -173,14 +173,14 @@ describe('StateStore, read-only', () => {
   it('reads an existing database and leaves the directory exactly as it was', async () => {
     const writer = openStore();
     writer.identities.set('user-1', 'peter@initech.com');
-    writer.seenMessages.add('m-1');
+    writer.duplicates.add('m-1');
     writer.close();
     const before = await readdir(dir);
     const beforeStat = await stat(path);
 
     const store = openStore({ readOnly: true });
     expect(store.identities.get('user-1')).toBe('peter@initech.com');
-    expect(store.seenMessages.has('m-1')).toBe(true);
+    expect(store.duplicates.has('m-1')).toBe(true);
     store.identities.set('user-2', 'bill@initech.com'); // learnt in memory
     expect(store.identities.get('user-2')).toBe('bill@initech.com');
     store.close();
@@ -221,86 +221,86 @@ describe('StateStore, read-only', () => {
     await writeFile(path, '');
     const store = openStore({ readOnly: true });
     expect(store.identities.get('x')).toBeUndefined();
-    expect(store.counts()).toEqual({ identities: 0, companies: 0, seenMessages: 0 });
+    expect(store.counts()).toEqual({ identities: 0, companies: 0, duplicateWindow: 0 });
   });
 });
 
-describe('seen messageIds', () => {
+describe('the duplicate window', () => {
   it('never calls a first occurrence a duplicate, and always remembers the last `window` ids', () => {
     const window = 1000;
-    const store = openStore({ seenWindow: window, autoFlushAt: 333 });
+    const store = openStore({ duplicateWindow: window, autoFlushAt: 333 });
     const total = 10_500;
     for (let i = 0; i < total; i++) {
-      expect(store.seenMessages.checkAndMark(`id-${i}`)).toBe(false);
+      expect(store.duplicates.checkAndMark(`id-${i}`)).toBe(false);
       if (i % 1234 === 0) store.flush();
     }
-    for (let i = total - window; i < total; i++) expect(store.seenMessages.has(`id-${i}`)).toBe(true);
-    expect(store.seenMessages.has(`id-${total - window - 1}`)).toBe(false);
-    expect(store.counts().seenMessages).toBe(window);
+    for (let i = total - window; i < total; i++) expect(store.duplicates.has(`id-${i}`)).toBe(true);
+    expect(store.duplicates.has(`id-${total - window - 1}`)).toBe(false);
+    expect(store.counts().duplicateWindow).toBe(window);
     store.close();
 
-    const again = openStore({ seenWindow: window });
-    for (let i = total - window; i < total; i++) expect(again.seenMessages.has(`id-${i}`)).toBe(true);
-    for (let i = 0; i < total - window; i++) expect(again.seenMessages.has(`id-${i}`)).toBe(false);
-    for (let i = 0; i < 100; i++) expect(again.seenMessages.checkAndMark(`new-${i}`)).toBe(false);
+    const again = openStore({ duplicateWindow: window });
+    for (let i = total - window; i < total; i++) expect(again.duplicates.has(`id-${i}`)).toBe(true);
+    for (let i = 0; i < total - window; i++) expect(again.duplicates.has(`id-${i}`)).toBe(false);
+    for (let i = 0; i < 100; i++) expect(again.duplicates.checkAndMark(`new-${i}`)).toBe(false);
   });
 
   it('keeps a repeated id in the window: a mark makes it recent again', () => {
-    const store = openStore({ seenWindow: 3 });
-    store.seenMessages.add('a');
-    store.seenMessages.add('b');
+    const store = openStore({ duplicateWindow: 3 });
+    store.duplicates.add('a');
+    store.duplicates.add('b');
     store.flush();
-    expect(store.seenMessages.checkAndMark('a')).toBe(true); // a is now the most recent
-    store.seenMessages.add('c');
-    store.seenMessages.add('d'); // b falls out: marks were a, b, a, c, d
+    expect(store.duplicates.checkAndMark('a')).toBe(true); // a is now the most recent
+    store.duplicates.add('c');
+    store.duplicates.add('d'); // b falls out: marks were a, b, a, c, d
     store.flush();
-    expect(store.seenMessages.has('a')).toBe(true);
-    expect(store.seenMessages.has('b')).toBe(false);
+    expect(store.duplicates.has('a')).toBe(true);
+    expect(store.duplicates.has('b')).toBe(false);
   });
 
   it('bounds the buffer of a read-only store to the window', () => {
-    const store = openStore({ readOnly: true, seenWindow: 10 });
-    for (let i = 0; i < 100; i++) expect(store.seenMessages.checkAndMark(`id-${i}`)).toBe(false);
-    expect(store.counts().seenMessages).toBe(10);
-    expect(store.seenMessages.has('id-89')).toBe(false);
-    expect(store.seenMessages.has('id-90')).toBe(true);
+    const store = openStore({ readOnly: true, duplicateWindow: 10 });
+    for (let i = 0; i < 100; i++) expect(store.duplicates.checkAndMark(`id-${i}`)).toBe(false);
+    expect(store.counts().duplicateWindow).toBe(10);
+    expect(store.duplicates.has('id-89')).toBe(false);
+    expect(store.duplicates.has('id-90')).toBe(true);
   });
 
   it('does not take a record read again after a resume for its own duplicate', () => {
-    const at = (offset: number, index?: number) => messageOrigin({ file: 'events.ndjson', offset, index });
+    const at = (offset: number, index?: number) => ({ file: 'events.ndjson', offset, index });
     const store = openStore();
     // Run 1 reads and marks past its last checkpoint, then is killed.
-    expect(store.seenMessages.checkAndMark('m-1', at(0))).toBe(false);
-    expect(store.seenMessages.checkAndMark('m-2', at(100, 0))).toBe(false);
-    expect(store.seenMessages.checkAndMark('m-1', at(200))).toBe(true); // a real duplicate
+    expect(store.duplicates.checkAndMark('m-1', at(0))).toBe(false);
+    expect(store.duplicates.checkAndMark('m-2', at(100, 0))).toBe(false);
+    expect(store.duplicates.checkAndMark('m-1', at(200))).toBe(true); // a real duplicate
     store.close();
 
     const resumed = openStore();
-    expect(resumed.seenMessages.checkAndMark('m-1', at(0))).toBe(false); // the same record
-    expect(resumed.seenMessages.checkAndMark('m-2', at(100, 0))).toBe(false);
-    expect(resumed.seenMessages.checkAndMark('m-2', at(100, 1))).toBe(true); // another element of the batch
-    expect(resumed.seenMessages.checkAndMark('m-1', at(200))).toBe(true); // still a duplicate
-    expect(resumed.seenMessages.has('m-1', messageOrigin({ file: 'other.ndjson', offset: 0 }))).toBe(true);
-    expect(resumed.seenMessages.has('m-1')).toBe(true); // no origin: any earlier mark counts
+    expect(resumed.duplicates.checkAndMark('m-1', at(0))).toBe(false); // the same record
+    expect(resumed.duplicates.checkAndMark('m-2', at(100, 0))).toBe(false);
+    expect(resumed.duplicates.checkAndMark('m-2', at(100, 1))).toBe(true); // another element of the batch
+    expect(resumed.duplicates.checkAndMark('m-1', at(200))).toBe(true); // still a duplicate
+    expect(resumed.duplicates.has('m-1', { file: 'other.ndjson', offset: 0 })).toBe(true);
+    expect(resumed.duplicates.has('m-1')).toBe(true); // no origin: any earlier mark counts
   });
 
   it('keeps the first origin when an id is marked without one and then with one', () => {
     const store = openStore();
-    store.seenMessages.add('m-1');
-    store.seenMessages.add('m-1', 'x');
-    expect(store.seenMessages.has('m-1', 'x')).toBe(true);
+    store.duplicates.add('m-1');
+    store.duplicates.add('m-1', { file: 'x', offset: 0 });
+    expect(store.duplicates.has('m-1', { file: 'x', offset: 0 })).toBe(true);
   });
 
   it('forgets every id when told to start over', () => {
     const store = openStore();
-    store.seenMessages.add('m-1');
+    store.duplicates.add('m-1');
     store.flush();
-    store.seenMessages.add('m-2');
-    store.clearSeenMessages();
-    expect(store.seenMessages.has('m-1')).toBe(false);
-    expect(store.seenMessages.has('m-2')).toBe(false);
+    store.duplicates.add('m-2');
+    store.clearDuplicates();
+    expect(store.duplicates.has('m-1')).toBe(false);
+    expect(store.duplicates.has('m-2')).toBe(false);
     store.close();
-    expect(openStore().seenMessages.has('m-1')).toBe(false);
+    expect(openStore().duplicates.has('m-1')).toBe(false);
   });
 });
 
@@ -330,7 +330,7 @@ describe('suppressed ids', () => {
     const again = openStore();
     expect(again.suppressedIds.has('anon-gone')).toBe(true);
     expect(again.suppressedIds.has('u-dry')).toBe(false); // the read-only store wrote nothing
-    again.clearSeenMessages(); // --fresh starts the duplicates over, never the suppressions
+    again.clearDuplicates(); // --fresh starts the duplicates over, never the suppressions
     again.close();
     expect(openStore().suppressedIds.count()).toBe(1);
   });

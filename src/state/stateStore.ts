@@ -2,8 +2,8 @@
 // - identities: user id → email, so a `track` after its user's `identify` (perhaps in an
 //   earlier run) finds the contact;
 // - companies: domain → HubSpot company id, so a company is not searched for again;
-// - seen_messages: recent messageIds, so a resumed run still skips the duplicate of a
-//   record sent before the interruption (see seenWindow.ts);
+// - seen_messages: the duplicate window, recent messageIds, so a resumed run still skips
+//   the duplicate of a record sent before the interruption (see duplicateWindow.ts);
 // - suppressed_ids: the user and anonymous ids of suppressed people's calls, so their
 //   later calls without an email are suppressed too, in this run and every later one.
 //
@@ -17,10 +17,8 @@ import { UsageError } from '../errors.js';
 import { BufferedMap } from './bufferedMap.js';
 import { BufferedSet } from './bufferedSet.js';
 import { ReadSession } from './readSession.js';
-import { SeenWindow } from './seenWindow.js';
+import { StoredDuplicateWindow } from './duplicateWindow.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
-
-export { messageOrigin } from './seenWindow.js';
 
 export interface StateStoreOptions {
   /**
@@ -30,7 +28,7 @@ export interface StateStoreOptions {
    */
   readOnly?: boolean;
   /** How many of the most recent messageIds are remembered (SPEC 3.8: at least 1,000,000). */
-  seenWindow?: number;
+  duplicateWindow?: number;
   /** Buffered entries that trigger a flush on their own, bounding memory between checkpoints. */
   autoFlushAt?: number;
   /**
@@ -53,20 +51,6 @@ export interface CompanyIdMap extends StoredMap {
   delete(key: string): void;
 }
 
-/**
- * MessageIds already seen. `origin` (from messageOrigin) says where the record sits: the
- * same record read again after a resume has the same origin and is not its own duplicate.
- * Without an origin, any earlier mark counts.
- */
-export interface SeenMessages {
-  /** True when `messageId` was marked before by a record from another origin. */
-  has(messageId: string, origin?: string): boolean;
-  /** Marks `messageId` seen; it becomes the most recent. The first origin is kept. */
-  add(messageId: string, origin?: string): void;
-  /** has() then add(): true when the record is a duplicate. */
-  checkAndMark(messageId: string, origin?: string): boolean;
-}
-
 /** A persistent set of strings. */
 export interface StoredSet {
   has(key: string): boolean;
@@ -78,11 +62,11 @@ export interface StoredSet {
 export interface StateCounts {
   identities: number;
   companies: number;
-  seenMessages: number;
+  duplicateWindow: number;
 }
 
 const SCHEMA_VERSION = 1;
-const DEFAULT_SEEN_WINDOW = 1_000_000;
+const DEFAULT_DUPLICATE_WINDOW = 1_000_000;
 const DEFAULT_AUTO_FLUSH_AT = 200_000;
 
 // Added after the first schema: created, where missing, whenever the file is opened for
@@ -101,13 +85,13 @@ const SCHEMA = `
 export class StateStore {
   readonly identities: StoredMap;
   readonly companyIds: CompanyIdMap;
-  readonly seenMessages: SeenMessages;
+  readonly duplicates: Pick<StoredDuplicateWindow, 'has' | 'add' | 'checkAndMark'>;
   readonly suppressedIds: StoredSet;
 
   private readonly session: ReadSession;
   private readonly identityTable: BufferedMap;
   private readonly companyTable: BufferedMap;
-  private readonly seen: SeenWindow;
+  private readonly duplicateTable: StoredDuplicateWindow;
   private readonly suppressedTable: BufferedSet;
   private readonly commit: () => void;
   private readonly autoFlushAt: number;
@@ -123,15 +107,15 @@ export class StateStore {
     this.session = new ReadSession(db);
     this.identityTable = new BufferedMap(db, this.session, 'identities', 'id', 'email', afterWrite);
     this.companyTable = new BufferedMap(db, this.session, 'companies', 'domain', 'id', afterWrite);
-    this.seen = new SeenWindow(db, this.session, options.seenWindow ?? DEFAULT_SEEN_WINDOW, afterWrite);
+    this.duplicateTable = new StoredDuplicateWindow(db, this.session, options.duplicateWindow ?? DEFAULT_DUPLICATE_WINDOW, afterWrite);
     this.suppressedTable = new BufferedSet(hasTable(db, 'suppressed_ids') ? db : undefined, this.session, 'suppressed_ids', 'id', afterWrite);
     // Objects of arrow functions: callers hand `store.identities` around on its own.
     this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
     this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v), delete: (k) => this.companyTable.delete(k) };
-    this.seenMessages = {
-      has: (id, origin) => this.seen.has(id, origin),
-      add: (id, origin) => this.seen.add(id, origin),
-      checkAndMark: (id, origin) => this.seen.checkAndMark(id, origin),
+    this.duplicates = {
+      has: (id, position) => this.duplicateTable.has(id, position),
+      add: (id, position) => this.duplicateTable.add(id, position),
+      checkAndMark: (id, position) => this.duplicateTable.checkAndMark(id, position),
     };
     this.suppressedIds = {
       has: (k) => this.suppressedTable.has(k),
@@ -141,7 +125,7 @@ export class StateStore {
     this.commit = db.transaction(() => {
       this.identityTable.write();
       this.companyTable.write();
-      this.seen.write();
+      this.duplicateTable.write();
       this.suppressedTable.write();
     });
   }
@@ -201,20 +185,20 @@ export class StateStore {
     // Only after the commit: when it throws (disk full), nothing buffered is lost.
     this.identityTable.clear();
     this.companyTable.clear();
-    this.seen.clear();
+    this.duplicateTable.clear();
     this.suppressedTable.clear();
   }
 
-  /** Forgets every seen messageId, on disk too: for a run that starts over (--fresh). */
-  clearSeenMessages(): void {
-    if (this.readOnly) throw new Error('clearSeenMessages() on a read-only state store');
+  /** Empties the duplicate window, on disk too: for a run that starts over (--fresh). */
+  clearDuplicates(): void {
+    if (this.readOnly) throw new Error('clearDuplicates() on a read-only state store');
     this.session.end();
-    this.seen.reset();
+    this.duplicateTable.reset();
   }
 
   /** Entries in each table, buffered ones included. */
   counts(): StateCounts {
-    return { identities: this.identityTable.count(), companies: this.companyTable.count(), seenMessages: this.seen.count() };
+    return { identities: this.identityTable.count(), companies: this.companyTable.count(), duplicateWindow: this.duplicateTable.count() };
   }
 
   /** Flushes (unless read-only) and closes. Safe to call more than once. */
@@ -228,7 +212,7 @@ export class StateStore {
   }
 
   private flushIfFull(): void {
-    if (this.identityTable.size + this.companyTable.size + this.seen.size + this.suppressedTable.size >= this.autoFlushAt) this.flush();
+    if (this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size >= this.autoFlushAt) this.flush();
   }
 }
 

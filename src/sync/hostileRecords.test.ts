@@ -20,7 +20,7 @@ function mapper(overrides: { catalog?: Catalog } = {}): RecordMapper {
   return new RecordMapper({
     context: { catalog: overrides.catalog ?? catalog, hubId: 1, options: { createEventDefinitions: true, pagesAsEvents: false, eventMap: {} } },
     identities: new Map<string, string>(),
-    recentIds: { checkAndMark: (id) => seen.has(id) || (seen.add(id), false) },
+    duplicates: { checkAndMark: (id) => seen.has(id) || (seen.add(id), false) },
     filters: {},
   });
 }

@@ -34,7 +34,7 @@ async function pipeline(bytes: Buffer, format: InputFormat, type?: CallType): Pr
   const mapper = new RecordMapper({
     context: { catalog, hubId: 7, options: { createEventDefinitions: true, pagesAsEvents: false, eventMap: {} } },
     identities: new Map<string, string>(),
-    recentIds: { checkAndMark: (id) => seen.has(id) || (seen.add(id), false) },
+    duplicates: { checkAndMark: (id) => seen.has(id) || (seen.add(id), false) },
     filters: {},
   });
   let accepted = 0;

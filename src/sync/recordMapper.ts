@@ -16,6 +16,7 @@ import type {
   SuppressionLookup,
 } from '../core/index.js';
 import type { RecordPosition, SourceItem } from '../sources/types.js';
+import type { DuplicateWindow } from '../state/duplicateWindow.js';
 
 /** The identity map as the pipeline sees it: read and learn. */
 export interface IdentityStore {
@@ -35,14 +36,6 @@ export interface MappedRecord {
   skip?: SkipReason;
 }
 
-/**
- * Duplicate detection: true when the messageId was seen before (and marks it seen). The
- * position lets a persistent window tell a record re-read after a resume from a duplicate.
- */
-export interface SeenMessages {
-  checkAndMark(messageId: string, position: RecordPosition): boolean;
-}
-
 /** The suppression list as the pipeline sees it: read, and learn a suppressed call's ids. */
 export interface SuppressionStore extends SuppressionLookup {
   suppressIds(ids: readonly string[]): void;
@@ -51,7 +44,7 @@ export interface SuppressionStore extends SuppressionLookup {
 export interface RecordMapperDeps {
   context: Omit<MapContext, 'identities'>;
   identities: IdentityStore;
-  recentIds: SeenMessages;
+  duplicates: DuplicateWindow;
   filters: RecordFilters;
   /** Routing, consent and suppression; routing alone (integrations honoured) when absent. */
   rules?: Omit<DeliveryRules, 'suppression'> & { suppression?: SuppressionStore };
@@ -96,7 +89,7 @@ export class RecordMapper {
     if (invalid) return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, deadLetter: invalid };
 
     const messageId = call.messageId;
-    if (typeof messageId === 'string' && messageId !== '' && this.deps.recentIds.checkAndMark(messageId, position)) {
+    if (typeof messageId === 'string' && messageId !== '' && this.deps.duplicates.checkAndMark(messageId, position)) {
       return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'duplicate' };
     }
     let result: RuledResult;

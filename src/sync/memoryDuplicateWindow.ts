@@ -1,9 +1,7 @@
-// Segment archives repeat messageIds. Remembering every id of a billion-event backfill
-// would not fit in memory, so we keep an exact window of the last `capacity` marks in a
-// fixed amount of memory: any id among the last `capacity` seen is always remembered, an
-// id is never reported seen unless it was marked (ids are compared whole; the hash only
-// finds candidates), and a duplicate farther back is sent again, which is harmless
-// (every effect is idempotent).
+// The duplicate window of a dry run or a diff (see state/duplicateWindow.ts), in memory:
+// remembering every id of a billion-event backfill would not fit, so it keeps an exact
+// window of the last `capacity` marks in a fixed amount of memory: any id among the last
+// `capacity` seen is always remembered, and a duplicate farther back is sent again.
 //
 // Why not a Set of strings: each id would be its own heap string (~64 bytes for a
 // 40-character id) plus a table entry, and "at least the last N" with Sets takes two
@@ -14,6 +12,7 @@
 // buffer, and those of closed blocks in a temporary file (idBlocks.ts), read back only
 // to confirm a hash match.
 
+import { hash53, type DuplicateWindow } from '../state/duplicateWindow.js';
 import { openIdBlocks, type IdBlocks } from './idBlocks.js';
 
 const MAX_BLOCK = 4096;
@@ -21,7 +20,7 @@ const MAX_BLOCK = 4096;
 const UTF16 = 0x8000_0000;
 const SURROGATE = /[\ud800-\udfff]/;
 
-export class RecentIds {
+export class MemoryDuplicateWindow implements DuplicateWindow {
   /** Marks per block; the ring holds a whole number of blocks. */
   private readonly block: number;
   private readonly slots: number;
@@ -55,9 +54,9 @@ export class RecentIds {
     this.mask = cells - 1;
   }
 
-  /** Marks `id` as seen; true when it had been seen already (a duplicate). */
+  /** Marks `id` as seen; true when it had been seen already (a duplicate). A dry run never resumes: positions play no part. */
   checkAndMark(id: string): boolean {
-    const hash = hashOf(id);
+    const hash = hash53(id) >>> 0;
     const slot = this.marks % this.slots;
     // The id is written where it will stay, then compared in place with its candidates.
     const offset = this.openLength;
@@ -144,11 +143,4 @@ export class RecentIds {
     }
     this.index[hole] = 0;
   }
-}
-
-/** FNV-1a over UTF-16 code units. */
-function hashOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }

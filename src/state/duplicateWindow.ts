@@ -1,7 +1,13 @@
-// Recent messageIds, kept across resumes: a run resumed after `kill -9` must still skip a
-// duplicate of a record sent before the kill (SPEC 3.8). Exact: an id is reported seen
-// only if it was marked (ids are compared whole, never hashed), so a first occurrence is
-// never a duplicate. Bounded: each mark takes the next sequence number, and ids whose
+// Duplicate detection. Segment archives repeat messageIds; a record whose messageId was
+// marked recently is a duplicate and is skipped. Every duplicate window is exact (an id
+// is reported seen only if it was marked, and ids are compared whole: a hash only finds
+// candidates) and bounded (ids marked long enough ago are forgotten, and their
+// duplicates sent again, which is harmless: every effect is idempotent). Two exist: the
+// state directory's (here), kept across resumes, and the memory-only one of a dry run or
+// a diff (sync/memoryDuplicateWindow.ts).
+//
+// The state directory's window: a run resumed after `kill -9` must still skip a duplicate
+// of a record sent before the kill. Each mark takes the next mark number, and ids whose
 // last mark is `window` marks old or more are forgotten (deleted at flush).
 //
 // Origins. A run marks ids as it reads, ahead of its checkpoint's watermark, so after a
@@ -12,12 +18,39 @@ import type Database from 'better-sqlite3';
 import { BatchUpsert } from './batchUpsert.js';
 import type { ReadSession } from './readSession.js';
 
+/** Where a record sits: the input, the line's byte offset, the element of a `{"batch":[…]}` line. */
+export interface MessagePosition {
+  file: string;
+  offset: number;
+  index?: number;
+}
+
 /**
- * Where a record sits, as the origin of its messageId: the input, the line's byte offset
- * and the element of a `{"batch":[…]}` line. Stable across resumes of the same input.
+ * Answers whether a messageId was seen before, and marks it seen. `position` says where
+ * the record sits: a window that outlives a crash tells the same record read again after
+ * a resume (the same position) from a duplicate. Without a position, any earlier mark
+ * counts.
  */
-export function messageOrigin(position: { file: string; offset: number; index?: number }): string {
-  return `${position.offset}:${position.index ?? ''}:${position.file}`;
+export interface DuplicateWindow {
+  checkAndMark(messageId: string, position?: MessagePosition): boolean;
+}
+
+/**
+ * The one hash of duplicate detection: cyrb53, 53 bits. Its low 32 bits (`>>> 0`) serve
+ * where 32 are enough. Origins are stored as this hash, so changing it would make every
+ * record re-read after an upgrade look like a duplicate of itself.
+ */
+export function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 interface Mark {
@@ -25,7 +58,8 @@ interface Mark {
   origin: number | null;
 }
 
-export class SeenWindow {
+/** The state directory's duplicate window, in the seen_messages table. */
+export class StoredDuplicateWindow implements DuplicateWindow {
   private pending = new Map<string, Mark>();
   private nextSeq: number;
   private readonly select: Database.Statement<[string], Mark>;
@@ -40,7 +74,7 @@ export class SeenWindow {
     private readonly window: number,
     private readonly afterWrite: () => void,
   ) {
-    if (!Number.isSafeInteger(window) || window < 1) throw new RangeError(`The seen-messages window must be a positive integer, not ${window}.`);
+    if (!Number.isSafeInteger(window) || window < 1) throw new RangeError(`The duplicate window must be a positive integer, not ${window}.`);
     this.select = db.prepare<[string], Mark>('SELECT seq, origin FROM seen_messages WHERE message_id = ?');
     this.upsert = new BatchUpsert(
       db,
@@ -61,18 +95,19 @@ export class SeenWindow {
   }
 
   /** True when `id` was marked by a record from another origin (or either origin is unknown). */
-  has(id: string, origin?: string): boolean {
-    return isDuplicate(this.lookup(id), originKey(origin));
+  has(id: string, position?: MessagePosition): boolean {
+    return isDuplicate(this.lookup(id), originKey(position));
   }
 
   /** Marks `id`; it becomes the most recent. Its first origin is kept. */
-  add(id: string, origin?: string): void {
-    this.mark(id, this.lookup(id), originKey(origin));
+  add(id: string, position?: MessagePosition): void {
+    this.mark(id, this.lookup(id), originKey(position));
   }
 
-  checkAndMark(id: string, origin?: string): boolean {
+  /** has() then add(): true when the record is a duplicate. */
+  checkAndMark(id: string, position?: MessagePosition): boolean {
     const previous = this.lookup(id);
-    const key = originKey(origin);
+    const key = originKey(position);
     this.mark(id, previous, key);
     return isDuplicate(previous, key);
   }
@@ -140,20 +175,11 @@ function isDuplicate(previous: Mark | undefined, origin: number | null): boolean
 }
 
 /**
- * Origins are stored as a 53-bit hash (cyrb53), not as text: a path in every row would
- * make the table several times larger. A collision can only make a true duplicate look
- * like the same record read again, so it is sent again (harmless): never a false duplicate.
+ * Origins are stored as a hash, not as text: a path in every row would make the table
+ * several times larger. A collision can only make a true duplicate look like the same
+ * record read again, so it is sent again (harmless): never a false duplicate.
  */
-function originKey(origin: string | undefined): number | null {
-  if (origin === undefined) return null;
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < origin.length; i++) {
-    const ch = origin.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+function originKey(position: MessagePosition | undefined): number | null {
+  if (position === undefined) return null;
+  return hash53(`${position.offset}:${position.index ?? ''}:${position.file}`);
 }

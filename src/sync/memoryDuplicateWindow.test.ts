@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RecentIds } from './recentIds.js';
+import { MemoryDuplicateWindow } from './memoryDuplicateWindow.js';
 
-describe('RecentIds', () => {
+describe('MemoryDuplicateWindow', () => {
   it('reports a repeated id as a duplicate and a new one as not', () => {
-    const recent = new RecentIds();
+    const recent = new MemoryDuplicateWindow();
     expect(recent.checkAndMark('a')).toBe(false);
     expect(recent.checkAndMark('b')).toBe(false);
     expect(recent.checkAndMark('a')).toBe(true);
@@ -11,20 +11,20 @@ describe('RecentIds', () => {
 
   it('always remembers the last `capacity` ids, however many came before', () => {
     const capacity = 1000;
-    const recent = new RecentIds(capacity);
+    const recent = new MemoryDuplicateWindow(capacity);
     for (let i = 0; i < 10_500; i++) recent.checkAndMark(`id-${i}`);
     for (let i = 10_500 - capacity; i < 10_500; i++) expect(recent.checkAndMark(`id-${i}`)).toBe(true);
     expect(recent.size).toBeLessThanOrEqual(2 * capacity);
   });
 
   it('never calls a first occurrence a duplicate', () => {
-    const recent = new RecentIds(10);
+    const recent = new MemoryDuplicateWindow(10);
     const dupes = Array.from({ length: 100 }, (_, i) => recent.checkAndMark(`m${i}`)).filter(Boolean);
     expect(dupes).toEqual([]);
   });
 
   it('tells apart ids that UTF-8 would make equal (lone surrogates)', () => {
-    const recent = new RecentIds(10);
+    const recent = new MemoryDuplicateWindow(10);
     expect(recent.checkAndMark('m-\ud800')).toBe(false);
     expect(recent.checkAndMark('m-\udc00')).toBe(false);
     expect(recent.checkAndMark('m-\ufffd')).toBe(false);
@@ -34,12 +34,12 @@ describe('RecentIds', () => {
   });
 });
 
-describe('RecentIds against a reference window', () => {
+describe('MemoryDuplicateWindow against a reference window', () => {
   it('is exactly a sliding window of its ring (whole blocks, at least `capacity` marks)', () => {
     for (const capacity of [1, 2, 5, 64, 1000, 5000, 9000]) {
       const block = Math.min(4096, capacity);
       const ring = Math.ceil(capacity / block) * block;
-      const recent = new RecentIds(capacity);
+      const recent = new MemoryDuplicateWindow(capacity);
       const window: string[] = [];
       const count = new Map<string, number>();
       let seed = capacity;
