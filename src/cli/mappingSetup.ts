@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { Catalog, defaultCatalog, type CatalogDocument, type MapOptions, type RecordFilters } from '../core/index.js';
 import { UsageError } from '../errors.js';
-import { LearntIdentities } from '../state/learntIdentities.js';
+import { SpillingIdentityMap } from '../state/spillingIdentityMap.js';
 import { stateDirPaths } from '../state/stateDir.js';
 import { StateStore } from '../state/stateStore.js';
 import type { RecordMapperDeps } from '../sync/recordMapper.js';
@@ -116,9 +116,9 @@ export async function prepareDeliveryRules(flags: MappingFlags): Promise<(learnt
  * directory's map (only read), suppressed ids likewise, and the duplicate window.
  * `close` releases them.
  */
-export function readOnlyMemory(stateDir: string): { identities: LearntIdentities; duplicates: MemoryDuplicateWindow; suppressedIds: LearntSuppressedIds; close(): void } {
+export function readOnlyMemory(stateDir: string): { identities: SpillingIdentityMap; duplicates: MemoryDuplicateWindow; suppressedIds: LearntSuppressedIds; close(): void } {
   const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
-  const identities = new LearntIdentities(store.identities);
+  const identities = new SpillingIdentityMap(store.identities);
   const duplicates = new MemoryDuplicateWindow();
   let open = true;
   return {

@@ -3,7 +3,7 @@
 
 import { normalizeEmail } from './email.js';
 import { isRecord, own, quote } from './json.js';
-import type { IdentityLookup, SegmentCall } from './types.js';
+import type { ReadonlyIdentityMap, SegmentCall } from './types.js';
 
 /** A field of the call that may hold the contact's email. */
 export interface EmailSource {
@@ -45,7 +45,7 @@ export const GROUP_EMAIL_SOURCES: readonly EmailSource[] = [nested('context', 't
  * The call's email: the first present source (null, "" and blank fall through; a present
  * invalid one stops the search), else what the identity map knows of userId, then anonymousId.
  */
-export function resolveEmail(call: SegmentCall, sources: readonly EmailSource[], identities: IdentityLookup): EmailResolution {
+export function resolveEmail(call: SegmentCall, sources: readonly EmailSource[], identities: ReadonlyIdentityMap): EmailResolution {
   for (const source of sources) {
     const value = source.read(call);
     if (isAbsentEmail(value)) continue;

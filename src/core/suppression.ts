@@ -5,7 +5,7 @@ import { callType } from './checkCall.js';
 import { normalizeEmail } from './email.js';
 import { isRecord, own } from './json.js';
 import { GROUP_EMAIL_SOURCES, IDENTIFY_EMAIL_SOURCES, resolveEmail, segmentId, TRACK_EMAIL_SOURCES, type EmailSource } from './resolveEmail.js';
-import type { CallType, IdentityLookup, Operation, SegmentCall } from './types.js';
+import type { CallType, Operation, ReadonlyIdentityMap, SegmentCall } from './types.js';
 
 /** The suppression list as the core sees it: read-only membership tests. */
 export interface SuppressionLookup {
@@ -52,7 +52,7 @@ const CONTACT_SOURCES: Record<Exclude<CallType, 'alias'>, readonly EmailSource[]
 export function hasSuppressedEmail(
   call: SegmentCall,
   operations: readonly Operation[],
-  identities: IdentityLookup,
+  identities: ReadonlyIdentityMap,
   suppression: SuppressionLookup,
 ): boolean {
   for (const operation of operations) {

@@ -105,9 +105,14 @@ export interface MapResult {
   learn: IdentityFact[];
 }
 
-/** Read-only view of userId/anonymousId → email. */
-export interface IdentityLookup {
+/** The identity map (userId/anonymousId → email), read-only: all that mapping needs. */
+export interface ReadonlyIdentityMap {
   get(id: string): string | undefined;
+}
+
+/** The identity map as a run keeps it: read, and learn (a later email for an id wins). */
+export interface IdentityMap extends ReadonlyIdentityMap {
+  set(id: string, email: string): void;
 }
 
 // ---- property catalog (the properties API's shape, reduced to what mapping needs) ----
@@ -164,7 +169,7 @@ export interface MapContext {
   catalog: Catalog;
   hubId: number | string;
   options: MapOptions;
-  identities: IdentityLookup;
+  identities: ReadonlyIdentityMap;
   /** Required when options.createEventDefinitions is false. */
   eventDefinitions?: EventDefinitions;
 }

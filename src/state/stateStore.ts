@@ -13,6 +13,7 @@
 // not on disk (more may be on disk than it names; every fact here is safe to know early).
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { IdentityMap } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { BufferedMap } from './bufferedMap.js';
 import { BufferedSet } from './bufferedSet.js';
@@ -40,15 +41,11 @@ export interface StateStoreOptions {
   cache?: 'large' | 'small';
 }
 
-/** A persistent string → string map, as the pipeline uses it. */
-export interface StoredMap {
-  get(key: string): string | undefined;
-  set(key: string, value: string): void;
-}
-
-/** The domain → company id cache: an id HubSpot no longer has is forgotten. */
-export interface CompanyIdMap extends StoredMap {
-  delete(key: string): void;
+/** Domain → HubSpot company id, remembered across runs: an id HubSpot no longer has is forgotten. */
+export interface CompanyIdMap {
+  get(domain: string): string | undefined;
+  set(domain: string, id: string): void;
+  delete(domain: string): void;
 }
 
 /** A persistent set of strings. */
@@ -83,7 +80,7 @@ const SCHEMA = `
 `;
 
 export class StateStore {
-  readonly identities: StoredMap;
+  readonly identities: IdentityMap;
   readonly companyIds: CompanyIdMap;
   readonly duplicates: Pick<StoredDuplicateWindow, 'has' | 'add' | 'checkAndMark'>;
   readonly suppressedIds: StoredSet;

@@ -17,6 +17,7 @@ import type { CompanyUpsert, DeadLetterVerdict, PropertyValues } from '../core/t
 import { HubSpotApiError, type ErrorDetail } from '../hubspot/errors.js';
 import { errorsByContext, type BatchResponse, type CrmObject } from '../hubspot/types.js';
 import type { CompanyMemory } from '../state/companyMemory.js';
+import type { CompanyIdMap } from '../state/stateStore.js';
 import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKey.js';
 import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
 import type { Clock } from './throttle.js';
@@ -31,13 +32,6 @@ const MAX_BATCH = 100;
  * taken as not applied: HubSpot's index trails writes by seconds, at times minutes.
  */
 export const UNCONFIRMED_SETTLE_MS = 60 * 60 * 1000;
-
-/** domain → HubSpot company id, remembered across runs. */
-export interface CompanyIdStore {
-  get(domain: string): string | undefined;
-  set(domain: string, id: string): void;
-  delete(domain: string): void;
-}
 
 export interface CompanyWriterOptions {
   /** The unique key property to use (created when missing); undefined: none (the safe path). */
@@ -67,7 +61,7 @@ export class CompanyWriter {
 
   constructor(
     private readonly requester: Requester,
-    private readonly ids: CompanyIdStore,
+    private readonly ids: CompanyIdMap,
     private readonly memory: CompanyMemory,
     private readonly clock: Clock,
     private readonly options: CompanyWriterOptions,

@@ -5,7 +5,8 @@ import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { AssociationWriter } from './associationWriter.js';
 import type { Clock } from './throttle.js';
 import { CompanyMemory } from '../state/companyMemory.js';
-import { CompanyWriter, type CompanyIdStore } from './companyWriter.js';
+import type { CompanyIdMap } from '../state/stateStore.js';
+import { CompanyWriter } from './companyWriter.js';
 import { ContactWriter } from './contactWriter.js';
 import { EventWriter } from './eventWriter.js';
 import type { MappedRecord } from './recordMapper.js';
@@ -43,7 +44,7 @@ export class Delivery implements RecordSink {
   /** Resolves when a failure or a signal stops delivery: unsettled records stay so. */
   readonly halted = new Promise<void>((resolve) => (this.halt = resolve));
 
-  constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdStore, clock: Clock) {
+  constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdMap, clock: Clock) {
     const onFatal = (error: unknown) => this.fail(error);
     const linger = options.lingerMs ?? 200;
     this.contacts = new ContactWriter(requester, onFatal, linger);

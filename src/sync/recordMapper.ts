@@ -6,6 +6,7 @@ import { checkCall, mapDelivered, passesFilters, type RecordFilters } from '../c
 import { jsonText } from '../core/json.js';
 import type {
   DeadLetterVerdict,
+  IdentityMap,
   DeliveryRules,
   MapContext,
   RuledResult,
@@ -17,12 +18,6 @@ import type {
 } from '../core/index.js';
 import type { RecordPosition, SourceItem } from '../sources/types.js';
 import type { DuplicateWindow } from '../state/duplicateWindow.js';
-
-/** The identity map as the pipeline sees it: read and learn. */
-export interface IdentityStore {
-  get(id: string): string | undefined;
-  set(id: string, email: string): void;
-}
 
 export interface MappedRecord {
   position: RecordPosition;
@@ -43,7 +38,7 @@ export interface SuppressionStore extends SuppressionLookup {
 
 export interface RecordMapperDeps {
   context: Omit<MapContext, 'identities'>;
-  identities: IdentityStore;
+  identities: IdentityMap;
   duplicates: DuplicateWindow;
   filters: RecordFilters;
   /** Routing, consent and suppression; routing alone (integrations honoured) when absent. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LearntIdentities } from './learntIdentities.js';
+import { SpillingIdentityMap } from './spillingIdentityMap.js';
 
-describe('LearntIdentities', () => {
+describe('SpillingIdentityMap', () => {
   it('answers what it learnt, then what the state directory knows', () => {
-    const learnt = new LearntIdentities(new Map([['u-old', 'old@example.com'], ['u1', 'stale@example.com']]));
+    const learnt = new SpillingIdentityMap(new Map([['u-old', 'old@example.com'], ['u1', 'stale@example.com']]));
     learnt.set('u1', 'ada@example.com');
     expect(learnt.get('u1')).toBe('ada@example.com');
     expect(learnt.get('u-old')).toBe('old@example.com');
@@ -13,7 +13,7 @@ describe('LearntIdentities', () => {
   });
 
   it('keeps a bounded number in memory and still answers every id, the latest email winning', () => {
-    const learnt = new LearntIdentities(new Map(), 50);
+    const learnt = new SpillingIdentityMap(new Map(), 50);
     for (let i = 0; i < 1000; i++) learnt.set(`u${i}`, `user${i}@example.com`);
     expect(learnt.spilled).toBeGreaterThanOrEqual(1000 - 50);
     // Ids long moved to disk learn a new email; ids in memory too.

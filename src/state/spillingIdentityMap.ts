@@ -1,25 +1,22 @@
-// What a dry run or a diff learns about identities while it reads (user and anonymous
-// ids → email), over the state directory's map, which it only reads. A backfill of tens
-// of millions of events knows millions of ids: past `keptInMemory` of them, the older
-// half moves to a private temporary SQLite database (deleted when it is closed) instead
-// of growing the heap with the input.
+// The identity map of a dry run or a diff: what it learns while it reads (user and
+// anonymous ids → email), over the state directory's map, which it only reads. A backfill
+// of tens of millions of events knows millions of ids: past `keptInMemory` of them, the
+// older half spills to a private temporary SQLite database (deleted when it is closed)
+// instead of growing the heap with the input.
 import Database from 'better-sqlite3';
+import type { IdentityMap, ReadonlyIdentityMap } from '../core/types.js';
 import { BatchUpsert } from './batchUpsert.js';
-
-/** Where learnt identities fall back to: the state directory's map. */
-export interface IdentityLookup {
-  get(id: string): string | undefined;
-}
 
 const KEPT_IN_MEMORY = 100_000;
 
-export class LearntIdentities {
+export class SpillingIdentityMap implements IdentityMap {
   private recent = new Map<string, string>();
   private spill?: { db: Database.Database; select: Database.Statement<[string], string>; upsert: BatchUpsert };
   private spilledCount = 0;
 
   constructor(
-    private readonly known: IdentityLookup,
+    /** Where it falls back to: the state directory's map. */
+    private readonly known: ReadonlyIdentityMap,
     private readonly keptInMemory = KEPT_IN_MEMORY,
   ) {}
 
