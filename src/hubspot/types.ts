@@ -38,13 +38,3 @@ export interface EventDefinitionPage {
   results: EventDefinition[];
   paging?: { next?: { after: string } };
 }
-
-/** The `errors` of a batch answer (any status) keyed by a context field: trace ids, ids. */
-export function errorsByContext(errors: ErrorDetail[] | undefined, field: string): Map<string, string> {
-  const byValue = new Map<string, string>();
-  for (const error of errors ?? []) {
-    const message = `HubSpot rejected it: ${error.message ?? 'no message'}${error.category ? ` (${error.category})` : ''}`;
-    for (const value of error.context?.[field] ?? []) byValue.set(value, message);
-  }
-  return byValue;
-}

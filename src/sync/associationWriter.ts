@@ -5,39 +5,32 @@ import type { Association, DeadLetterVerdict } from '../core/types.js';
 import type { BatchResponse } from '../hubspot/types.js';
 import type { CompanyWriter } from './companyWriter.js';
 import type { ContactWriter } from './contactWriter.js';
-import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
+import type { Verdicts } from './keyedBatcher.js';
 import type { Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
+import { BatchWriter, keepFirst, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 100;
 
 type Pair = { email: string; domain: string };
 type Input = { key: string; contactId: string; companyId: string };
 
-export class AssociationWriter {
-  readonly batches: KeyedBatcher<Pair>;
-
+export class AssociationWriter extends BatchWriter<Pair> {
   constructor(
     private readonly requester: Requester,
     private readonly contacts: ContactWriter,
     private readonly companies: CompanyWriter,
     onFatal: (error: unknown) => void,
-    lingerMs = 200,
+    lingerMs?: number,
   ) {
-    this.batches = new KeyedBatcher<Pair>({
-      maxBatch: MAX_BATCH,
-      lingerMs,
-      merge: (earlier) => earlier,
-      send: (batch, oldest) => this.send(batch, oldest),
-      onFatal,
-    });
+    super({ onFatal, lingerMs }, MAX_BATCH, keepFirst);
   }
 
   associate(op: Association, seq: number): Promise<DeadLetterVerdict | undefined> {
     return this.batches.add(`${op.email}\n${op.domain}`, { email: op.email, domain: op.domain }, seq);
   }
 
-  private async send(batch: ReadonlyArray<{ key: string; value: Pair }>, order: number): Promise<Verdicts> {
+  protected async send(batch: ReadonlyArray<BatchEntry<Pair>>, order: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const contactIds = await this.contacts.idsFor(batch.map(({ value }) => value.email));
     const inputs: Input[] = [];

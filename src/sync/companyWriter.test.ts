@@ -209,6 +209,15 @@ describe('CompanyWriter without a key property (the safe path)', () => {
     expect(perDomain(p.emulator)).toEqual({ 'acme.com': 1 });
   });
 
+  it('waits for search with the one back-off of every retry: doubling from a second, never more than a minute, then pauses', async () => {
+    const p = await portal();
+    p.memory.markUnconfirmed(['acme.com'], p.clock.now() - 10 * 60_000);
+    const waiting = await run(p, { 'acme.com': { name: 'Acme' } }, { keyed: false, maxRetries: 8 });
+    expect(waiting.fatal).toBeInstanceOf(PauseError);
+    expect(p.clock.slept.filter((ms) => ms >= 1000)).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
+    expect(requests(p.emulator, CREATE)).toBe(0);
+  });
+
   it('an unconfirmed domain from an earlier unkeyed run is waited for even once the key property exists', async () => {
     const p = await portal({ searchLagMs: 5000 });
     p.emulator.seedCompany({ domain: 'acme.com', name: 'Made by the lost create' });

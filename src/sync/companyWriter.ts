@@ -15,16 +15,17 @@
 // forgotten and the domain resolved again, never counted as delivered.
 import type { CompanyUpsert, DeadLetterVerdict, PropertyValues } from '../core/types.js';
 import { HubSpotApiError, type ErrorDetail } from '../hubspot/errors.js';
-import { errorsByContext, type BatchResponse, type CrmObject } from '../hubspot/types.js';
+import type { BatchResponse, CrmObject } from '../hubspot/types.js';
 import type { CompanyMemory } from '../state/companyMemory.js';
 import type { CompanyIdMap } from '../state/stateStore.js';
 import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKey.js';
 import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
 import type { Clock } from './throttle.js';
-import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
+import type { Verdicts } from './keyedBatcher.js';
 import { PauseError } from './pause.js';
-import { mayHaveBeenApplied, type Requester } from './requester.js';
+import { DEFAULT_BACKOFF, mayHaveBeenApplied, retryOrPause, type BackoffPolicy, type Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
+import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, withNamedProperties, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 100;
 /**
@@ -37,27 +38,26 @@ export interface CompanyWriterOptions {
   /** The unique key property to use (created when missing); undefined: none (the safe path). */
   keyProperty: string | undefined;
   maxRetries: number;
-  /** First wait before searching again for an unconfirmed create; doubles each time. */
+  /** First wait before searching again for an unconfirmed create; doubles each time, up to a minute. */
   backoffMs?: number;
   /** Told once how companies are keyed, when it is worth saying. */
   notify?: (message: string) => void;
   lingerMs?: number;
 }
 
-type Entry = { key: string; value: PropertyValues };
+type Entry = BatchEntry<PropertyValues>;
 /** One update input: a company and every domain of the batch that leads to it. */
 type Target = { id: string; entries: Entry[]; properties: PropertyValues; setsKey: boolean };
 
 /** The key property stopped being usable mid-run: decide again and start the batch over. */
 class KeyPropertyLost extends Error {}
 
-export class CompanyWriter {
-  readonly batches: KeyedBatcher<PropertyValues>;
+export class CompanyWriter extends BatchWriter<PropertyValues> {
   private keying?: Promise<CompanyKeying>;
   /** Ids HubSpot answered "not found" for: a lagging search may still show them. */
   private readonly gone = new Set<string>();
   private keyRechecked = false;
-  private readonly backoffMs: number;
+  private readonly retries: BackoffPolicy & { maxRetries: number };
 
   constructor(
     private readonly requester: Requester,
@@ -67,14 +67,8 @@ export class CompanyWriter {
     private readonly options: CompanyWriterOptions,
     onFatal: (error: unknown) => void,
   ) {
-    this.backoffMs = options.backoffMs ?? 1000;
-    this.batches = new KeyedBatcher({
-      maxBatch: MAX_BATCH,
-      lingerMs: options.lingerMs ?? 200,
-      merge: (earlier, later) => ({ ...earlier, ...later }),
-      send: (batch, oldest) => this.send(batch, oldest),
-      onFatal,
-    });
+    super({ onFatal, lingerMs: options.lingerMs }, MAX_BATCH, mergeProperties);
+    this.retries = { ...DEFAULT_BACKOFF, firstMs: options.backoffMs ?? DEFAULT_BACKOFF.firstMs, maxRetries: options.maxRetries };
   }
 
   upsert(op: CompanyUpsert, seq: number): Promise<DeadLetterVerdict | undefined> {
@@ -98,7 +92,7 @@ export class CompanyWriter {
     return id !== undefined && !this.gone.has(id) ? id : undefined;
   }
 
-  private async send(batch: ReadonlyArray<Entry>, order: number): Promise<Verdicts> {
+  protected async send(batch: ReadonlyArray<Entry>, order: number): Promise<Verdicts> {
     for (;;) {
       const keying = await this.keyingOnce();
       try {
@@ -165,10 +159,9 @@ export class CompanyWriter {
 
       todo = [...again, ...waiting];
       if (todo.length === 0) return verdicts;
-      if (round >= this.options.maxRetries) throw this.stuck(waiting, again);
       // Search is asked again at once for ids that vanished; unconfirmed creates need
       // HubSpot's index to catch up first.
-      if (waiting.length > 0) await this.clock.sleep(this.backoffMs * 2 ** round);
+      await retryOrPause(this.clock, round + 1, this.retries, () => this.stuck(waiting, again), (backoff) => (waiting.length > 0 ? backoff : 0));
     }
   }
 
@@ -330,28 +323,12 @@ function namedIds(envelope: ErrorDetail & { errors?: ErrorDetail[] }): Set<strin
   return new Set([envelope, ...(envelope.errors ?? [])].flatMap((detail) => detail.context?.ids ?? []));
 }
 
-function detailMessage(error: ErrorDetail): string {
-  return `HubSpot rejected it: ${error.message ?? 'no message'}${error.category ? ` (${error.category})` : ''}`;
-}
-
-function failuresByTrace(part: Entry[], body: BatchResponse): Map<Entry, string> {
-  const byTrace = errorsByContext(body.errors, 'objectWriteTraceId');
-  const failed = new Map<Entry, string>();
-  part.forEach((entry, i) => {
-    const message = byTrace.get(String(i));
-    if (message) failed.set(entry, message);
-  });
-  return failed;
-}
-
 function offendingCompanies(error: HubSpotApiError, part: Entry[]): Entry[] {
-  const properties = new Set((error.envelope.errors ?? []).flatMap((e) => e.context?.propertyName ?? []));
-  return properties.size > 0 ? part.filter((entry) => Object.keys(entry.value).some((name) => properties.has(name))) : [];
+  return withNamedProperties(error, part, (entry) => entry.value);
 }
 
 function offendingTargets(error: HubSpotApiError, part: Target[]): Target[] {
-  const properties = new Set((error.envelope.errors ?? []).flatMap((e) => e.context?.propertyName ?? []));
-  return properties.size > 0 ? part.filter((target) => Object.keys(target.properties).some((name) => properties.has(name))) : [];
+  return withNamedProperties(error, part, (target) => target.properties);
 }
 
 function reject(entry: Entry, message: string): DeadLetterVerdict {

@@ -46,7 +46,7 @@ export class Delivery implements RecordSink {
 
   constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdMap, clock: Clock) {
     const onFatal = (error: unknown) => this.fail(error);
-    const linger = options.lingerMs ?? 200;
+    const linger = options.lingerMs; // the writers' own default when absent
     this.contacts = new ContactWriter(requester, onFatal, linger);
     this.companies = new CompanyWriter(
       requester,

@@ -4,13 +4,14 @@
 import type { DeadLetterVerdict, EventPropertyType, EventSend } from '../core/types.js';
 import { HubSpotApiError } from '../hubspot/errors.js';
 import type { EventDefinition, EventDefinitionPage } from '../hubspot/types.js';
-import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
+import type { Verdicts } from './keyedBatcher.js';
 import type { Requester } from './requester.js';
 import { rejectionMessage, sendInParts } from './sendInParts.js';
+import { BatchWriter, keepFirst, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 500;
 
-type Entry = { key: string; value: EventSend };
+type Entry = BatchEntry<EventSend>;
 
 function label(name: string): string {
   const words = name.replace(/[_-]+/g, ' ').trim();
@@ -35,8 +36,7 @@ function propertyNames(definition: EventDefinition): Set<string> {
   return new Set((definition.properties ?? []).map((p) => p.name));
 }
 
-export class EventWriter {
-  readonly batches: KeyedBatcher<EventSend>;
+export class EventWriter extends BatchWriter<EventSend> {
   private definitions?: Promise<Map<string, Set<string>>>;
   private readonly changes = new Map<string, Promise<DeadLetterVerdict | undefined>>();
 
@@ -45,22 +45,16 @@ export class EventWriter {
     private readonly hubId: number,
     private readonly createDefinitions: boolean,
     onFatal: (error: unknown) => void,
-    lingerMs = 200,
+    lingerMs?: number,
   ) {
-    this.batches = new KeyedBatcher<EventSend>({
-      maxBatch: MAX_BATCH,
-      lingerMs,
-      merge: (earlier) => earlier,
-      send: (batch, oldest) => this.send(batch, oldest),
-      onFatal,
-    });
+    super({ onFatal, lingerMs }, MAX_BATCH, keepFirst);
   }
 
   enqueue(op: EventSend, seq: number): Promise<DeadLetterVerdict | undefined> {
     return this.batches.add(`${op.eventName}\n${op.uuid}`, op, seq);
   }
 
-  private async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
+  protected async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const sendable: Entry[] = [];
     const problems = await this.ensureDefinitions(batch.map((entry) => entry.value));

@@ -131,24 +131,52 @@ export class Requester {
         }
         if (!retryAmbiguous && mayHaveBeenApplied(error)) throw error;
         failures++;
-        if (failures > this.options.maxRetries) {
-          throw new PauseError(`Paused: HubSpot at ${this.client.host} is unavailable (${(error as Error).message}) after ${this.options.maxRetries} retries; nothing was lost, run again later.`);
-        }
-        await this.clock.sleep(this.backoff(failures, error));
+        await retryOrPause(
+          this.clock,
+          failures,
+          { maxRetries: this.options.maxRetries, firstMs: this.backoffMs, maxMs: this.maxBackoffMs },
+          () => new PauseError(`Paused: HubSpot at ${this.client.host} is unavailable (${(error as Error).message}) after ${this.options.maxRetries} retries; nothing was lost, run again later.`),
+          (backoff) => this.adjust(backoff, error),
+        );
       }
     }
   }
 
-  /** Exponential back-off with jitter; a 423 waits at least 2 s and Retry-After wins. */
-  private backoff(failures: number, error: unknown): number {
-    const exponential = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (failures - 1));
-    let wait = exponential / 2 + (this.random() * exponential) / 2;
+  /** Jitter, so clients that failed together do not retry together; a 423 waits at least 2 s and Retry-After wins. */
+  private adjust(backoff: number, error: unknown): number {
+    let wait = backoff / 2 + (this.random() * backoff) / 2;
     if (error instanceof HubSpotApiError) {
       if (error.retryAfterMs !== undefined) wait = error.retryAfterMs;
       else if (error.status === 423) wait = Math.max(wait, 2000);
     }
     return wait;
   }
+}
+
+/** The back-off of every retry: doubling from `firstMs`, never more than `maxMs`. */
+export interface BackoffPolicy {
+  firstMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { firstMs: 1000, maxMs: 60_000 };
+
+/**
+ * Retry-then-pause, the one way the run retries: before retry number `retry` (1 for the
+ * first) it waits the policy's back-off, which `adjust` may change (jitter, a server's
+ * Retry-After); past `maxRetries` retries it throws `pause()` instead, since a pause loses
+ * nothing and the next run goes on from its checkpoint.
+ */
+export async function retryOrPause(
+  clock: Clock,
+  retry: number,
+  policy: BackoffPolicy & { maxRetries: number },
+  pause: () => Error,
+  adjust: (backoff: number) => number = (backoff) => backoff,
+): Promise<void> {
+  if (retry > policy.maxRetries) throw pause();
+  const wait = adjust(Math.min(policy.maxMs, policy.firstMs * 2 ** (retry - 1)));
+  if (wait > 0) await clock.sleep(wait);
 }
 
 /** Whether HubSpot may have applied a request that failed this way. */
