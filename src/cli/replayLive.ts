@@ -86,7 +86,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
           cp.inputs[p.file.path] = {
             fingerprint,
             watermark: p.watermark.position,
-            done: p.finishedReading && p.watermark.unresolved === 0,
+            done: p.finishedReading && p.watermark.uncommitted === 0,
             size: p.file.size,
             records: (continuing ? before : 0) + p.committed,
           };

@@ -65,8 +65,8 @@ export class RunTally {
     this.data.counts.read++;
   }
 
-  /** A record is resolved once: delivered, skipped (with its reason) or dead-lettered. */
-  resolve(outcome: RecordOutcome, skipReason?: SkipReason): void {
+  /** Counts a committed record's outcome: delivered, skipped (with its reason) or dead-lettered. */
+  outcome(outcome: RecordOutcome, skipReason?: SkipReason): void {
     this.data.counts[outcome]++;
     if (outcome === 'skipped' && skipReason) this.data.skipped[skipReason]++;
   }

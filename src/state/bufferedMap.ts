@@ -1,6 +1,6 @@
 // A string → string table behind a write-behind buffer: set() and delete() only touch a
 // Map, get() reads the Map first, and write() (inside the store's flush transaction)
-// commits it.
+// stores it.
 import type Database from 'better-sqlite3';
 import { BatchUpsert } from './batchUpsert.js';
 import type { ReadSession } from './readSession.js';
@@ -61,7 +61,7 @@ export class BufferedMap {
     this.upsert.end();
   }
 
-  /** After the flush transaction committed. */
+  /** After the flush's transaction ended well. */
   clear(): void {
     this.pending = new Map();
   }

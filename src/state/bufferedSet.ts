@@ -1,6 +1,6 @@
 // A set of strings behind a write-behind buffer, like BufferedMap: add() only touches a
 // Set, has() reads the Set first, and write() (inside the store's flush transaction)
-// commits it.
+// stores it.
 import type Database from 'better-sqlite3';
 import { BatchUpsert } from './batchUpsert.js';
 import type { ReadSession } from './readSession.js';
@@ -53,7 +53,7 @@ export class BufferedSet {
     this.upsert.end();
   }
 
-  /** After the flush transaction committed. */
+  /** After the flush's transaction ended well. */
   clear(): void {
     this.pending = new Set();
   }

@@ -11,13 +11,13 @@ export { fingerprintOf, sameInput, FINGERPRINT_HEAD_BYTES, type Fingerprint } fr
 
 export interface InputCheckpoint {
   fingerprint: Fingerprint;
-  /** Where a resume starts: every record before it is resolved. */
+  /** Where a resume starts: every record before it is committed. */
   watermark: { line: number; offset: number };
-  /** Read to the end with every record resolved: a later run skips it. */
+  /** Read to the end with every record committed: a later run skips it. */
   done: boolean;
   /** Size in bytes when listed (for progress; the fingerprint has the size it was read at). */
   size?: number;
-  /** Records of this input resolved so far, when the run counts them (for `status`). */
+  /** Records of this input committed so far, when the run counts them (for `status`). */
   records?: number;
 }
 

@@ -26,17 +26,17 @@ describe('CompanyMemory', () => {
     expect(new CompanyMemory(path).unconfirmedSince('acme.com')).toBe(1000);
   });
 
-  it('forgets a resolved domain at once for itself, on disk only at the next save (after the ids are)', async () => {
+  it('forgets a confirmed domain at once for itself, on disk only at the next save (after the ids are)', async () => {
     const memory = new CompanyMemory(path);
     memory.markUnconfirmed(['acme.com', 'globex.com'], 1000);
-    memory.resolve('acme.com');
+    memory.confirm('acme.com');
     expect(memory.unconfirmedSince('acme.com')).toBeUndefined();
     expect(memory.pending).toBe(1);
     expect(new CompanyMemory(path).unconfirmedSince('acme.com')).toBe(1000);
     memory.save();
     expect(await onDisk()).toEqual({ unconfirmed: { 'globex.com': 1000 } });
     // Marked again before the save: it stays.
-    memory.resolve('globex.com');
+    memory.confirm('globex.com');
     memory.markUnconfirmed(['globex.com'], 2000);
     memory.save();
     expect(new CompanyMemory(path).unconfirmedSince('globex.com')).toBe(2000);

@@ -21,8 +21,8 @@ interface Saved {
 export class CompanyMemory {
   private keyName: string | undefined;
   private readonly unconfirmed = new Map<string, number>();
-  /** Resolved since the last save: dropped from the file at the next save(). */
-  private readonly resolved = new Set<string>();
+  /** Confirmed since the last save: dropped from the file at the next save(). */
+  private readonly confirmed = new Set<string>();
 
   /** `path` undefined: kept in memory only (tests). */
   constructor(private readonly path?: string) {
@@ -45,7 +45,7 @@ export class CompanyMemory {
 
   /** When a create for `domain` was sent without an answer, if HubSpot has not confirmed it since. */
   unconfirmedSince(domain: string): number | undefined {
-    return this.resolved.has(domain) ? undefined : this.unconfirmed.get(domain);
+    return this.confirmed.has(domain) ? undefined : this.unconfirmed.get(domain);
   }
 
   /** Before sending creates: on disk when this returns. */
@@ -53,26 +53,26 @@ export class CompanyMemory {
     if (domains.length === 0) return;
     for (const domain of domains) {
       this.unconfirmed.set(domain, at);
-      this.resolved.delete(domain);
+      this.confirmed.delete(domain);
     }
     this.write();
   }
 
   /** The domain's company is known (its id is set) or its create was refused: nothing pending. */
-  resolve(domain: string): void {
-    if (this.unconfirmed.has(domain)) this.resolved.add(domain);
+  confirm(domain: string): void {
+    if (this.unconfirmed.has(domain)) this.confirmed.add(domain);
   }
 
   /** Number of domains still unconfirmed. */
   get pending(): number {
-    return this.unconfirmed.size - this.resolved.size;
+    return this.unconfirmed.size - this.confirmed.size;
   }
 
-  /** At a checkpoint, after the domain → id map is on disk: forgets resolved domains. */
+  /** At a checkpoint, after the domain → id map is on disk: forgets confirmed domains. */
   save(): void {
-    for (const domain of this.resolved) this.unconfirmed.delete(domain);
-    const changed = this.resolved.size > 0;
-    this.resolved.clear();
+    for (const domain of this.confirmed) this.unconfirmed.delete(domain);
+    const changed = this.confirmed.size > 0;
+    this.confirmed.clear();
     if (changed) this.write();
   }
 

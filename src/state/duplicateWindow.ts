@@ -120,7 +120,7 @@ export class StoredDuplicateWindow implements DuplicateWindow {
     this.prune.run(this.forgottenUpTo());
   }
 
-  /** After the flush transaction committed. */
+  /** After the flush's transaction ended well. */
   clear(): void {
     this.pending = new Map();
   }

@@ -8,7 +8,7 @@
 //   later calls without an email are suppressed too, in this run and every later one.
 //
 // Lookups happen once per record, millions of times a run, so writes go to in-memory
-// buffers that reads consult first, and flush() commits them all in one transaction. The
+// buffers that reads consult first, and flush() writes them all in one transaction. The
 // run calls flush() before each checkpoint, so a checkpoint never names state that is
 // not on disk (more may be on disk than it names; every fact here is safe to know early).
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
@@ -90,7 +90,7 @@ export class StateStore {
   private readonly companyTable: BufferedMap;
   private readonly duplicateTable: StoredDuplicateWindow;
   private readonly suppressedTable: BufferedSet;
-  private readonly commit: () => void;
+  private readonly writeBuffers: () => void;
   private readonly autoFlushAt: number;
   private closed = false;
 
@@ -119,7 +119,7 @@ export class StateStore {
       add: (k) => this.suppressedTable.add(k),
       count: () => this.suppressedTable.count(),
     };
-    this.commit = db.transaction(() => {
+    this.writeBuffers = db.transaction(() => {
       this.identityTable.write();
       this.companyTable.write();
       this.duplicateTable.write();
@@ -149,8 +149,8 @@ export class StateStore {
       createPrivateFile(path);
       db = new Database(path);
       db.pragma('journal_mode = WAL');
-      // FULL rather than NORMAL: we commit once per checkpoint, so its fsync costs nothing,
-      // and with NORMAL a power cut could undo a commit that a durable checkpoint relies on.
+      // FULL rather than NORMAL: we flush once per checkpoint, so its fsync costs nothing,
+      // and with NORMAL a power cut could undo a flush that a durable checkpoint relies on.
       db.pragma('synchronous = FULL');
       tuneForLookups(db, options.cache);
       if (schemaVersion(db, path) === 0) db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
@@ -174,12 +174,12 @@ export class StateStore {
     return new StateStore(db, options.readOnly ?? true, options);
   }
 
-  /** Commits every buffered write in one transaction. A no-op for a read-only store. */
+  /** Writes every buffered write in one transaction. A no-op for a read-only store. */
   flush(): void {
     if (this.readOnly || this.closed) return;
     this.session.end();
-    this.commit();
-    // Only after the commit: when it throws (disk full), nothing buffered is lost.
+    this.writeBuffers();
+    // Only after the transaction: when it throws (disk full), nothing buffered is lost.
     this.identityTable.clear();
     this.companyTable.clear();
     this.duplicateTable.clear();

@@ -30,7 +30,7 @@ export class AssociationWriter extends BatchWriter<Pair> {
     return this.batches.add(`${op.email}\n${op.domain}`, { email: op.email, domain: op.domain }, seq);
   }
 
-  protected async send(batch: ReadonlyArray<BatchEntry<Pair>>, order: number): Promise<Verdicts> {
+  protected async send(batch: ReadonlyArray<BatchEntry<Pair>>, seq: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const contactIds = await this.contacts.idsFor(batch.map(({ value }) => value.email));
     const inputs: Input[] = [];
@@ -51,7 +51,7 @@ export class AssociationWriter extends BatchWriter<Pair> {
     const rejected = await sendInParts(inputs, async (part) => {
       const { body } = await this.requester.send<BatchResponse<unknown>>('associateDefault', {
         body: { inputs: part.map(({ contactId, companyId }) => ({ from: { id: contactId }, to: { id: companyId } })) },
-      }, { order });
+      }, { seq });
       const failed = new Map<Input, string>();
       for (const error of body?.errors ?? []) {
         const named = new Set(Object.values(error.context ?? {}).flat());

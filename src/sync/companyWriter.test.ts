@@ -9,7 +9,7 @@ import { HubSpotClient } from '../hubspot/client.js';
 import { RunTally } from '../report/tally.js';
 import { CompanyMemory } from '../state/companyMemory.js';
 import { DEFAULT_COMPANY_KEY } from './companyKey.js';
-import { CompanyWriter, UNCONFIRMED_SETTLE_MS } from './companyWriter.js';
+import { CompanyWriter, UNCONFIRMED_TIMEOUT_MS } from './companyWriter.js';
 import { DailyBudget } from './dailyBudget.js';
 import { PauseError } from './pause.js';
 import { Requester } from './requester.js';
@@ -111,7 +111,7 @@ describe('CompanyWriter, keyed by the unique domain property', () => {
     expect(Object.fromEntries(p.ids)).toEqual({ 'acme.com': acme, 'initech.com': globex });
   });
 
-  it('a cached id whose company was deleted is resolved again, ignoring the deleted one a lagging search still shows', async () => {
+  it('a cached id whose company was deleted is looked up again, ignoring the deleted one a lagging search still shows', async () => {
     const p = await portal({ searchLagMs: 30_000 });
     await run(p, { 'acme.com': { name: 'Acme' } });
     const old = p.ids.get('acme.com')!;
@@ -203,9 +203,9 @@ describe('CompanyWriter without a key property (the safe path)', () => {
     const waiting = await run(p, { 'acme.com': { name: 'Acme' } }, { keyed: false, maxRetries: 2 });
     expect(waiting.fatal).toBeInstanceOf(PauseError);
     expect(requests(p.emulator, CREATE)).toBe(0);
-    p.clock.time += UNCONFIRMED_SETTLE_MS;
-    const settled = await run(p, { 'acme.com': { name: 'Acme' } }, { keyed: false });
-    expect(delivered(settled)).toBe(true);
+    p.clock.time += UNCONFIRMED_TIMEOUT_MS;
+    const later = await run(p, { 'acme.com': { name: 'Acme' } }, { keyed: false });
+    expect(delivered(later)).toBe(true);
     expect(perDomain(p.emulator)).toEqual({ 'acme.com': 1 });
   });
 
@@ -298,7 +298,7 @@ describe('CompanyWriter: update answers', () => {
     expect(p.emulator.state.companies.get(older)?.properties[KEY]).toBeUndefined();
   });
 
-  it('an update answered 207 OBJECT_NOT_FOUND for some ids: those are resolved again, the rest are done', async () => {
+  it('an update answered 207 OBJECT_NOT_FOUND for some ids: those are looked up again, the rest are done', async () => {
     const p = await portal();
     await run(p, { 'a.com': { name: 'A' }, 'b.com': { name: 'B' }, 'c.com': { name: 'C' } });
     const gone = p.ids.get('b.com')!;

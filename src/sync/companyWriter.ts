@@ -12,7 +12,7 @@
 //   (then it was not made). Meanwhile the domain is searched again with back-off; when
 //   HubSpot still cannot tell, the run pauses (exit 75) rather than risk a duplicate.
 // An id HubSpot no longer has (the company was deleted or merged into another) is
-// forgotten and the domain resolved again, never counted as delivered.
+// forgotten and the domain looked up again, never counted as delivered.
 import type { CompanyUpsert, DeadLetterVerdict, PropertyValues } from '../core/types.js';
 import { HubSpotApiError, type ErrorDetail } from '../hubspot/errors.js';
 import type { BatchResponse, CrmObject } from '../hubspot/types.js';
@@ -32,7 +32,7 @@ const MAX_BATCH = 100;
  * After this long, a create that got no answer and that search still does not show is
  * taken as not applied: HubSpot's index trails writes by seconds, at times minutes.
  */
-export const UNCONFIRMED_SETTLE_MS = 60 * 60 * 1000;
+export const UNCONFIRMED_TIMEOUT_MS = 60 * 60 * 1000;
 
 export interface CompanyWriterOptions {
   /** The unique key property to use (created when missing); undefined: none (the safe path). */
@@ -92,11 +92,11 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     return id !== undefined && !this.gone.has(id) ? id : undefined;
   }
 
-  protected async send(batch: ReadonlyArray<Entry>, order: number): Promise<Verdicts> {
+  protected async send(batch: ReadonlyArray<Entry>, seq: number): Promise<Verdicts> {
     for (;;) {
       const keying = await this.keyingOnce();
       try {
-        return await this.resolve(batch, keying, order);
+        return await this.writeBatch(batch, keying, seq);
       } catch (error) {
         if (!(error instanceof KeyPropertyLost)) throw error;
         this.memory.rememberKeyProperty(undefined);
@@ -105,7 +105,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     }
   }
 
-  private async resolve(batch: ReadonlyArray<Entry>, keying: CompanyKeying, order: number): Promise<Verdicts> {
+  private async writeBatch(batch: ReadonlyArray<Entry>, keying: CompanyKeying, seq: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const keyProperty = keying.kind === 'key' ? keying.property : undefined;
     // The key is the writer's to set: a trait of that name must not contradict it.
@@ -121,7 +121,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       const setKey = new Set<string>();
       for (const [domain, company] of found) {
         this.ids.set(domain, company.id);
-        this.memory.resolve(domain);
+        this.memory.confirm(domain);
         // Keyed only by its own domain: a company listing it among other domains has its own.
         if (keyProperty && company.key === undefined && company.via === 'domain') setKey.add(domain);
       }
@@ -130,7 +130,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       }
 
       const known = todo.filter((entry) => this.knownId(entry.key) !== undefined);
-      const updated = await this.update(known, setKey, keyProperty, order);
+      const updated = await this.update(known, setKey, keyProperty, seq);
       for (const [entry, message] of updated.rejected) verdicts.set(entry.key, reject(entry, message));
       for (const entry of updated.notFound) {
         const id = this.ids.get(entry.key);
@@ -144,15 +144,15 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       const create: Entry[] = [];
       for (const entry of missing) {
         const since = this.memory.unconfirmedSince(entry.key);
-        if (since !== undefined && now - since < UNCONFIRMED_SETTLE_MS) waiting.push(entry);
+        if (since !== undefined && now - since < UNCONFIRMED_TIMEOUT_MS) waiting.push(entry);
         else create.push(entry);
       }
       if (keyProperty) {
-        const upserted = await this.upsertByKey(create, keyProperty, order);
+        const upserted = await this.upsertByKey(create, keyProperty, seq);
         for (const [entry, message] of upserted.rejected) verdicts.set(entry.key, reject(entry, message));
         again.push(...upserted.unmatched);
       } else {
-        const created = await this.create(create, order);
+        const created = await this.create(create, seq);
         for (const [entry, message] of created.rejected) verdicts.set(entry.key, reject(entry, message));
         waiting.push(...created.unconfirmed);
       }
@@ -178,7 +178,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   }
 
   /** Updates by id, one input per company; answers the rejected entries and those whose company is gone. */
-  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, order: number): Promise<{ rejected: Map<Entry, string>; notFound: Entry[] }> {
+  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, seq: number): Promise<{ rejected: Map<Entry, string>; notFound: Entry[] }> {
     const targets = new Map<string, Target>();
     for (const entry of entries) {
       const id = this.knownId(entry.key)!;
@@ -201,7 +201,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       }));
       let body: BatchResponse;
       try {
-        ({ body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } }, { order }));
+        ({ body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } }, { seq }));
       } catch (error) {
         if (!(error instanceof HubSpotApiError)) throw error;
         if (error.status === 409 && withKeys && part.some((target) => target.setsKey)) {
@@ -240,13 +240,13 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   }
 
   /** Creates (or finds) by the unique key: a repeat after a lost answer lands on the same company. */
-  private async upsertByKey(entries: Entry[], keyProperty: string, order: number): Promise<{ rejected: Map<Entry, string>; unmatched: Entry[] }> {
+  private async upsertByKey(entries: Entry[], keyProperty: string, seq: number): Promise<{ rejected: Map<Entry, string>; unmatched: Entry[] }> {
     const matched = new Set<string>();
     const rejected = await sendInParts(entries, async (part) => {
       const inputs = part.map((entry, i) => ({ idProperty: keyProperty, id: entry.key, objectWriteTraceId: String(i), properties: { ...entry.value, domain: entry.key } }));
       let body: BatchResponse;
       try {
-        ({ body } = await this.requester.send<BatchResponse>('companiesUpsert', { body: { inputs } }, { order }));
+        ({ body } = await this.requester.send<BatchResponse>('companiesUpsert', { body: { inputs } }, { seq }));
       } catch (error) {
         if (error instanceof HubSpotApiError && error.kind === 'rejected' && !this.keyRechecked) {
           // A whole-batch 400 may mean the property lost its unique values (an admin):
@@ -261,7 +261,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         const domain = resultDomain(company, keyProperty);
         if (domain === undefined || !wanted.has(domain)) continue;
         this.ids.set(domain, company.id);
-        this.memory.resolve(domain);
+        this.memory.confirm(domain);
         matched.add(domain);
       }
       return failuresByTrace(part, body);
@@ -271,7 +271,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   }
 
   /** The safe path: creates, each domain written down first; answers those left unconfirmed. */
-  private async create(entries: Entry[], order: number): Promise<{ rejected: Map<Entry, string>; unconfirmed: Entry[] }> {
+  private async create(entries: Entry[], seq: number): Promise<{ rejected: Map<Entry, string>; unconfirmed: Entry[] }> {
     if (entries.length === 0) return { rejected: new Map(), unconfirmed: [] };
     this.memory.markUnconfirmed(entries.map((entry) => entry.key), this.clock.now());
     const unconfirmed: Entry[] = [];
@@ -279,7 +279,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       const inputs = part.map((entry, i) => ({ objectWriteTraceId: String(i), associations: [], properties: { ...entry.value, domain: entry.key } }));
       let body: BatchResponse;
       try {
-        ({ body } = await this.requester.send<BatchResponse>('companiesCreate', { body: { inputs } }, { retryAmbiguous: false, order }));
+        ({ body } = await this.requester.send<BatchResponse>('companiesCreate', { body: { inputs } }, { retryAmbiguous: false, seq }));
       } catch (error) {
         if (!mayHaveBeenApplied(error)) throw error;
         unconfirmed.push(...part);
@@ -291,7 +291,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         const domain = company.properties.domain?.toLowerCase();
         if (domain === undefined || !wanted.has(domain)) continue;
         this.ids.set(domain, company.id);
-        this.memory.resolve(domain);
+        this.memory.confirm(domain);
         made.add(domain);
       }
       const failed = failuresByTrace(part, body);
@@ -300,7 +300,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       return failed;
     }, offendingCompanies);
     // A refused create made nothing: no need to wait for it.
-    for (const entry of rejected.keys()) this.memory.resolve(entry.key);
+    for (const entry of rejected.keys()) this.memory.confirm(entry.key);
     return { rejected, unconfirmed };
   }
 }

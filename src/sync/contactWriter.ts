@@ -38,7 +38,7 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
     // still queued for it (an active user's would keep it waiting, and each wait forces
     // a partial contact batch out). Only the others wait, as their upsert may create them.
     const waiting = [...new Set(emails)].filter((email) => !remembered(email));
-    await Promise.all(waiting.map((email) => this.batches.settled(email)));
+    await Promise.all(waiting.map((email) => this.batches.whenSent(email)));
     const unknown = waiting.filter((email) => !remembered(email));
     for (let i = 0; i < unknown.length; i += MAX_BATCH) {
       const { body } = await this.requester.send<BatchResponse>('contactsRead', {
@@ -56,10 +56,10 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
     return found;
   }
 
-  protected async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
+  protected async send(batch: readonly Entry[], seq: number): Promise<Verdicts> {
     const rejected = await sendInParts([...batch], async (part) => {
       const inputs = part.map(({ key, value }, i) => ({ idProperty: 'email', id: key, objectWriteTraceId: String(i), properties: value }));
-      const { body } = await this.requester.send<BatchResponse>('contactsUpsert', { body: { inputs } }, { order });
+      const { body } = await this.requester.send<BatchResponse>('contactsUpsert', { body: { inputs } }, { seq });
       for (const contact of body.results ?? []) {
         const email = contact.properties.email?.toLowerCase();
         if (email) this.ids.set(email, contact.id);

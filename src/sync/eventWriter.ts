@@ -54,7 +54,7 @@ export class EventWriter extends BatchWriter<EventSend> {
     return this.batches.add(`${op.eventName}\n${op.uuid}`, op, seq);
   }
 
-  protected async send(batch: readonly Entry[], order: number): Promise<Verdicts> {
+  protected async send(batch: readonly Entry[], seq: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
     const sendable: Entry[] = [];
     const problems = await this.ensureDefinitions(batch.map((entry) => entry.value));
@@ -65,7 +65,7 @@ export class EventWriter extends BatchWriter<EventSend> {
     }
     const rejected = await sendInParts(sendable, async (part) => {
       const inputs = part.map(({ value: { eventName, email, occurredAt, properties, uuid } }) => ({ eventName, email, occurredAt, properties, uuid }));
-      await this.requester.send('eventsSend', { body: { inputs } }, { order });
+      await this.requester.send('eventsSend', { body: { inputs } }, { seq });
       return new Map();
     }, offendingEvents);
     for (const [entry, message] of rejected) verdicts.set(entry.key, { code: 'HUBSPOT_REJECTED', reason: `event ${entry.value.eventName}: ${message}` });

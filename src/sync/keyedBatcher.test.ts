@@ -6,15 +6,15 @@ type Props = Record<string, string>;
 
 /** A batcher whose sends are held until the test releases them, recording each batch. */
 function harness(maxBatch = 3, lingerMs = 5) {
-  const sent: Array<{ keys: string[]; values: Props[]; oldest: number }> = [];
+  const sent: Array<{ keys: string[]; values: Props[]; seq: number }> = [];
   const releases: Array<(verdicts?: Verdicts) => void> = [];
   const fatal: unknown[] = [];
   const batcher = new KeyedBatcher<Props>({
     maxBatch,
     lingerMs,
     merge: (a, b) => ({ ...a, ...b }),
-    send: (batch, oldest) => {
-      sent.push({ keys: batch.map((e) => e.key), values: batch.map((e) => e.value), oldest });
+    send: (batch, seq) => {
+      sent.push({ keys: batch.map((e) => e.key), values: batch.map((e) => e.value), seq });
       return new Promise<Verdicts>((resolve) => releases.push((v) => resolve(v ?? new Map())));
     },
     onFatal: (error) => fatal.push(error),
@@ -32,7 +32,7 @@ describe('KeyedBatcher', () => {
     void batcher.add('b', {}, 2);
     void batcher.add('c', {}, 3);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toEqual({ keys: ['a', 'b', 'c'], values: [{ x: '1', y: '2' }, {}, {}], oldest: 0 });
+    expect(sent[0]).toEqual({ keys: ['a', 'b', 'c'], values: [{ x: '1', y: '2' }, {}, {}], seq: 0 });
     releases[0]!();
     expect(await a1).toBeUndefined();
     expect(await a2).toBeUndefined();

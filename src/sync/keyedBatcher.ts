@@ -9,8 +9,8 @@ export type Verdicts = Map<string, DeadLetterVerdict>;
 interface Entry<V> {
   key: string;
   value: V;
-  /** Sequence number of the oldest record waiting on this entry. */
-  oldest: number;
+  /** The seq of the oldest record waiting on this entry. */
+  seq: number;
   waiters: Array<(verdict: DeadLetterVerdict | undefined) => void>;
 }
 
@@ -20,11 +20,11 @@ export interface KeyedBatcherOptions<V> {
   lingerMs: number;
   merge: (earlier: V, later: V) => V;
   /**
-   * Sends one batch; answers the dead-letter verdict per failed key. `oldest` is the
-   * sequence number of its oldest record: batches holding older records are sent first,
+   * Sends one batch; answers the dead-letter verdict per failed key. `seq` is its oldest
+   * record's (the lowest): batches holding older records are sent first,
    * so the watermark (and every checkpoint) keeps up with the backlog.
    */
-  send: (batch: ReadonlyArray<{ key: string; value: V }>, oldest: number) => Promise<Verdicts>;
+  send: (batch: ReadonlyArray<{ key: string; value: V }>, seq: number) => Promise<Verdicts>;
   /** A batch failed in a way that stops the run (pause, auth): its waiters never settle. */
   onFatal: (error: unknown) => void;
 }
@@ -46,14 +46,14 @@ export class KeyedBatcher<V> {
         entry.value = this.options.merge(entry.value, value);
         entry.waiters.push(resolve);
       } else {
-        this.pending.set(key, { key, value, oldest: seq, waiters: [resolve] });
+        this.pending.set(key, { key, value, seq, waiters: [resolve] });
       }
       this.schedule();
     });
   }
 
   /** Resolves once `key` is neither waiting nor in flight. */
-  async settled(key: string): Promise<void> {
+  async whenSent(key: string): Promise<void> {
     while (!this.stopped && (this.pending.has(key) || this.inFlight.has(key))) {
       if (this.pending.has(key)) this.flushSoon();
       await (this.inFlight.get(key) ?? new Promise<void>((resolve) => setTimeout(resolve, this.options.lingerMs)));
@@ -148,7 +148,7 @@ export class KeyedBatcher<V> {
   private launch(batch: Entry<V>[]): void {
     this.flushing++;
     const done = this.options
-      .send(batch.map(({ key, value }) => ({ key, value })), Math.min(...batch.map((entry) => entry.oldest)))
+      .send(batch.map(({ key, value }) => ({ key, value })), Math.min(...batch.map((entry) => entry.seq)))
       .then(
         (verdicts) => {
           for (const entry of batch) {

@@ -57,7 +57,7 @@ async function pipeline(bytes: Buffer, format: InputFormat, type?: CallType): Pr
   // Pieces of varying size, so records and characters are cut across reads.
   const pieces: Buffer[] = [];
   for (let at = 0, size = 1; at < bytes.length; at += size, size = (size * 7) % 61 + 1) pieces.push(bytes.subarray(at, at + size));
-  await runInputs({ inputs: [{ path: '-', format }], read: { format, type, stdin: Readable.from(pieces) }, mapper, sink, tally, deadLetters: new DeadLetters(tally, writer), maxUnresolved: 50 });
+  await runInputs({ inputs: [{ path: '-', format }], read: { format, type, stdin: Readable.from(pieces) }, mapper, sink, tally, deadLetters: new DeadLetters(tally, writer), maxUncommitted: 50 });
   await writer.close();
   const text = Buffer.concat(chunks).toString('utf8');
   const { droppedProperties, invalidValues, truncatedValues } = JSON.parse(JSON.stringify(tally.data)) as RunTally['data'];

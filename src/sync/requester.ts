@@ -66,15 +66,15 @@ export class Requester {
    * create would duplicate. Failures that surely were not applied (429, 423, a refused
    * connection) are still retried. With `authFatal: false`, a 401/403 is thrown as the
    * HubSpotApiError it is, for a caller that has another way (a scope it can do without).
-   * `order` ranks queued requests: lower goes first (the sequence of the oldest record a
-   * batch carries); requests that others wait on go before all of them.
+   * `seq` ranks queued requests: lower goes first (the seq of the oldest record a batch
+   * carries); requests that others wait on go before all of them.
    */
-  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, authFatal = true, order = 0 } = {}): Promise<HubSpotResponse<T>> {
+  async send<T>(name: EndpointName, params: RequestParams = {}, { retryAmbiguous = true, authFatal = true, seq = 0 } = {}): Promise<HubSpotResponse<T>> {
     const label = this.client.label(name);
     const { limit, gates } = ENDPOINTS[name];
     const limited = this.windows[limit];
     const window = limited?.window;
-    const priority = gates ? Number.MAX_SAFE_INTEGER : -order;
+    const priority = gates ? Number.MAX_SAFE_INTEGER : -seq;
     let failures = 0;
     let rateLimits = 0;
     for (let attempt = 0; ; attempt++) {

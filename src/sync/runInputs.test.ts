@@ -73,10 +73,10 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 describe('runInputs', () => {
-  it('reads no further ahead of the oldest unsettled record than maxUnresolved', async () => {
+  it('reads no further ahead of the oldest unsettled record than maxUncommitted', async () => {
     await writeEvents(50);
     const { sink, release } = holdingFirstSink();
-    const { run, mapped, tally } = setup(sink, { maxUnresolved: 5 });
+    const { run, mapped, tally } = setup(sink, { maxUncommitted: 5 });
     await until(() => mapped.length >= 5);
     await turns(20);
     // Records 2–5 settled, but they wait for the watermark behind record 1: reading waits.
@@ -97,7 +97,7 @@ describe('runInputs', () => {
       },
       async drain() {},
     };
-    const { run, tally } = setup(sink, { maxUnresolved: 1 });
+    const { run, tally } = setup(sink, { maxUncommitted: 1 });
     await run;
     expect(tally.data.counts.read).toBe(30);
   });
@@ -106,7 +106,7 @@ describe('runInputs', () => {
     await writeEvents(50);
     const { sink, halt } = holdingFirstSink();
     let stop = false;
-    const { run, mapped } = setup(sink, { maxUnresolved: 5, shouldStop: () => stop });
+    const { run, mapped } = setup(sink, { maxUncommitted: 5, shouldStop: () => stop });
     await until(() => mapped.length >= 5);
     await turns(20);
     expect(mapped).toHaveLength(5);

@@ -1,6 +1,6 @@
 // The one loop every command shares: read each input in order, map each record, hand
 // what it produced to a sink (the dry-run writer, the delivery pipeline, the diff
-// collector) and keep each input's watermark as records resolve.
+// collector) and keep each input's watermark as records settle.
 import type { DeadLetterVerdict, SegmentCall } from '../core/types.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
@@ -30,7 +30,7 @@ export interface InputProgress {
   file: InputFile;
   watermark: Watermark;
   bytesRead: () => number;
-  /** Read to its end; done once its watermark has no unresolved record left. */
+  /** Read to its end; done once its watermark has no uncommitted record left. */
   finishedReading: boolean;
   /** Records of this input committed in this run. */
   committed: number;
@@ -50,17 +50,17 @@ export interface RunInputsOptions {
   /** Stop reading (a signal, a paused delivery); the caller then stops the sink. */
   shouldStop?: () => boolean;
   /** Records read but not committed before reading waits (memory bound, default 5,000). */
-  maxUnresolved?: number;
+  maxUncommitted?: number;
 }
 
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, tally, deadLetters } = options;
-  const maxUnresolved = options.maxUnresolved ?? 5_000;
+  const maxUncommitted = options.maxUncommitted ?? 5_000;
   let current: Watermark | undefined;
   void sink.halted?.then(() => current?.release());
 
   /**
-   * What a resolved record adds to the report and the dead-letter file, in input order.
+   * What a settled record adds to the report and the dead-letter file when it is committed, in input order.
    * A settled record may wait for the watermark behind a slower one (a company search, an
    * association): the commit keeps only what it needs (the parsed call and its operations
    * are kilobytes; only a dead letter needs the call).
@@ -77,9 +77,9 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
       if (kept) {
         if (deadLetter) deadLetters.add(kept, deadLetter);
         for (const verdict of rejections) deadLetters.add(kept, verdict);
-        tally.resolve('deadLettered');
-      } else if (skip) tally.resolve('skipped', skip);
-      else tally.resolve('delivered');
+        tally.outcome('deadLettered');
+      } else if (skip) tally.outcome('skipped', skip);
+      else tally.outcome('delivered');
     };
   };
 
@@ -94,9 +94,9 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
       for (const item of items) {
         if (options.shouldStop?.()) return { stopped: true };
         const record = mapper.map(item);
-        const resolved = watermark.track(record.position);
+        const settle = watermark.track(record.position);
         if (record.operations.length === 0) {
-          resolved(commit(progress, record, []));
+          settle(commit(progress, record, []));
           if (deadLetters.full) await deadLetters.flush();
         } else {
           // Until it settles HubSpot may still reject it, and only then is its call needed:
@@ -105,7 +105,7 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
           let settled = false;
           const room = sink.accept(record, (rejections) => {
             settled = true;
-            resolved(commit(progress, held, rejections));
+            settle(commit(progress, held, rejections));
           });
           if (room) await room;
           if (!settled) held = withCallAsText(record);
@@ -113,7 +113,7 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
         // The sink bounds the records it has not settled, but settled ones wait for the
         // watermark behind the oldest unsettled one (a company search, an association):
         // without this bound, reading runs ahead of it by the whole input.
-        if (watermark.unresolved >= maxUnresolved) await watermark.below(maxUnresolved);
+        if (watermark.uncommitted >= maxUncommitted) await watermark.below(maxUncommitted);
       }
     }
     watermark.end();

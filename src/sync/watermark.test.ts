@@ -11,7 +11,7 @@ describe('Watermark', () => {
     expect(new Watermark({ line: 7, offset: 120 }).position).toEqual({ line: 7, offset: 120 });
   });
 
-  it('moves only past an unbroken prefix of resolved records', () => {
+  it('moves only past an unbroken prefix of settled records', () => {
     const mark = new Watermark();
     const a = mark.track(at(1, 0, 10));
     const b = mark.track(at(2, 10, 25));
@@ -22,10 +22,10 @@ describe('Watermark', () => {
     expect(mark.position).toEqual({ line: 2, offset: 10 });
     b();
     expect(mark.position).toEqual({ line: 4, offset: 40 });
-    expect(mark.unresolved).toBe(0);
+    expect(mark.uncommitted).toBe(0);
   });
 
-  it('keeps a batch line until all of its records are resolved', () => {
+  it('keeps a batch line until all of its records are settled', () => {
     const mark = new Watermark();
     const first = mark.track(at(1, 0, 100, 0));
     const second = mark.track(at(1, 0, 100, 1));
@@ -36,7 +36,7 @@ describe('Watermark', () => {
     expect(mark.position).toEqual({ line: 2, offset: 100 });
   });
 
-  it('keeps a resolved batch line until it is known to be whole, and commits its records together', () => {
+  it('keeps a settled batch line until it is known to be whole, and commits its records together', () => {
     const mark = new Watermark();
     const committed: string[] = [];
     // The reader has yielded two elements of line 1 so far; the third is still to come.
@@ -60,16 +60,16 @@ describe('Watermark', () => {
     mark.track(at(2, 50, 100, 0))();
     mark.track(at(2, 50, 100, 1))();
     expect(mark.position).toEqual({ line: 2, offset: 50 });
-    expect(mark.unresolved).toBe(2);
+    expect(mark.uncommitted).toBe(2);
     mark.end();
     expect(mark.position).toEqual({ line: 3, offset: 100 });
-    expect(mark.unresolved).toBe(0);
+    expect(mark.uncommitted).toBe(0);
   });
 
-  it('lets reading go on when only a resolved batch line waits for its next record', async () => {
+  it('lets reading go on when only a settled batch line waits for its next record', async () => {
     const mark = new Watermark();
     for (let i = 0; i < 5; i++) mark.track(at(1, 0, 100, i))();
-    // Five records count as unresolved, but none can resolve without reading on.
+    // Five records count as uncommitted, but none can be committed without reading on.
     await expect(mark.below(3)).resolves.toBeUndefined();
   });
 
@@ -77,12 +77,12 @@ describe('Watermark', () => {
     const mark = new Watermark();
     for (let i = 0; i < 10_000; i++) mark.track(at(i + 1, i * 10, i * 10 + 10))();
     expect(mark.position).toEqual({ line: 10_001, offset: 100_000 });
-    expect(mark.unresolved).toBe(0);
+    expect(mark.uncommitted).toBe(0);
   });
 });
 
 describe('Watermark commits', () => {
-  it('commits records in input order, whatever order they resolve in', () => {
+  it('commits records in input order, whatever order they settle in', () => {
     const mark = new Watermark();
     const committed: string[] = [];
     const a = mark.track(at(1, 0, 10));
@@ -97,7 +97,7 @@ describe('Watermark commits', () => {
 });
 
 describe('Watermark.below', () => {
-  it('resolves once fewer than the limit are unresolved, or when released', async () => {
+  it('resolves once fewer than the limit are uncommitted, or when released', async () => {
     const mark = new Watermark();
     const first = mark.track(at(1, 0, 10));
     const second = mark.track(at(2, 10, 20));
@@ -105,7 +105,7 @@ describe('Watermark.below', () => {
     void mark.below(2).then(() => (below = true));
     second();
     await Promise.resolve();
-    expect(below).toBe(false); // resolved, but behind the first: both still count
+    expect(below).toBe(false); // settled, but behind the first: both still count
     first();
     await Promise.resolve();
     expect(below).toBe(true);

@@ -1,17 +1,18 @@
-// The watermark of one input: the position before which every record is resolved
-// (delivered, skipped or dead-lettered). Records resolve out of order (a company waits
-// for a search, a contact does not), so the mark only moves past an unbroken prefix.
-// What a record contributes to the report and the dead-letter file is committed as the
-// mark passes it, in input order: a checkpoint then describes exactly the records before
+// The watermark of one input: the position before which every record is committed.
+// A record is settled once its outcome is known (delivered, skipped or dead-lettered);
+// records settle out of order (a company waits for a search, a contact does not), so the
+// mark only moves past an unbroken prefix of settled records. A record is committed as
+// the mark passes it, in input order: what it contributes to the report and the
+// dead-letter file is added then, so a checkpoint describes exactly the records before
 // its watermark, and a resume after `kill -9` neither loses nor double-counts one.
 // The records of one `{"batch":[…]}` line share its position, and a resume can only start
-// at a line: they are committed together, once all are resolved and the line is known to
+// at a line: they are committed together, once all are settled and the line is known to
 // be whole (the next record is on another line, or the input has ended).
 import type { RecordPosition, StartAt } from '../sources/types.js';
 
 interface Pending {
   position: RecordPosition;
-  resolved: boolean;
+  settled: boolean;
   commit?: () => void;
 }
 
@@ -29,26 +30,27 @@ export class Watermark {
 
   /**
    * Registers the next record in input order. Call the returned function when the record
-   * is resolved, with what to commit once every record before it is resolved too.
+   * is settled, with what to commit once every record before it is settled too.
    */
   track(position: RecordPosition): (commit?: () => void) => void {
-    const entry: Pending = { position, resolved: false };
+    const entry: Pending = { position, settled: false };
     this.pending.push(entry);
-    // A resolved batch line at the head may have been waiting to know it was whole.
-    if (this.pending[this.head]?.resolved) this.advance();
+    // A settled batch line at the head may have been waiting to know it was whole.
+    if (this.pending[this.head]?.settled) this.advance();
     return (commit) => {
-      entry.resolved = true;
+      entry.settled = true;
       entry.commit = commit;
       this.advance();
     };
   }
 
-  /** Where a resumed run starts: the first unresolved record, or after the last record. */
+  /** Where a resumed run starts: the first uncommitted record, or after the last record. */
   get position(): StartAt {
     return { ...this.mark };
   }
 
-  get unresolved(): number {
+  /** Records tracked and not committed yet, settled or not. */
+  get uncommitted(): number {
     return this.pending.length - this.head;
   }
 
@@ -59,15 +61,15 @@ export class Watermark {
   }
 
   /**
-   * Resolves once fewer than `limit` records are unresolved, or at once after `release`,
-   * or when every record is resolved (a batch line waiting for the next record to be read).
+   * Resolves once fewer than `limit` records are uncommitted, or at once after `release`,
+   * or when every record is settled (a batch line waiting for the next record to be read).
    */
   below(limit: number): Promise<void> {
     if (this.released || this.roomFor(limit)) return Promise.resolve();
     return new Promise((wake) => (this.waiter = { limit, wake }));
   }
 
-  /** The records will not resolve (the sink halted): nobody waits for them any more. */
+  /** The records will not settle (the sink halted): nobody waits for them any more. */
   release(): void {
     this.released = true;
     this.waiter?.wake();
@@ -75,11 +77,11 @@ export class Watermark {
   }
 
   private roomFor(limit: number): boolean {
-    return this.unresolved < limit || (this.pending[this.pending.length - 1]?.resolved === true && this.allResolved());
+    return this.uncommitted < limit || (this.pending[this.pending.length - 1]?.settled === true && this.allSettled());
   }
 
-  private allResolved(): boolean {
-    for (let i = this.head; i < this.pending.length; i++) if (!(this.pending[i] as Pending).resolved) return false;
+  private allSettled(): boolean {
+    for (let i = this.head; i < this.pending.length; i++) if (!(this.pending[i] as Pending).settled) return false;
     return true;
   }
 
@@ -93,7 +95,7 @@ export class Watermark {
         if (end === this.pending.length && !this.ended) break; // more of the line may follow
       }
       let whole = true;
-      for (let i = this.head; i < end && whole; i++) whole = (this.pending[i] as Pending).resolved;
+      for (let i = this.head; i < end && whole; i++) whole = (this.pending[i] as Pending).settled;
       if (!whole) break;
       for (let i = this.head; i < end; i++) {
         const entry = this.pending[i] as Pending;
