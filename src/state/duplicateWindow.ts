@@ -54,14 +54,15 @@ export function hash53(text: string): number {
 }
 
 interface Mark {
-  seq: number;
+  /** The mark's number: marks are numbered as they are made (column `seq`). */
+  number: number;
   origin: number | null;
 }
 
 /** The state directory's duplicate window, in the seen_messages table. */
 export class StoredDuplicateWindow implements DuplicateWindow {
   private pending = new Map<string, Mark>();
-  private nextSeq: number;
+  private nextNumber: number;
   private readonly select: Database.Statement<[string], Mark>;
   private readonly upsert: BatchUpsert;
   private readonly prune: Database.Statement<[number]>;
@@ -75,7 +76,7 @@ export class StoredDuplicateWindow implements DuplicateWindow {
     private readonly afterWrite: () => void,
   ) {
     if (!Number.isSafeInteger(window) || window < 1) throw new RangeError(`The duplicate window must be a positive integer, not ${window}.`);
-    this.select = db.prepare<[string], Mark>('SELECT seq, origin FROM seen_messages WHERE message_id = ?');
+    this.select = db.prepare<[string], Mark>('SELECT seq AS number, origin FROM seen_messages WHERE message_id = ?');
     this.upsert = new BatchUpsert(
       db,
       'seen_messages',
@@ -86,7 +87,7 @@ export class StoredDuplicateWindow implements DuplicateWindow {
     this.countRows = db.prepare<[number], number>('SELECT count(*) FROM seen_messages WHERE seq > ?').pluck();
     this.deleteAll = db.prepare<[]>('DELETE FROM seen_messages');
     const last = db.prepare<[], number | null>('SELECT max(seq) FROM seen_messages').pluck().get();
-    this.nextSeq = (last ?? 0) + 1;
+    this.nextNumber = (last ?? 0) + 1;
   }
 
   /** Marks not yet written. */
@@ -115,7 +116,7 @@ export class StoredDuplicateWindow implements DuplicateWindow {
   /** Inside the flush transaction. */
   write(): void {
     if (this.pending.size === 0) return;
-    for (const [id, mark] of this.pending) this.upsert.add(id, mark.seq, mark.origin);
+    for (const [id, mark] of this.pending) this.upsert.add(id, mark.number, mark.origin);
     this.upsert.end();
     this.prune.run(this.forgottenUpTo());
   }
@@ -147,19 +148,19 @@ export class StoredDuplicateWindow implements DuplicateWindow {
     const row = this.select.get(id);
     // Rows out of the window wait for the next flush to be deleted; they count as
     // forgotten already, so no answer depends on when the last flush happened.
-    return row !== undefined && row.seq > this.forgottenUpTo() ? row : undefined;
+    return row !== undefined && row.number > this.forgottenUpTo() ? row : undefined;
   }
 
-  /** Marks with a sequence number up to this one are out of the window. */
+  /** Marks numbered up to this one are out of the window. */
   private forgottenUpTo(): number {
-    return this.nextSeq - 1 - this.window;
+    return this.nextNumber - 1 - this.window;
   }
 
   private mark(id: string, previous: Mark | undefined, origin: number | null): void {
     // Deleted and set again so the Map's order is the order of last marks: a store that
     // never flushes (read-only) drops its oldest marks first, and its memory stays bounded.
     this.pending.delete(id);
-    this.pending.set(id, { seq: this.nextSeq++, origin: previous === undefined ? origin : previous.origin });
+    this.pending.set(id, { number: this.nextNumber++, origin: previous === undefined ? origin : previous.origin });
     if (this.pending.size > this.window) {
       const oldest = this.pending.keys().next();
       if (oldest.done !== true) this.pending.delete(oldest.value);
