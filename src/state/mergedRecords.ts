@@ -4,9 +4,8 @@
 // past `keptInMemory` of them, the buffer is merged into a private temporary SQLite
 // database (deleted on close), so memory does not grow with the input. Records come back
 // in the order they were first seen, in windows the caller compares one at a time.
-import Database from 'better-sqlite3';
 import type { PropertyValues } from '../core/types.js';
-import { BatchUpsert } from './batchUpsert.js';
+import { BatchUpsert, openScratchDatabase } from './batchUpsert.js';
 
 const KEPT_IN_MEMORY = 5_000;
 
@@ -81,14 +80,7 @@ export class MergedRecords {
 }
 
 function openSpill() {
-  const db = new Database(''); // SQLite's private temporary database, removed on close
-  // Nothing here must survive a crash: no journal, no fsync.
-  db.pragma('journal_mode = OFF');
-  db.pragma('synchronous = OFF');
-  // SQLite's default page cache here is 16 MB, which this file would fill as it grows;
-  // 2 MB keeps the diff's memory flat, and the operating system caches the file anyway.
-  db.pragma('cache_size = -2000');
-  db.exec(`
+  const db = openScratchDatabase(`
     CREATE TABLE merged (key TEXT PRIMARY KEY, ord INTEGER NOT NULL, properties TEXT NOT NULL) WITHOUT ROWID;
     CREATE INDEX merged_by_ord ON merged (ord);
   `);

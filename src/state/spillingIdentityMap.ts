@@ -3,9 +3,9 @@
 // of tens of millions of events knows millions of ids: past `keptInMemory` of them, the
 // older half spills to a private temporary SQLite database (deleted when it is closed)
 // instead of growing the heap with the input.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { IdentityMap, ReadonlyIdentityMap } from '../core/types.js';
-import { BatchUpsert } from './batchUpsert.js';
+import { BatchUpsert, openScratchDatabase } from './batchUpsert.js';
 
 const KEPT_IN_MEMORY = 100_000;
 
@@ -55,13 +55,7 @@ export class SpillingIdentityMap implements IdentityMap {
 }
 
 function openSpill() {
-  const db = new Database(''); // SQLite's private temporary database, removed on close
-  // Nothing here must survive a crash: no journal, no fsync.
-  db.pragma('journal_mode = OFF');
-  db.pragma('synchronous = OFF');
-  // SQLite's default page cache (16 MB) would grow with the file; the OS caches it anyway.
-  db.pragma('cache_size = -2000');
-  db.exec('CREATE TABLE learnt (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID');
+  const db = openScratchDatabase('CREATE TABLE learnt (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID');
   return {
     db,
     select: db.prepare<[string], string>('SELECT email FROM learnt WHERE id = ?').pluck(),
