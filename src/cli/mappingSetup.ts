@@ -5,10 +5,10 @@ import { Catalog, defaultCatalog, type CatalogDocument, type MapOptions, type Re
 import { UsageError } from '../errors.js';
 import { SpillingIdentityMap } from '../state/spillingIdentityMap.js';
 import { stateDirPaths } from '../state/stateDir.js';
-import { StateStore } from '../state/stateStore.js';
+import { StateStore, type LearntSuppressedIds } from '../state/stateStore.js';
 import type { RecordMapperDeps } from '../sync/recordMapper.js';
 import { MemoryDuplicateWindow } from '../sync/memoryDuplicateWindow.js';
-import { readSuppressionFile, Suppression, type LearntSuppressedIds } from '../sync/suppressionList.js';
+import { readSuppressionFile, Suppression } from '../sync/suppressionList.js';
 
 export interface MappingFlags {
   catalog?: string;

@@ -48,8 +48,8 @@ export interface CompanyIdMap {
   delete(domain: string): void;
 }
 
-/** A persistent set of strings. */
-export interface StoredSet {
+/** The ids learnt from suppressed people's calls, kept across runs (a set of strings). */
+export interface LearntSuppressedIds {
   has(key: string): boolean;
   add(key: string): void;
   /** Entries, buffered ones included. */
@@ -83,7 +83,7 @@ export class StateStore {
   readonly identities: IdentityMap;
   readonly companyIds: CompanyIdMap;
   readonly duplicates: Pick<StoredDuplicateWindow, 'has' | 'add' | 'checkAndMark'>;
-  readonly suppressedIds: StoredSet;
+  readonly suppressedIds: LearntSuppressedIds;
 
   private readonly session: ReadSession;
   private readonly identityTable: BufferedMap;

@@ -3,6 +3,7 @@
 // earlier runs.
 import { open, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import type { LearntSuppressedIds } from '../state/stateStore.js';
 import type { SuppressionStore } from './recordMapper.js';
 import { CompactStringSetBuilder } from './compactStringSet.js';
 
@@ -22,13 +23,6 @@ export interface SuppressionFile {
 // Emails and ids share one set (and one buffer), told apart by their tag.
 const EMAIL = 0;
 const ID = 1;
-
-/** Where the ids learnt from suppressed calls are kept (the state directory's set). */
-export interface LearntSuppressedIds {
-  has(id: string): boolean;
-  add(id: string): void;
-  count(): number;
-}
 
 const NEWLINE = 0x0a;
 const HASH = 0x23;
