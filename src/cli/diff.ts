@@ -1,57 +1,32 @@
 // `hubspot-sync diff <inputs…>`: what a replay would change in HubSpot, property by
 // property. Read-only: it maps like a dry run, then reads the current records.
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
-import { HubSpotClient } from '../hubspot/client.js';
 import { diffProperties } from '../core/diffProperties.js';
-import { Catalog } from '../core/index.js';
 import { diffJsonLine, DiffText, type DiffEntry } from '../report/diffRender.js';
 import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
-import type { InputFormat } from '../sources/types.js';
-import { systemClock } from '../sync/clock.js';
 import { readCompanies, readContacts } from '../sync/currentValues.js';
-import { DailyBudget } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { DiffCollector } from '../sync/diffCollector.js';
-import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
-import { RecordMapper } from '../sync/recordMapper.js';
-import { Requester } from '../sync/requester.js';
 import { runInputs } from '../sync/runInputs.js';
-import type { CallType } from '../core/index.js';
 import type { PropertyValues } from '../core/types.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
-import type { ApiVersion } from '../hubspot/endpoints.js';
+import type { OptionsOf } from './options.js';
+import { CommandContext, readOnlyMemory } from './run/context.js';
 
-export interface DiffFlags extends MappingFlags {
-  token?: string;
-  baseUrl: string;
-  apiVersion: ApiVersion;
-  stateDir: string;
-  rate: number;
-  concurrency: number;
-  maxRetries: number;
-  /** A property name, or 'none'. */
-  companyKey: string;
-  inputFormat?: InputFormat;
-  type?: CallType;
-  format: 'text' | 'json';
-}
+export const DIFF_GROUPS = ['connection', 'requests', 'input', 'viewFormat', 'mapping', 'delivery', 'state'] as const;
 
-export async function diffCommand(paths: string[], flags: DiffFlags): Promise<ExitCode> {
+export type DiffOptions = OptionsOf<(typeof DIFF_GROUPS)[number]>;
+
+export async function diffCommand(paths: string[], flags: DiffOptions): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('diff reads HubSpot: pass a token (read scopes are enough) with --token or HUBSPOT_ACCESS_TOKEN.');
   const inputs = await listInputs(paths, flags.inputFormat);
-  const rulesWith = await prepareDeliveryRules(flags);
+  const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
-  const requester = new Requester(
-    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }),
-    { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries },
-    tally,
-    new DailyBudget({ kind: 'requests', value: 0 }),
-    systemClock,
-  );
-  const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester);
-  const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : Catalog.fromDocument(await fetchCatalogDocument(requester));
+  context.connect({ concurrency: flags.concurrency, tally });
+  const requester = context.connected();
+  const portal = await context.portal({ cache: { use: 'none' } });
+  const { catalog } = portal;
 
   const memory = readOnlyMemory(flags.stateDir);
   const collector = new DiffCollector();
@@ -59,13 +34,7 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
     await runInputs({
       inputs,
       read: { format: flags.inputFormat, type: flags.type },
-      mapper: new RecordMapper({
-        context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
-        identities: memory.identities,
-        recentIds: memory.recentIds,
-        filters: filtersFrom(flags),
-        rules: rulesWith(memory.suppressedIds),
-      }),
+      mapper: context.mapper(portal, memory),
       sink: collector,
       tally,
       deadLetters: new DeadLetters(tally),

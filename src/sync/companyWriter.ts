@@ -21,7 +21,7 @@ import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKe
 import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
 import type { Clock } from './clock.js';
 import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
-import { PauseError } from './pause.js';
+import { PauseError } from '../errors.js';
 import { mayHaveBeenApplied, type Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
 
