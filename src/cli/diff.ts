@@ -10,7 +10,9 @@ import { readCompanies, readContacts } from '../sync/currentValues.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { DiffCollector } from '../sync/diffCollector.js';
 import { runInputs } from '../sync/runInputs.js';
+import type { Catalog } from '../core/index.js';
 import type { PropertyValues } from '../core/types.js';
+import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
 import { CommandContext, readOnlyMemory } from './run/context.js';
 
@@ -24,9 +26,7 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
   context.connect({ concurrency: flags.concurrency, tally });
-  const requester = context.connected();
   const portal = await context.portal({ cache: { use: 'none' } });
-  const { catalog } = portal;
 
   const memory = readOnlyMemory(flags.stateDir);
   const collector = new DiffCollector();
@@ -40,38 +40,44 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
       deadLetters: new DeadLetters(tally),
     });
     memory.close(); // what mapping remembered is not needed to compare
-
-    // Through a LineWriter: it stops writing once the reader goes away (`| head`).
-    const out = LineWriter.toStream(process.stdout);
-    const text = flags.format === 'text' ? new DiffText(process.stdout.isTTY === true && !process.env.NO_COLOR) : undefined;
-    const emit = async (entry: DiffEntry) => {
-      const rendered = text ? text.entry(entry) : diffJsonLine(entry);
-      if (rendered !== '') out.pushText(rendered);
-      if (out.full) await out.flush();
-    };
-    const companyKey = flags.companyKey === 'none' ? undefined : flags.companyKey;
-    // A window of records at a time: read what HubSpot holds for them, compare, write.
-    for (const window of collector.contacts.windows(COMPARE_WINDOW)) {
-      if (out.closed) break;
-      const current = await readContacts(requester, window.map(([email]) => email), propertyNames(window));
-      for (const [email, proposed] of window) {
-        await emit({ object: 'contact', key: email, ...diffProperties(proposed, current.get(email), (name) => catalog.contact(name)) });
-      }
-    }
-    for (const window of collector.companies.windows(COMPARE_WINDOW)) {
-      if (out.closed) break;
-      const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
-      for (const [domain, proposed] of window) {
-        await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
-      }
-    }
-    if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
-    await out.close();
+    await compareWithPortal(collector, context.connected(), portal.catalog, tally, flags);
   } finally {
     memory.close();
     collector.close();
   }
   return EXIT.completed;
+}
+
+/**
+ * Reads what HubSpot holds for the collected records, a window at a time, and writes each
+ * record's differences, then (as text) the summary.
+ */
+async function compareWithPortal(collector: DiffCollector, requester: Requester, catalog: Catalog, tally: RunTally, flags: DiffOptions): Promise<void> {
+  // Through a LineWriter: it stops writing once the reader goes away (`| head`).
+  const out = LineWriter.toStream(process.stdout);
+  const text = flags.format === 'text' ? new DiffText(process.stdout.isTTY === true && !process.env.NO_COLOR) : undefined;
+  const emit = async (entry: DiffEntry) => {
+    const rendered = text ? text.entry(entry) : diffJsonLine(entry);
+    if (rendered !== '') out.pushText(rendered);
+    if (out.full) await out.flush();
+  };
+  const companyKey = flags.companyKey === 'none' ? undefined : flags.companyKey;
+  for (const window of collector.contacts.windows(COMPARE_WINDOW)) {
+    if (out.closed) break;
+    const current = await readContacts(requester, window.map(([email]) => email), propertyNames(window));
+    for (const [email, proposed] of window) {
+      await emit({ object: 'contact', key: email, ...diffProperties(proposed, current.get(email), (name) => catalog.contact(name)) });
+    }
+  }
+  for (const window of collector.companies.windows(COMPARE_WINDOW)) {
+    if (out.closed) break;
+    const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
+    for (const [domain, proposed] of window) {
+      await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
+    }
+  }
+  if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
+  await out.close();
 }
 
 /** Records compared per round of reads: HubSpot reads them 100 at a time, several at once. */
