@@ -6,15 +6,15 @@ import { Catalog, defaultCatalog, type CatalogDocument } from '../../core/index.
 import { HubSpotClient } from '../../hubspot/client.js';
 import { RunTally } from '../../report/tally.js';
 import { readCachedCatalog, writeCachedCatalog } from '../../state/catalogCache.js';
+import { LearntIdentities } from '../../state/learntIdentities.js';
+import { stateDirPaths } from '../../state/stateDir.js';
+import { messageOrigin, StateStore } from '../../state/stateStore.js';
 import { systemClock } from '../../sync/clock.js';
 import { DailyBudget } from '../../sync/dailyBudget.js';
 import { listEventDefinitions } from '../../sync/eventWriter.js';
 import { fetchCatalogDocument, fetchHubId } from '../../sync/portal.js';
 import { RecordMapper, type RecordMapperDeps } from '../../sync/recordMapper.js';
 import { Requester } from '../../sync/requester.js';
-import { LearntIdentities } from '../../state/learntIdentities.js';
-import { stateDirPaths } from '../../state/stateDir.js';
-import { messageOrigin, StateStore } from '../../state/stateStore.js';
 import { RecentIds } from '../../sync/recentIds.js';
 import type { LearntSuppressedIds } from '../../sync/suppressionList.js';
 import type { OptionsOf } from '../options.js';
@@ -62,7 +62,13 @@ export interface IdentityMemory {
   suppressedIds: LearntSuppressedIds;
 }
 
-type RulesFor = Awaited<ReturnType<typeof prepareDeliveryRules>>;
+/** A mapping command's options and the files they name, read. */
+interface Mapping {
+  options: MappingOptions;
+  catalog?: Catalog;
+  eventMap: Record<string, string>;
+  rulesFor: Awaited<ReturnType<typeof prepareDeliveryRules>>;
+}
 
 export class CommandContext {
   /** Absent until connect(), and after it without a token (a dry run that reads nothing from HubSpot). */
@@ -72,8 +78,7 @@ export class CommandContext {
     private readonly flags: ConnectionOptions,
     /** Built at once, so a bad --base-url is a usage error before anything is opened. */
     private readonly client: HubSpotClient | undefined,
-    private readonly mapping: MappingOptions | undefined,
-    private readonly files: { catalog?: Catalog; eventMap: Record<string, string>; rulesFor?: RulesFor },
+    private readonly mapping: Mapping | undefined,
   ) {}
 
   /**
@@ -83,11 +88,11 @@ export class CommandContext {
    */
   static async open(flags: ConnectionOptions, mapping?: MappingOptions): Promise<CommandContext> {
     const client = flags.token === undefined ? undefined : new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion });
-    if (!mapping) return new CommandContext(flags, client, undefined, { eventMap: {} });
+    if (!mapping) return new CommandContext(flags, client, undefined);
     const rulesFor = await prepareDeliveryRules(mapping);
     const catalog = mapping.catalog ? await loadCatalogFile(mapping.catalog) : undefined;
     const eventMap = await loadEventMap(mapping.eventMap);
-    return new CommandContext(flags, client, mapping, { catalog, eventMap, rulesFor });
+    return new CommandContext(flags, client, { options: mapping, catalog, eventMap, rulesFor });
   }
 
   /**
@@ -113,12 +118,13 @@ export class CommandContext {
    * live run's signal does not wait out a start-up request's retries.
    */
   async portal({ cache, delivers = false, guard = (work) => work }: PortalSettings): Promise<Portal> {
-    const flags = this.mapped();
-    const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await guard(fetchHubId(this.connected()));
-    const catalog = this.files.catalog ?? (await guard(this.resolveCatalog(cache)));
+    const mapping = this.mapped();
+    const { hubId: givenHubId, createEventDefinitions } = mapping.options;
+    const hubId = givenHubId !== undefined ? parseHubId(givenHubId) : await guard(fetchHubId(this.connected()));
+    const catalog = mapping.catalog ?? (await guard(this.resolveCatalog(cache)));
     // Only a delivery that may not create event definitions must know which exist.
-    const eventDefinitions = delivers && flags.createEventDefinitions === false ? await guard(listEventDefinitions(this.connected())) : undefined;
-    return { hubId, catalog, eventMap: this.files.eventMap, eventDefinitions };
+    const eventDefinitions = delivers && !createEventDefinitions ? await guard(listEventDefinitions(this.connected())) : undefined;
+    return { hubId, catalog, eventMap: mapping.eventMap, eventDefinitions };
   }
 
   /**
@@ -138,18 +144,17 @@ export class CommandContext {
 
   /** The record mapper of a run over `portal`, reading and learning `memory`. */
   mapper(portal: Portal, memory: IdentityMemory): RecordMapper {
-    const flags = this.mapped();
-    const rulesFor = this.files.rulesFor as RulesFor;
+    const { options, rulesFor } = this.mapped();
     return new RecordMapper({
-      context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(flags, portal.eventMap), eventDefinitions: portal.eventDefinitions },
+      context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
       identities: memory.identities,
       recentIds: memory.recentIds,
-      filters: filtersFrom(flags),
+      filters: filtersFrom(options),
       rules: rulesFor(memory.suppressedIds),
     });
   }
 
-  private mapped(): MappingOptions {
+  private mapped(): Mapping {
     if (!this.mapping) throw new Error('the command maps no records: it was opened without mapping options');
     return this.mapping;
   }
