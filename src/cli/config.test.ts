@@ -8,7 +8,7 @@ import { applyConfig, readConfigFile } from './config.js';
 import { optionsIn, toCommanderOption, type OptionGroup } from './options.js';
 
 /** Parses `args` as a command taking `groups` would, then applies `config` as the file. */
-function resolveOptions(args: string[], config: Record<string, unknown>, groups: OptionGroup[] = ['connection', 'delivery', 'state', 'output', 'input', 'mapping']) {
+function resolveOptions(args: string[], config: Record<string, unknown>, groups: OptionGroup[] = ['connection', 'requests', 'delivery', 'state', 'output', 'input', 'mapping']) {
   const specs = optionsIn(groups);
   const command = new Command('test').exitOverride();
   for (const spec of specs) command.addOption(toCommanderOption(spec));

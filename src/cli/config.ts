@@ -36,19 +36,20 @@ export function readConfigFile(path: string | undefined, cwd = process.cwd()): {
  * takes (`rate` for `status`) is left to that command.
  */
 export function applyConfig(command: Command, specs: readonly OptionSpec[], config: { path?: string; values: Record<string, unknown> }): void {
-  const byKey = new Map(specs.map((spec) => [spec.key, spec]));
+  const configurable = (OPTIONS as readonly OptionSpec[]).filter((option) => !option.commandLineOnly);
+  const byKey = new Map(specs.filter((spec) => !spec.commandLineOnly).map((spec) => [spec.key, spec]));
   for (const [key, raw] of Object.entries(config.values)) {
     const spec = byKey.get(key);
     if (!spec) {
-      if (OPTIONS.some((option) => option.key === key)) continue;
-      const known = [...new Set(OPTIONS.map((option) => option.key))].join(', ');
+      if (configurable.some((option) => option.key === key)) continue;
+      const known = [...new Set(configurable.map((option) => option.key))].join(', ');
       throw new UsageError(`Unknown option "${key}" in the config file ${config.path}. Known options: ${known}.`);
     }
     const source = command.getOptionValueSource(key);
     if (source === 'cli' || source === 'env') continue;
     // `format` is the input format for replay and the output format for diff and status:
     // in a file shared by all of them, a value meant for the other reading is not ours.
-    if (spec.choices && !spec.choices.includes(String(raw)) && OPTIONS.some((o) => o !== spec && o.key === key && o.choices?.includes(String(raw)))) continue;
+    if (spec.choices && !spec.choices.includes(String(raw)) && configurable.some((o) => o !== spec && o.key === key && o.choices?.includes(String(raw)))) continue;
     command.setOptionValueWithSource(key, coerce(spec, raw, config.path ?? DEFAULT_CONFIG_FILE), 'config');
   }
 }
@@ -68,5 +69,32 @@ function coerce(spec: OptionSpec, raw: unknown, file: string): unknown {
     return spec.parse ? spec.parse(text) : text;
   } catch (error) {
     throw new UsageError(`${where}: ${(error as Error).message}`);
+  }
+}
+
+/** Where a value came from, strongest first: the same order as the precedence above. */
+const SOURCE_RANK: Record<string, number> = { cli: 3, env: 2, config: 1, default: 0, implied: 0 };
+
+/**
+ * Hands each alias's value to the option it spells (`replay --format` to --input-format)
+ * and drops the alias's own key. The stronger source wins (a flag beats the config file);
+ * two flags that disagree are a usage error.
+ */
+export function resolveAliases(command: Command, specs: readonly OptionSpec[]): void {
+  for (const alias of specs) {
+    if (alias.aliasOf === undefined) continue;
+    const value: unknown = command.getOptionValue(alias.key);
+    const source = command.getOptionValueSource(alias.key);
+    // opts() is commander's own record of values: the alias's key leaves it here.
+    delete (command.opts() as Record<string, unknown>)[alias.key];
+    if (value === undefined) continue;
+    const target = command.getOptionValue(alias.aliasOf) as unknown;
+    const targetSource = command.getOptionValueSource(alias.aliasOf);
+    const rank = (from: string | undefined) => (from === undefined ? -1 : SOURCE_RANK[from] ?? 0);
+    if (target !== undefined && rank(targetSource) === rank(source) && target !== value) {
+      const flag = (key: string) => specs.find((spec) => spec.key === key && spec.aliasOf === undefined)?.flags.split(' ')[0] ?? key;
+      throw new UsageError(`${flag(alias.aliasOf)} ${String(target)} and ${alias.flags.split(' ')[0]} ${String(value)} disagree: ${alias.flags.split(' ')[0]} is another spelling of ${flag(alias.aliasOf)}; give one.`);
+    }
+    if (target === undefined || rank(source) > rank(targetSource)) command.setOptionValueWithSource(alias.aliasOf, value, source ?? 'default');
   }
 }

@@ -1,57 +1,32 @@
 // `hubspot-sync diff <inputs…>`: what a replay would change in HubSpot, property by
 // property. Read-only: it maps like a dry run, then reads the current records.
 import { UsageError, EXIT, type ExitCode } from '../errors.js';
-import { HubSpotClient } from '../hubspot/client.js';
 import { diffProperties } from '../core/diffProperties.js';
-import { Catalog } from '../core/index.js';
 import { diffJsonLine, DiffText, type DiffEntry } from '../report/diffRender.js';
 import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
-import type { InputFormat } from '../sources/types.js';
-import { systemClock } from '../sync/throttle.js';
 import { readCompanies, readContacts } from '../sync/currentValues.js';
-import { DailyBudget } from '../sync/dailyBudget.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { DiffCollector } from '../sync/diffCollector.js';
-import { fetchCatalogDocument, fetchHubId } from '../sync/portal.js';
-import { RecordMapper } from '../sync/recordMapper.js';
-import { Requester } from '../sync/requester.js';
 import { runInputs } from '../sync/runInputs.js';
-import type { CallType } from '../core/index.js';
+import type { Catalog } from '../core/index.js';
 import type { PropertyValues } from '../core/types.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, prepareDeliveryRules, mapOptionsFrom, parseHubId, readOnlyMemory, type MappingFlags } from './mappingSetup.js';
-import type { ApiVersion } from '../hubspot/endpoints.js';
+import type { Requester } from '../sync/requester.js';
+import type { OptionsOf } from './options.js';
+import { CommandContext, readOnlyMemory } from './run/context.js';
 
-export interface DiffFlags extends MappingFlags {
-  token?: string;
-  baseUrl: string;
-  apiVersion: ApiVersion;
-  stateDir: string;
-  rate: number;
-  concurrency: number;
-  maxRetries: number;
-  /** A property name, or 'none'. */
-  companyKey: string;
-  inputFormat?: InputFormat;
-  type?: CallType;
-  format: 'text' | 'json';
-}
+export const DIFF_GROUPS = ['connection', 'requests', 'input', 'viewFormat', 'mapping', 'delivery', 'state'] as const;
 
-export async function diffCommand(paths: string[], flags: DiffFlags): Promise<ExitCode> {
+export type DiffOptions = OptionsOf<(typeof DIFF_GROUPS)[number]>;
+
+export async function diffCommand(paths: string[], flags: DiffOptions): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('diff reads HubSpot: pass a token (read scopes are enough) with --token or HUBSPOT_ACCESS_TOKEN.');
   const inputs = await listInputs(paths, flags.inputFormat);
-  const rulesWith = await prepareDeliveryRules(flags);
+  const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
-  const requester = new Requester(
-    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }),
-    { rate: flags.rate, concurrency: flags.concurrency, maxRetries: flags.maxRetries },
-    tally,
-    new DailyBudget({ kind: 'requests', value: 0 }),
-    systemClock,
-  );
-  const hubId = flags.hubId !== undefined ? parseHubId(flags.hubId) : await fetchHubId(requester);
-  const catalog = flags.catalog ? await loadCatalogFile(flags.catalog) : Catalog.fromDocument(await fetchCatalogDocument(requester));
+  context.connect({ concurrency: flags.concurrency, tally });
+  const portal = await context.portal({ cache: { use: 'none' } });
 
   const memory = readOnlyMemory(flags.stateDir);
   const collector = new DiffCollector();
@@ -59,50 +34,50 @@ export async function diffCommand(paths: string[], flags: DiffFlags): Promise<Ex
     await runInputs({
       inputs,
       read: { format: flags.inputFormat, type: flags.type },
-      mapper: new RecordMapper({
-        context: { catalog, hubId, options: mapOptionsFrom(flags, await loadEventMap(flags.eventMap)) },
-        identities: memory.identities,
-        duplicates: memory.duplicates,
-        filters: filtersFrom(flags),
-        rules: rulesWith(memory.suppressedIds),
-      }),
+      mapper: context.mapper(portal, memory),
       sink: collector,
       tally,
       deadLetters: new DeadLetters(tally),
     });
     memory.close(); // what mapping remembered is not needed to compare
-
-    // Through a LineWriter: it stops writing once the reader goes away (`| head`).
-    const out = LineWriter.toStream(process.stdout);
-    const text = flags.format === 'text' ? new DiffText(process.stdout.isTTY === true && !process.env.NO_COLOR) : undefined;
-    const emit = async (entry: DiffEntry) => {
-      const rendered = text ? text.entry(entry) : diffJsonLine(entry);
-      if (rendered !== '') out.pushText(rendered);
-      if (out.full) await out.flush();
-    };
-    const companyKey = flags.companyKey === 'none' ? undefined : flags.companyKey;
-    // A window of records at a time: read what HubSpot holds for them, compare, write.
-    for (const window of collector.contacts.windows(COMPARE_WINDOW)) {
-      if (out.closed) break;
-      const current = await readContacts(requester, window.map(([email]) => email), propertyNames(window));
-      for (const [email, proposed] of window) {
-        await emit({ object: 'contact', key: email, ...diffProperties(proposed, current.get(email), (name) => catalog.contact(name)) });
-      }
-    }
-    for (const window of collector.companies.windows(COMPARE_WINDOW)) {
-      if (out.closed) break;
-      const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
-      for (const [domain, proposed] of window) {
-        await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
-      }
-    }
-    if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
-    await out.close();
+    await compareWithPortal(collector, context.connected(), portal.catalog, tally, flags);
   } finally {
     memory.close();
     collector.close();
   }
   return EXIT.completed;
+}
+
+/**
+ * Reads what HubSpot holds for the collected records, a window at a time, and writes each
+ * record's differences, then (as text) the summary.
+ */
+async function compareWithPortal(collector: DiffCollector, requester: Requester, catalog: Catalog, tally: RunTally, flags: DiffOptions): Promise<void> {
+  // Through a LineWriter: it stops writing once the reader goes away (`| head`).
+  const out = LineWriter.toStream(process.stdout);
+  const text = flags.format === 'text' ? new DiffText(process.stdout.isTTY === true && !process.env.NO_COLOR) : undefined;
+  const emit = async (entry: DiffEntry) => {
+    const rendered = text ? text.entry(entry) : diffJsonLine(entry);
+    if (rendered !== '') out.pushText(rendered);
+    if (out.full) await out.flush();
+  };
+  const companyKey = flags.companyKey === 'none' ? undefined : flags.companyKey;
+  for (const window of collector.contacts.windows(COMPARE_WINDOW)) {
+    if (out.closed) break;
+    const current = await readContacts(requester, window.map(([email]) => email), propertyNames(window));
+    for (const [email, proposed] of window) {
+      await emit({ object: 'contact', key: email, ...diffProperties(proposed, current.get(email), (name) => catalog.contact(name)) });
+    }
+  }
+  for (const window of collector.companies.windows(COMPARE_WINDOW)) {
+    if (out.closed) break;
+    const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
+    for (const [domain, proposed] of window) {
+      await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
+    }
+  }
+  if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
+  await out.close();
 }
 
 /** Records compared per round of reads: HubSpot reads them 100 at a time, several at once. */

@@ -1,8 +1,8 @@
 // The one error boundary: every command returns an exit code or throws; here a thrown
-// error becomes a clear message and the exit code SPEC section 7 assigns it.
+// error becomes a clear message and the exit code SPEC section 7 assigns it, which the
+// error itself carries (src/errors.ts).
 import { CommanderError } from 'commander';
 import { EXIT, HubspotSyncError, type ExitCode } from '../errors.js';
-import { InputError } from '../sources/errors.js';
 import { keepHeapNearLiveSize } from './heap.js';
 import { buildProgram } from './program.js';
 
@@ -28,10 +28,6 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     if (error instanceof HubspotSyncError) {
       process.stderr.write(`hubspot-sync: ${error.message}\n`);
       return error.exitCode;
-    }
-    if (error instanceof InputError) {
-      process.stderr.write(`hubspot-sync: ${error.message}\n`);
-      return EXIT.usage;
     }
     if (isSystemError(error)) {
       // The machine refused something (a full disk, a permission): the message says what,

@@ -1,11 +1,12 @@
 // The typed table of every command-line option. Commands pick the groups they need;
 // the config file accepts exactly these keys, so one table drives flags, help,
-// environment variables and configuration.
+// environment variables, configuration and the options type each command receives
+// (OptionsOf, computed from the table: nothing restates it by hand).
 import { InvalidArgumentError, Option } from 'commander';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/endpoints.js';
 import { checkCompanyKeyName, DEFAULT_COMPANY_KEY } from '../sync/companyKey.js';
 
-export type OptionGroup = 'connection' | 'retry' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'diffFormat' | 'viewFormat';
+export type OptionGroup = 'connection' | 'requests' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'viewFormat' | 'pull';
 
 export interface OptionSpec {
   /** camelCase key: the commander attribute name and the config-file key. */
@@ -19,6 +20,10 @@ export interface OptionSpec {
   parse?: (value: string) => unknown;
   /** Never echoed in help defaults or errors. */
   secret?: boolean;
+  /** Another spelling of that option's key: its value is handed over (resolveAliases) and the key itself never reaches a command. */
+  aliasOf?: string;
+  /** Taken only on the command line: the config file does not know the key for this command. */
+  commandLineOnly?: boolean;
 }
 
 function positiveInt(name: string) {
@@ -56,7 +61,12 @@ function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-export const OPTIONS: readonly OptionSpec[] = [
+export const OPTIONS = [
+  // properties pull
+  { key: 'object', flags: '--object <object>', group: 'pull', choices: ['contacts', 'companies'], commandLineOnly: true,
+    description: 'only this object type' },
+  { key: 'out', flags: '--out <file>', group: 'pull', commandLineOnly: true,
+    description: 'write here instead of standard output' },
   // connection
   { key: 'token', flags: '--token <token>', env: 'HUBSPOT_ACCESS_TOKEN', group: 'connection', secret: true,
     description: 'HubSpot private app or service key token' },
@@ -75,10 +85,11 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'only these call types, comma-separated (identify,track,group,page,screen,alias)' },
   { key: 'events', flags: '--events <list>', group: 'input', parse: list,
     description: 'only these track event names, comma-separated' },
-  { key: 'format', flags: '--format <format>', group: 'replayFormat', choices: ['ndjson', 'csv'],
+  { key: 'inputFormat', flags: '--input-format <format>', group: 'input', choices: ['ndjson', 'csv'],
     description: 'input format when the name does not tell (standard input)' },
-  { key: 'inputFormat', flags: '--input-format <format>', group: 'diffFormat', choices: ['ndjson', 'csv'],
-    description: 'input format when the name does not tell (standard input)' },
+  // `replay --format` was the input format before diff and status gave --format its output meaning.
+  { key: 'format', flags: '--format <format>', group: 'replayFormat', choices: ['ndjson', 'csv'], aliasOf: 'inputFormat',
+    description: 'the same as --input-format (the earlier spelling, still accepted)' },
   { key: 'format', flags: '--format <format>', group: 'viewFormat', choices: ['text', 'json'], default: 'text',
     description: 'output format' },
   { key: 'type', flags: '--type <type>', group: 'input', choices: ['identify', 'track', 'group', 'page', 'screen', 'alias'],
@@ -99,7 +110,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'suppress', flags: '--suppress <file>', group: 'mapping',
     description: 'suppression list: emails and user/anonymous ids, one per line (# comments); those people are never sent' },
   // delivery
-  { key: 'rate', flags: '--rate <n>', group: 'delivery', default: 100, parse: positiveInt('--rate'),
+  { key: 'rate', flags: '--rate <n>', group: 'requests', default: 100, parse: positiveInt('--rate'),
     description: 'requests per rolling 10 seconds' },
   { key: 'concurrency', flags: '--concurrency <n>', group: 'delivery', default: 4, parse: positiveInt('--concurrency'),
     description: 'requests in flight at once' },
@@ -107,7 +118,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'stop (exit 75) after this many requests today' },
   { key: 'dailyReserve', flags: '--daily-reserve <n|pct>', group: 'delivery', default: '10%',
     description: 'stop (exit 75) when the daily remaining falls to this many requests or percent' },
-  { key: 'maxRetries', flags: '--max-retries <n>', group: 'retry', default: 6, parse: nonNegativeInt('--max-retries'),
+  { key: 'maxRetries', flags: '--max-retries <n>', group: 'requests', default: 6, parse: nonNegativeInt('--max-retries'),
     description: 'retries of a failing request before pausing (exit 75)' },
   { key: 'companyKey', flags: '--company-key <property|none>', group: 'delivery', default: DEFAULT_COMPANY_KEY, parse: companyKey,
     description: 'unique company property holding the domain, created when missing, so a company is never created twice; none: search only' },
@@ -131,7 +142,30 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: 'no progress display, summary only' },
   { key: 'failOnDeadLetters', flags: '--fail-on-dead-letters', group: 'replay', default: false,
     description: 'exit 4 when the run dead-lettered records' },
-];
+] as const satisfies readonly OptionSpec[];
+
+type Spec = (typeof OPTIONS)[number];
+
+/** An option's value as commander hands it over: parsed, one of its choices, a string, or a switch. */
+type ValueOf<S extends Spec> = S extends { parse: (value: string) => infer V }
+  ? V
+  : S extends { choices: ReadonlyArray<infer C> }
+    ? C
+    : S['flags'] extends `${string}<${string}>` ? string : boolean;
+
+type Named<G extends OptionGroup> = Exclude<Extract<Spec, { group: G }>, { aliasOf: string }>;
+
+/**
+ * The options a command taking `G` receives: one property per key of those groups, present
+ * when the table gives a default, else optional.
+ */
+export type OptionsOf<G extends OptionGroup> = Flatten<
+  { [S in Named<G> as S extends { default: unknown } ? S['key'] : never]: ValueOf<S> } & {
+    [S in Named<G> as S extends { default: unknown } ? never : S['key']]?: ValueOf<S>;
+  }
+>;
+
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 export const CONFIG_OPTION: OptionSpec = {
   key: 'config', flags: '--config <file>', group: 'output',
@@ -139,7 +173,7 @@ export const CONFIG_OPTION: OptionSpec = {
 };
 
 export function optionsIn(groups: readonly OptionGroup[]): OptionSpec[] {
-  return OPTIONS.filter((spec) => groups.includes(spec.group));
+  return (OPTIONS as readonly OptionSpec[]).filter((spec) => groups.includes(spec.group));
 }
 
 export function toCommanderOption(spec: OptionSpec): Option {

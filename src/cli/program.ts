@@ -1,25 +1,34 @@
-// The commander program: one command per file, options from the typed table.
+// The commander program: one command per file, options from the typed table. Each
+// command names its option groups; the options it receives are typed from the same list.
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
-import { applyConfig, readConfigFile } from './config.js';
-import { diffCommand, type DiffFlags } from './diff.js';
-import { CONFIG_OPTION, optionsIn, toCommanderOption, type OptionGroup } from './options.js';
-import { propertiesPullCommand, type PropertiesPullFlags } from './properties.js';
-import { replayCommand, type ReplayFlags } from './replay.js';
-import { statusCommand, type StatusFlags } from './status.js';
+import { applyConfig, readConfigFile, resolveAliases } from './config.js';
+import { DIFF_GROUPS, diffCommand } from './diff.js';
+import { CONFIG_OPTION, optionsIn, toCommanderOption, type OptionGroup, type OptionsOf } from './options.js';
+import { PROPERTIES_PULL_GROUPS, propertiesPullCommand } from './properties.js';
+import { REPLAY_GROUPS, replayCommand } from './replay.js';
+import { STATUS_GROUPS, statusCommand } from './status.js';
 
-type Run = (positional: unknown[], flags: never) => Promise<ExitCode>;
-
-/** Adds the option groups and --config, and runs `run` with the merged flags. */
-function withOptions(command: Command, groups: readonly OptionGroup[], run: Run, setExit: (code: ExitCode) => void): Command {
+/**
+ * Adds the option groups and --config, and runs `run` with the merged options: command
+ * line, environment, config file, defaults, aliases handed to the option they spell.
+ */
+function withOptions<G extends OptionGroup>(
+  command: Command,
+  groups: readonly G[],
+  run: (positional: unknown[], options: OptionsOf<G>) => Promise<ExitCode>,
+  setExit: (code: ExitCode) => void,
+): Command {
   const specs = optionsIn(groups);
   command.exitOverride();
   for (const spec of [...specs, CONFIG_OPTION]) command.addOption(toCommanderOption(spec));
   command.action(async (...args: unknown[]) => {
     const self = args[args.length - 1] as Command;
     applyConfig(self, specs, readConfigFile(self.opts().config as string | undefined));
-    setExit(await run(args.slice(0, -2), self.opts() as never));
+    resolveAliases(self, specs);
+    // Commander types values loosely; the table they were parsed from types them.
+    setExit(await run(args.slice(0, -2), self.opts() as OptionsOf<G>));
   });
   return command;
 }
@@ -34,8 +43,8 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     new Command('replay')
       .description('map Segment exports and deliver them to HubSpot (resumes from its checkpoint)')
       .argument('<inputs...>', 'NDJSON, CSV or gzip files, directories, or - for standard input'),
-    ['connection', 'retry', 'input', 'replayFormat', 'mapping', 'delivery', 'state', 'output', 'replay'],
-    ([inputs], flags: ReplayFlags) => replayCommand(inputs as string[], flags),
+    REPLAY_GROUPS,
+    ([inputs], options) => replayCommand(inputs as string[], options),
     setExit,
   ));
 
@@ -43,26 +52,23 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     new Command('diff')
       .description('show what a replay would change in HubSpot, property by property (read-only)')
       .argument('<inputs...>', 'NDJSON, CSV or gzip files, directories, or - for standard input'),
-    ['connection', 'retry', 'input', 'diffFormat', 'viewFormat', 'mapping', 'delivery', 'state'],
-    ([inputs], flags: DiffFlags) => diffCommand(inputs as string[], flags),
+    DIFF_GROUPS,
+    ([inputs], options) => diffCommand(inputs as string[], options),
     setExit,
   ));
 
   program.addCommand(withOptions(
     new Command('status').description("show a state directory's progress: each input, counts, dead letters, last run"),
-    ['state', 'viewFormat'],
-    (_args, flags: StatusFlags) => statusCommand(flags),
+    STATUS_GROUPS,
+    (_args, options) => statusCommand(options),
     setExit,
   ));
 
   const properties = new Command('properties').description('work with the portal property catalog').exitOverride();
   properties.addCommand(withOptions(
-    new Command('pull')
-      .description('save the contact and company property catalog for --catalog (offline dry runs)')
-      .addOption(new Option('--object <object>', 'only this object type').choices(['contacts', 'companies']))
-      .option('--out <file>', 'write here instead of standard output'),
-    ['connection', 'retry'],
-    (_args, flags: PropertiesPullFlags) => propertiesPullCommand(flags),
+    new Command('pull').description('save the contact and company property catalog for --catalog (offline dry runs)'),
+    PROPERTIES_PULL_GROUPS,
+    (_args, options) => propertiesPullCommand(options),
     setExit,
   ));
   program.addCommand(properties);

@@ -2,35 +2,22 @@
 // (and machines without a token) map exactly as HubSpot will accept.
 import { writeFile } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
-import { HubSpotClient } from '../hubspot/client.js';
-import { RunTally } from '../report/tally.js';
-import { systemClock } from '../sync/throttle.js';
-import { DailyBudget } from '../sync/dailyBudget.js';
 import { fetchCatalogDocument } from '../sync/portal.js';
-import { Requester } from '../sync/requester.js';
+import type { OptionsOf } from './options.js';
 import { prepareOutputFile } from './outputPaths.js';
-import type { ApiVersion } from '../hubspot/endpoints.js';
+import { CommandContext } from './run/context.js';
 
-export interface PropertiesPullFlags {
-  token?: string;
-  baseUrl: string;
-  apiVersion: ApiVersion;
-  object?: 'contacts' | 'companies';
-  out?: string;
-  maxRetries: number;
-}
+export const PROPERTIES_PULL_GROUPS = ['pull', 'connection', 'requests'] as const;
 
-export async function propertiesPullCommand(flags: PropertiesPullFlags): Promise<ExitCode> {
+export type PropertiesPullOptions = OptionsOf<(typeof PROPERTIES_PULL_GROUPS)[number]>;
+
+export async function propertiesPullCommand(flags: PropertiesPullOptions): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('Reading the property catalog needs a token: pass --token or set HUBSPOT_ACCESS_TOKEN.');
   if (flags.out) await prepareOutputFile(flags.out, '--out');
-  const requester = new Requester(
-    new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }),
-    { rate: 10, concurrency: 2, maxRetries: flags.maxRetries },
-    new RunTally(),
-    new DailyBudget({ kind: 'requests', value: 0 }),
-    systemClock,
-  );
-  const doc = await fetchCatalogDocument(requester, flags.object ? [flags.object] : ['contacts', 'companies']);
+  const context = await CommandContext.open(flags);
+  // Two requests at most (one per object type): two in flight, within --rate.
+  context.connect({ concurrency: 2 });
+  const doc = await fetchCatalogDocument(context.connected(), flags.object ? [flags.object] : ['contacts', 'companies']);
   const text = JSON.stringify(doc, null, 2) + '\n';
   if (flags.out) {
     await writeFile(flags.out, text);

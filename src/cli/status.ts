@@ -4,13 +4,13 @@ import { open } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { formatBytes } from '../report/progress.js';
 import { readCheckpoint } from '../state/checkpoint.js';
+import type { OptionsOf } from './options.js';
 
-export interface StatusFlags {
-  stateDir: string;
-  format: 'text' | 'json';
-}
+export const STATUS_GROUPS = ['state', 'viewFormat'] as const;
 
-export async function statusCommand(flags: StatusFlags): Promise<ExitCode> {
+export type StatusOptions = OptionsOf<(typeof STATUS_GROUPS)[number]>;
+
+export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   const checkpoint = await readCheckpoint(flags.stateDir);
   if (!checkpoint) {
     throw new UsageError(`No checkpoint in ${flags.stateDir}: no replay has run with this state directory (pass --state-dir to look elsewhere).`);

@@ -1,19 +1,4 @@
-/**
- * An input that cannot be read at all: a missing path, a permission problem, a file that
- * vanished or failed mid-read. Bad *content* never raises this; it becomes dead letters.
- */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-
-  constructor(
-    /** The input path as the user gave it. */
-    readonly path: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { InputError } from '../errors.js';
 
 /** Turns a Node.js file-system error about `path` into a message a user can act on. */
 export function inputErrorFrom(path: string, error: unknown): InputError {

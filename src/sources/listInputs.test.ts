@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { formatFromName, listInputs } from './listInputs.js';
 
 let root: string;

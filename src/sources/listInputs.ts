@@ -1,7 +1,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
-import { InputError, inputErrorFrom } from './errors.js';
+import { InputError } from '../errors.js';
+import { inputErrorFrom } from './errors.js';
 import type { FileFormat, InputFile, InputFormat } from './types.js';
 
 export const STDIN_PATH = '-';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { openInput } from './openInput.js';
 
 let dir: string;

@@ -25,7 +25,7 @@ async function writers(apiVersion: ApiVersion, keyProperty: string | null = 'hub
   const clock = new VirtualClock();
   emulator = await startEmulator({ now: () => clock.now() });
   const client = new HubSpotClient({ baseUrl: emulator.url, token: emulator.token, apiVersion });
-  const requester = new Requester(client, { rate: 100, concurrency: 2, maxRetries: 2 }, new RunTally(), new DailyBudget({ kind: 'percent', value: 10 }), clock, () => 0.5);
+  const requester = new Requester({ client, options: { rate: 100, concurrency: 2, maxRetries: 2 }, tally: new RunTally(), budget: new DailyBudget({ kind: 'percent', value: 10 }), clock, random: () => 0.5 });
   const fatal = (error: unknown) => {
     throw error;
   };

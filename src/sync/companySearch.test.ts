@@ -81,7 +81,7 @@ afterEach(async () => {
 async function setup(searchLagMs = 0) {
   const clock = new VirtualClock();
   emulator = await startEmulator({ now: () => clock.now(), searchLagMs });
-  const requester = new Requester(new HubSpotClient({ baseUrl: emulator.url, token: emulator.token }), { rate: 100, concurrency: 2, maxRetries: 2 }, new RunTally(), new DailyBudget({ kind: 'percent', value: 10 }), clock, () => 0.5);
+  const requester = new Requester({ client: new HubSpotClient({ baseUrl: emulator.url, token: emulator.token }), options: { rate: 100, concurrency: 2, maxRetries: 2 }, tally: new RunTally(), budget: new DailyBudget({ kind: 'percent', value: 10 }), clock, random: () => 0.5 });
   return { clock, requester, emulator };
 }
 

@@ -11,7 +11,7 @@ import { CompanyMemory } from '../state/companyMemory.js';
 import { DEFAULT_COMPANY_KEY } from './companyKey.js';
 import { CompanyWriter, UNCONFIRMED_TIMEOUT_MS } from './companyWriter.js';
 import { DailyBudget } from './dailyBudget.js';
-import { PauseError } from './pause.js';
+import { PauseError } from '../errors.js';
 import { Requester } from './requester.js';
 
 const KEY = DEFAULT_COMPANY_KEY;
@@ -40,7 +40,7 @@ async function portal(options: EmulatorOptions = {}, token?: string): Promise<Po
   const clock = new VirtualClock();
   emulator = await startEmulator({ ...options, now: () => clock.now(), rateLimit: { searchPerSecond: 1000, ...options.rateLimit } });
   const client = new HubSpotClient({ baseUrl: emulator.url, token: token ?? emulator.token });
-  const requester = new Requester(client, { rate: 100, concurrency: 2, maxRetries: 8, searchPerSecond: 1000 }, new RunTally(), new DailyBudget({ kind: 'percent', value: 10 }), clock, () => 0.5);
+  const requester = new Requester({ client, options: { rate: 100, concurrency: 2, maxRetries: 8, searchPerSecond: 1000 }, tally: new RunTally(), budget: new DailyBudget({ kind: 'percent', value: 10 }), clock, random: () => 0.5 });
   return { clock, emulator, requester, ids: new Map(), memory: new CompanyMemory() };
 }
 

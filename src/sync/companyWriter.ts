@@ -22,7 +22,7 @@ import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKe
 import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
 import type { Clock } from './throttle.js';
 import type { Verdicts } from './keyedBatcher.js';
-import { PauseError } from './pause.js';
+import { PauseError } from '../errors.js';
 import { DEFAULT_BACKOFF, mayHaveBeenApplied, retryOrPause, type BackoffPolicy, type Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
 import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, withNamedProperties, type BatchEntry } from './writerKit.js';

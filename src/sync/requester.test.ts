@@ -3,12 +3,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js';
 import { VirtualClock } from '../../test/support/virtualClock.js';
-import { AuthError } from '../errors.js';
+import { AuthError, PauseError } from '../errors.js';
 import { HubSpotClient } from '../hubspot/client.js';
 import { HubSpotApiError, UnreadableAnswerError } from '../hubspot/errors.js';
 import { RunTally } from '../report/tally.js';
 import { DailyBudget, type Reserve } from './dailyBudget.js';
-import { PauseError } from './pause.js';
 import { Requester } from './requester.js';
 
 let emulator: Emulator | undefined;
@@ -30,7 +29,7 @@ async function setup(options: EmulatorOptions = {}, { token, rate = 100, maxRetr
   const tally = new RunTally();
   const budget = new DailyBudget(reserve);
   const client = new HubSpotClient({ baseUrl: emulator.url, token: token ?? emulator.token });
-  const requester = new Requester(client, { rate, concurrency: 2, maxRetries }, tally, budget, clock, () => 0.5);
+  const requester = new Requester({ client, options: { rate, concurrency: 2, maxRetries }, tally, budget, clock, random: () => 0.5 });
   return { clock, tally, budget, requester, emulator };
 }
 

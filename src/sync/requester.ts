@@ -3,13 +3,12 @@
 // attempt must take its own slot in the rate window, be counted in the report, respect
 // the daily budget, and end in a pause (not a failure) when HubSpot stays unavailable.
 import PQueue from 'p-queue';
-import { AuthError } from '../errors.js';
+import { AuthError, PauseError } from '../errors.js';
 import type { HubSpotClient, HubSpotResponse, RequestParams } from '../hubspot/client.js';
 import { ENDPOINTS, type EndpointName, type LimitClass } from '../hubspot/endpoints.js';
 import { authAdvice, HubSpotApiError, TransportError } from '../hubspot/errors.js';
 import type { RunTally } from '../report/tally.js';
 import type { DailyBudget } from './dailyBudget.js';
-import { PauseError } from './pause.js';
 import { RollingWindow, type Clock } from './throttle.js';
 
 export interface RequesterOptions {
@@ -24,6 +23,18 @@ export interface RequesterOptions {
   maxBackoffMs?: number;
 }
 
+/** What a requester sends through and answers to; named, so a call site reads as what it sets. */
+export interface RequesterParts {
+  client: HubSpotClient;
+  options: RequesterOptions;
+  /** Counts every attempt and retry for the report. */
+  tally: RunTally;
+  budget: DailyBudget;
+  clock: Clock;
+  /** Jitter of the back-off; fixed in tests. */
+  random?: () => number;
+}
+
 const TEN_SECONDS = 10_000;
 
 export class Requester {
@@ -36,14 +47,20 @@ export class Requester {
   /** HubSpot refused the token or a scope: the run is over, and nothing more is sent. */
   private refused?: AuthError;
 
-  constructor(
-    private readonly client: HubSpotClient,
-    private readonly options: RequesterOptions,
-    private readonly tally: RunTally,
-    private readonly budget: DailyBudget,
-    private readonly clock: Clock,
-    private readonly random: () => number = Math.random,
-  ) {
+  private readonly client: HubSpotClient;
+  private readonly options: RequesterOptions;
+  private readonly tally: RunTally;
+  private readonly budget: DailyBudget;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor({ client, options, tally, budget, clock, random = Math.random }: RequesterParts) {
+    this.client = client;
+    this.options = options;
+    this.tally = tally;
+    this.budget = budget;
+    this.clock = clock;
+    this.random = random;
     this.slots = new PQueue({ concurrency: options.concurrency });
     const margin = 50;
     const limited = (limit: number, windowMs: number) => ({

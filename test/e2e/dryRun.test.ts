@@ -127,6 +127,40 @@ describe('the same events in every format', () => {
   });
 });
 
+describe('the input format of standard input', () => {
+  it('--input-format names it, and --format, its earlier spelling, still does', async () => {
+    const text = await readFile(fixture('identify-dotted.csv'));
+    const fromFile = await dryRun([fixture('identify-dotted.csv')]);
+    expect(fromFile.operations.length).toBeGreaterThan(0);
+    for (const flag of ['--input-format', '--format']) {
+      const fromStdin = await dryRun(['-', flag, 'csv'], { stdin: text });
+      expect(fromStdin.code, `${flag}: ${fromStdin.stderr}`).toBe(0);
+      expect(withoutSource(fromStdin.operations), flag).toEqual(withoutSource(fromFile.operations));
+    }
+    // Without either, standard input is NDJSON: the CSV header is no JSON.
+    const unnamed = await dryRun(['-'], { stdin: text });
+    expect(unnamed.operations).toEqual([]);
+  });
+
+  it('the config file takes inputFormat too; a flag beats it, and the two spellings given apart must agree', async () => {
+    const text = await readFile(fixture('identify-dotted.csv'));
+    const fromFile = await dryRun([fixture('identify-dotted.csv')]);
+    const dir = await tempDir();
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ inputFormat: 'csv' }));
+    const fromConfig = await dryRun(['-', '--config', config], { stdin: text });
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    expect(withoutSource(fromConfig.operations)).toEqual(withoutSource(fromFile.operations));
+    // The command line beats the file, whichever spelling it uses.
+    const overridden = await dryRun(['-', '--config', config, '--format', 'ndjson'], { stdin: text });
+    expect(overridden.operations).toEqual([]);
+
+    const both = await dryRun(['-', '--input-format', 'csv', '--format', 'ndjson'], { stdin: text });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--input-format csv and --format ndjson disagree');
+  });
+});
+
 describe('filters', () => {
   it.each([
     [['--types', 'identify'], (op: Line) => op.op === 'contact.upsert'],
@@ -181,7 +215,7 @@ describe('exit codes and messages', () => {
   it('--help shows every option with its default', async () => {
     const help = await runCli(['replay', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--token', '--hub-id', '--base-url', '--api-version', '--dry-run', '--out', '--catalog', '--state-dir', '--fresh', '--dead-letter', '--report', '--rate', '--concurrency', '--daily-limit', '--daily-reserve', '--max-retries', '--since', '--until', '--types', '--events', '--format', '--type', '--event-map', '--no-create-event-definitions', '--pages-as-events', '--log-format', '--quiet', '--fail-on-dead-letters', '--config']) {
+    for (const flag of ['--token', '--hub-id', '--base-url', '--api-version', '--dry-run', '--out', '--catalog', '--state-dir', '--fresh', '--dead-letter', '--report', '--rate', '--concurrency', '--daily-limit', '--daily-reserve', '--max-retries', '--since', '--until', '--types', '--events', '--input-format', '--format', '--type', '--event-map', '--no-create-event-definitions', '--pages-as-events', '--log-format', '--quiet', '--fail-on-dead-letters', '--config']) {
       expect(help.stdout).toContain(flag);
     }
     const text = help.stdout.replace(/\s+/g, ' ');

@@ -1,29 +1,15 @@
-// What replay and diff both need before the first record: the property catalog, the hub
-// ID, the event map and the filters, from flags, files, the state directory or HubSpot.
+// The files and flags mapping stands on (the catalog file, the event map, filters,
+// routing, consent and suppression), checked and read into what the mapper takes.
 import { readFile } from 'node:fs/promises';
-import { Catalog, defaultCatalog, type CatalogDocument, type MapOptions, type RecordFilters } from '../core/index.js';
-import { UsageError } from '../errors.js';
-import { SpillingIdentityMap } from '../state/spillingIdentityMap.js';
-import { stateDirPaths } from '../state/stateDir.js';
-import { StateStore, type LearntSuppressedIds } from '../state/stateStore.js';
-import type { RecordMapperDeps } from '../sync/recordMapper.js';
-import { MemoryDuplicateWindow } from '../sync/memoryDuplicateWindow.js';
-import { readSuppressionFile, Suppression } from '../sync/suppressionList.js';
+import { Catalog, type CatalogDocument, type MapOptions, type RecordFilters } from '../../core/index.js';
+import { UsageError } from '../../errors.js';
+import type { RecordMapperDeps } from '../../sync/recordMapper.js';
+import type { LearntSuppressedIds } from '../../state/stateStore.js';
+import { readSuppressionFile, Suppression } from '../../sync/suppressionList.js';
+import type { OptionsOf } from '../options.js';
 
-export interface MappingFlags {
-  catalog?: string;
-  eventMap?: string;
-  hubId?: string;
-  createEventDefinitions: boolean;
-  pagesAsEvents: boolean;
-  since?: string;
-  until?: string;
-  types?: string[];
-  events?: string[];
-  ignoreIntegrations: boolean;
-  consentCategories?: string[];
-  suppress?: string;
-}
+/** The options mapping reads: mapping, input filters and the hub ID. */
+export type MappingOptions = OptionsOf<'mapping' | 'input'> & Pick<OptionsOf<'connection'>, 'hubId'>;
 
 async function readJsonFile(path: string, what: string, flag: string): Promise<unknown> {
   let text: string;
@@ -54,13 +40,6 @@ export async function loadCatalogFile(path: string): Promise<Catalog> {
   }
 }
 
-/** The catalog a run maps against: a saved file, else HubSpot's (fetched), else the built-in defaults. */
-export async function resolveCatalog(flags: MappingFlags, fetchLive?: () => Promise<Catalog>): Promise<{ catalog: Catalog; source: string }> {
-  if (flags.catalog) return { catalog: await loadCatalogFile(flags.catalog), source: flags.catalog };
-  if (fetchLive) return { catalog: await fetchLive(), source: 'HubSpot' };
-  return { catalog: defaultCatalog(), source: 'built-in default properties' };
-}
-
 export async function loadEventMap(path: string | undefined): Promise<Record<string, string>> {
   if (!path) return {};
   const map = await readJsonFile(path, 'event map', '--event-map');
@@ -76,11 +55,11 @@ export function parseHubId(value: string | number): number {
   return id;
 }
 
-export function mapOptionsFrom(flags: MappingFlags, eventMap: Record<string, string>): MapOptions {
+export function mapOptionsFrom(flags: MappingOptions, eventMap: Record<string, string>): MapOptions {
   return { createEventDefinitions: flags.createEventDefinitions, pagesAsEvents: flags.pagesAsEvents, eventMap };
 }
 
-export function filtersFrom(flags: MappingFlags): RecordFilters {
+export function filtersFrom(flags: MappingOptions): RecordFilters {
   const filters: RecordFilters = {};
   if (flags.since) filters.since = Date.parse(flags.since);
   if (flags.until) filters.until = Date.parse(flags.until);
@@ -99,7 +78,7 @@ export function filtersFrom(flags: MappingFlags): RecordFilters {
  * before anything else is opened, so that a bad path fails first; the rules are completed
  * with the state directory's learnt suppressed ids once it is open.
  */
-export async function prepareDeliveryRules(flags: MappingFlags): Promise<(learnt: LearntSuppressedIds) => RecordMapperDeps['rules']> {
+export async function prepareDeliveryRules(flags: MappingOptions): Promise<(learnt: LearntSuppressedIds) => RecordMapperDeps['rules']> {
   if (flags.consentCategories !== undefined && flags.consentCategories.length === 0) {
     throw new UsageError('--consent-categories needs at least one category name, e.g. --consent-categories Marketing,Advertising.');
   }
@@ -109,30 +88,4 @@ export async function prepareDeliveryRules(flags: MappingFlags): Promise<(learnt
     consentCategories: flags.consentCategories,
     suppression: Suppression.forRun(file, learnt),
   });
-}
-
-/**
- * What a dry run or a diff remembers while it reads: identities learnt over the state
- * directory's map (only read), suppressed ids likewise, and the duplicate window.
- * `close` releases them.
- */
-export function readOnlyMemory(stateDir: string): { identities: SpillingIdentityMap; duplicates: MemoryDuplicateWindow; suppressedIds: LearntSuppressedIds; close(): void } {
-  const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
-  const identities = new SpillingIdentityMap(store.identities);
-  const duplicates = new MemoryDuplicateWindow();
-  let open = true;
-  return {
-    identities,
-    duplicates,
-    // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
-    suppressedIds: store.suppressedIds,
-    /** Releases them all; a second call does nothing. */
-    close() {
-      if (!open) return;
-      open = false;
-      identities.close();
-      duplicates.close();
-      store.close();
-    },
-  };
 }

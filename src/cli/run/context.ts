@@ -1,0 +1,200 @@
+// The command context: what every command that talks to HubSpot or maps records builds
+// from its flags, built here once: the client and requester, the hub ID, the catalog,
+// the event map and the memory of identities. Commands differ only in what they ask for
+// (a dry run may have no token, a diff never writes the catalog cache).
+import { Catalog, defaultCatalog, type CatalogDocument } from '../../core/index.js';
+import { HubSpotClient } from '../../hubspot/client.js';
+import { RunTally } from '../../report/tally.js';
+import { readCachedCatalog, writeCachedCatalog } from '../../state/catalogCache.js';
+import { SpillingIdentityMap } from '../../state/spillingIdentityMap.js';
+import { stateDirPaths } from '../../state/stateDir.js';
+import { StateStore, type LearntSuppressedIds } from '../../state/stateStore.js';
+import { DailyBudget } from '../../sync/dailyBudget.js';
+import { listEventDefinitions } from '../../sync/eventWriter.js';
+import { fetchCatalogDocument, fetchHubId } from '../../sync/portal.js';
+import { RecordMapper, type RecordMapperDeps } from '../../sync/recordMapper.js';
+import { Requester } from '../../sync/requester.js';
+import { MemoryDuplicateWindow } from '../../sync/memoryDuplicateWindow.js';
+import { systemClock } from '../../sync/throttle.js';
+import type { OptionsOf } from '../options.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, prepareDeliveryRules, type MappingOptions } from './mappingSetup.js';
+
+export type ConnectionOptions = OptionsOf<'connection' | 'requests'>;
+
+export interface RequestSettings {
+  /** Requests in flight at once: a live run and a diff take --concurrency, the others fewer. */
+  concurrency: number;
+  /** The run's counts; a command that reports nothing gets its own. */
+  tally?: RunTally;
+  /** A live run's daily limit and reserve; read-only commands spend too little to care. */
+  budget?: DailyBudget;
+}
+
+/** What the mapping of records stands on in the portal. */
+export interface Portal {
+  hubId: number;
+  catalog: Catalog;
+  eventMap: Record<string, string>;
+  /** Event definitions the portal has; absent when missing ones may be created as needed. */
+  eventDefinitions?: Map<string, Set<string>>;
+}
+
+/** Where the catalog may come from besides --catalog and HubSpot. */
+export type CatalogCache =
+  /** Fetched catalogs are saved into the state directory (a live run). */
+  | { stateDir: string; use: 'write' }
+  /** Without a token, the state directory's saved catalog, else the built-in defaults (a dry run). */
+  | { stateDir: string; use: 'read' }
+  | { use: 'none' };
+
+export interface PortalSettings {
+  cache: CatalogCache;
+  /** A live run: it reads the event definitions when it may not create missing ones. */
+  delivers?: boolean;
+  guard?: <T>(work: Promise<T>) => Promise<T>;
+}
+
+/** The identities, duplicate window and suppressed ids a mapper reads and learns. */
+export interface IdentityMemory {
+  identities: RecordMapperDeps['identities'];
+  duplicates: RecordMapperDeps['duplicates'];
+  suppressedIds: LearntSuppressedIds;
+}
+
+/** A mapping command's options and the files they name, read. */
+interface Mapping {
+  options: MappingOptions;
+  catalog?: Catalog;
+  eventMap: Record<string, string>;
+  rulesFor: Awaited<ReturnType<typeof prepareDeliveryRules>>;
+}
+
+export class CommandContext {
+  /** Absent until connect(), and after it without a token (a dry run that reads nothing from HubSpot). */
+  private requester: Requester | undefined;
+
+  private constructor(
+    private readonly flags: ConnectionOptions,
+    /** Built at once, so a bad --base-url is a usage error before anything is opened. */
+    private readonly client: HubSpotClient | undefined,
+    private readonly mapping: Mapping | undefined,
+  ) {}
+
+  /**
+   * Reads every file the flags name (--catalog, --event-map, --suppress) now, before
+   * anything else is opened, so that a bad path fails first. `mapping` is given by a
+   * command that maps records; one that only reads the portal has none.
+   */
+  static async open(flags: ConnectionOptions, mapping?: MappingOptions): Promise<CommandContext> {
+    const client = flags.token === undefined ? undefined : new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion });
+    if (!mapping) return new CommandContext(flags, client, undefined);
+    const rulesFor = await prepareDeliveryRules(mapping);
+    const catalog = mapping.catalog ? await loadCatalogFile(mapping.catalog) : undefined;
+    const eventMap = await loadEventMap(mapping.eventMap);
+    return new CommandContext(flags, client, { options: mapping, catalog, eventMap, rulesFor });
+  }
+
+  /**
+   * The requester, built from the flags (the one place one is), counting into `tally`;
+   * undefined without a token. A live run connects once its checkpoint gave the tally.
+   */
+  connect(settings: RequestSettings): Requester | undefined {
+    const { flags, client } = this;
+    if (client === undefined) return undefined;
+    this.requester = new Requester({
+      client,
+      options: { rate: flags.rate, concurrency: settings.concurrency, maxRetries: flags.maxRetries },
+      tally: settings.tally ?? new RunTally(),
+      budget: settings.budget ?? new DailyBudget({ kind: 'requests', value: 0 }),
+      clock: systemClock,
+    });
+    return this.requester;
+  }
+
+  /**
+   * The hub ID (--hub-id, else the account's), the catalog (resolveCatalog) and the event
+   * definitions when missing ones may not be created. `guard` wraps each request, so a
+   * live run's signal does not wait out a start-up request's retries.
+   */
+  async portal({ cache, delivers = false, guard = (work) => work }: PortalSettings): Promise<Portal> {
+    const mapping = this.mapped();
+    const { hubId: givenHubId, createEventDefinitions } = mapping.options;
+    const hubId = givenHubId !== undefined ? parseHubId(givenHubId) : await guard(fetchHubId(this.connected()));
+    const catalog = mapping.catalog ?? (await guard(this.resolveCatalog(cache)));
+    // Only a delivery that may not create event definitions must know which exist.
+    const eventDefinitions = delivers && !createEventDefinitions ? await guard(listEventDefinitions(this.connected())) : undefined;
+    return { hubId, catalog, eventMap: mapping.eventMap, eventDefinitions };
+  }
+
+  /**
+   * The catalog a run maps against when no --catalog is given: HubSpot's (saved into the
+   * state directory for a live run), else the state directory's saved one, else the
+   * built-in defaults.
+   */
+  private async resolveCatalog(cache: CatalogCache): Promise<Catalog> {
+    if (this.requester) {
+      const doc = await fetchCatalogDocument(this.requester);
+      if (cache.use === 'write') await writeCachedCatalog(cache.stateDir, doc);
+      return Catalog.fromDocument(doc);
+    }
+    const cached: CatalogDocument | undefined = cache.use === 'read' ? await readCachedCatalog(cache.stateDir) : undefined;
+    return cached ? Catalog.fromDocument(cached) : defaultCatalog();
+  }
+
+  /** The record mapper of a run over `portal`, reading and learning `memory`. */
+  mapper(portal: Portal, memory: IdentityMemory): RecordMapper {
+    const { options, rulesFor } = this.mapped();
+    return new RecordMapper({
+      context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
+      identities: memory.identities,
+      duplicates: memory.duplicates,
+      filters: filtersFrom(options),
+      rules: rulesFor(memory.suppressedIds),
+    });
+  }
+
+  private mapped(): Mapping {
+    if (!this.mapping) throw new Error('the command maps no records: it was opened without mapping options');
+    return this.mapping;
+  }
+
+  /** The requester, for a command that connected with a token. */
+  connected(): Requester {
+    if (!this.requester) throw new Error('not connected: the command should have asked for a token and connected');
+    return this.requester;
+  }
+}
+
+/**
+ * What a dry run or a diff remembers while it reads: identities learnt over the state
+ * directory's map (only read), suppressed ids likewise, and the duplicate window.
+ * `close` releases them; a second call does nothing.
+ */
+export function readOnlyMemory(stateDir: string): IdentityMemory & { close(): void } {
+  const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
+  const identities = new SpillingIdentityMap(store.identities);
+  const duplicates = new MemoryDuplicateWindow();
+  let open = true;
+  return {
+    identities,
+    duplicates,
+    // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
+    suppressedIds: store.suppressedIds,
+    close() {
+      if (!open) return;
+      open = false;
+      identities.close();
+      duplicates.close();
+      store.close();
+    },
+  };
+}
+
+/** What a live run remembers: the state directory's own store, written as records resolve. */
+export function storeMemory(store: StateStore): IdentityMemory {
+  return {
+    identities: store.identities,
+    duplicates: store.duplicates,
+    suppressedIds: store.suppressedIds,
+  };
+}

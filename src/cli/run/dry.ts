@@ -1,0 +1,78 @@
+// `replay --dry-run`: maps exactly as a live run would and writes the operations; sends
+// nothing and writes nothing into the state directory (it only reads the identity map
+// and the cached catalog there, when they exist).
+import { UsageError } from '../../errors.js';
+import { LineWriter } from '../../report/lineWriter.js';
+import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
+import { RunTally } from '../../report/tally.js';
+import { listInputs } from '../../sources/listInputs.js';
+import type { InputFile } from '../../sources/types.js';
+import { DeadLetters } from '../../sync/deadLetters.js';
+import { dryRunSink } from '../../sync/dryRunSink.js';
+import { runInputs, type InputProgress } from '../../sync/runInputs.js';
+import type { ReplayOptions } from '../replay.js';
+import { CommandContext, readOnlyMemory, type Portal } from './context.js';
+import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
+
+export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const inputs = await listInputs(paths, flags.inputFormat);
+  const context = await CommandContext.open(flags, flags);
+  const tally = new RunTally();
+  // With a token the dry run may read (never write): the hub ID and the live catalog.
+  const requester = context.connect({ concurrency: 1, tally });
+  if (flags.hubId === undefined && !requester) {
+    throw new UsageError('Pass --hub-id (or set HUBSPOT_HUB_ID, or give a token): the dry run needs the portal ID to name custom events.');
+  }
+
+  // From here on the run is reported however it ends (HubSpot unreachable, a token refused).
+  let end: RunEnd = { status: 'completed' };
+  let outputClosed = false;
+  try {
+    const portal = await context.portal({ cache: { stateDir: flags.stateDir, use: 'read' } });
+    outputClosed = await mapAll(inputs, flags, tally, context, portal);
+    if (outputClosed) end = { status: 'interrupted' };
+  } catch (error) {
+    end = endedBy(error);
+  }
+  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed };
+}
+
+/**
+ * Maps every input and writes the operations. Stops reading as soon as the reader of
+ * standard output goes away (`| head`), and then resolves to true.
+ */
+async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal): Promise<boolean> {
+  const memory = readOnlyMemory(flags.stateDir);
+  const mapper = context.mapper(portal, memory);
+  const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
+  const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
+  // Progress goes to standard error, but not onto the terminal the operations scroll on.
+  const progressOf: InputProgress[] = [];
+  const progress = startProgress({
+    mode: !flags.out && process.stdout.isTTY ? 'quiet' : progressMode(flags, process.stderr),
+    stream: process.stderr,
+    tally,
+    inputs: progressOf,
+    totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    intervalMs: progressIntervalMs(),
+  });
+  try {
+    await runInputs({
+      inputs,
+      read: { format: flags.inputFormat, type: flags.type },
+      mapper,
+      sink: dryRunSink(out),
+      tally,
+      deadLetters: new DeadLetters(tally, deadLetterWriter),
+      onInput: (p) => progressOf.push(p),
+      shouldStop: () => out.closed,
+    });
+  } finally {
+    progress.stop();
+    await out.close();
+    await deadLetterWriter?.close();
+    memory.close();
+  }
+  return out.closed;
+}

@@ -1,0 +1,205 @@
+// A live replay, as phases with typed results: open the state directory, resolve the
+// portal, build the delivery, read the inputs, finish. The checkpoint is saved every few
+// seconds, on a signal, before a pause and at the end.
+import { UsageError } from '../../errors.js';
+import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
+import type { RunStatus } from '../../report/tally.js';
+import { listInputs } from '../../sources/listInputs.js';
+import type { InputFile, StartAt } from '../../sources/types.js';
+import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
+import { systemClock } from '../../sync/throttle.js';
+import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
+import { DeadLetters } from '../../sync/deadLetters.js';
+import { Delivery } from '../../sync/delivery.js';
+import type { Requester } from '../../sync/requester.js';
+import { runInputs, type InputProgress } from '../../sync/runInputs.js';
+import type { ReplayOptions } from '../replay.js';
+import { CommandContext, storeMemory, type Portal } from './context.js';
+import { RunGuard } from './guard.js';
+import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
+import { openStateDirectory, type OpenState } from './stateDirectory.js';
+
+/** How long in-flight requests may take to finish after a signal before we save and exit. */
+const STOP_GRACE_MS = 30_000;
+
+export async function liveReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  if (!flags.token) {
+    throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
+  }
+  const inputs = await listInputs(paths, flags.inputFormat);
+  const reserve = parseReserve(flags.dailyReserve);
+  const context = await CommandContext.open(flags, flags);
+  const state = await openStateDirectory(flags, inputs, `replay ${paths.join(' ')}`);
+  try {
+    const checkpoint = new RunCheckpoint(state, started);
+    // Inputs a run finished are not opened again: a nightly run over a growing Segment
+    // layout would otherwise decompress every earlier day just to skip it.
+    const pending = inputs.filter((file) => !checkpoint.done(file));
+
+    // From here on every way the run ends is reported (summary, --report, checkpoint),
+    // so the signal handlers are in place before the first request goes out.
+    const guard = new RunGuard(() => checkpoint.saveWhenDue());
+    const progress = startProgress({
+      mode: progressMode(flags, process.stderr),
+      stream: process.stderr,
+      tally: state.tally,
+      inputs: checkpoint.progressOf,
+      totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
+      intervalMs: progressIntervalMs(),
+    });
+    let end: RunEnd = { status: 'completed' };
+    try {
+      context.connect({ concurrency: flags.concurrency, tally: state.tally, budget: new DailyBudget(reserve, flags.dailyLimit) });
+      const requester = context.connected();
+      const portal = await context.portal({ cache: { stateDir: state.dir, use: 'write' }, delivers: true, guard: (work) => guard.unlessSignalled(work) });
+      const delivery = buildDelivery(requester, portal, state, flags);
+      guard.onStop = () => delivery.interrupt();
+      guard.throwIfSignalled();
+      await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
+    } catch (error) {
+      end = endedBy(error);
+    } finally {
+      guard.stop();
+      progress.stop();
+    }
+    await checkpoint.finish(end.status, end.message);
+    await state.deadLetterWriter.close();
+    return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath };
+  } finally {
+    await state.close();
+  }
+}
+
+/** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
+function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions): Delivery {
+  const notify = (message: string) => {
+    process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'companies', message })}\n` : `hubspot-sync: ${message}\n`);
+  };
+  return new Delivery(
+    requester,
+    {
+      hubId: portal.hubId,
+      maxRetries: flags.maxRetries,
+      createEventDefinitions: flags.createEventDefinitions,
+      companyKey: flags.companyKey === 'none' ? undefined : flags.companyKey,
+      companyMemory: state.companyMemory,
+      notify,
+    },
+    state.store.companyIds,
+    systemClock,
+  );
+}
+
+/**
+ * Reads the pending inputs from their watermarks into the delivery until they end, a
+ * signal comes or the delivery fails. Resolves only when every input was read and
+ * delivered; otherwise throws what stopped it (InterruptedError, a PauseError, a failure).
+ */
+async function readInputs(
+  pending: InputFile[],
+  run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions },
+): Promise<void> {
+  const { state, delivery, checkpoint, guard, flags } = run;
+  await runInputs({
+    inputs: pending,
+    read: { format: flags.inputFormat, type: flags.type },
+    mapper: run.context.mapper(run.portal, storeMemory(state.store)),
+    sink: delivery,
+    tally: state.tally,
+    deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
+    startFor: (file) => checkpoint.startFor(file),
+    onInput: (p) => checkpoint.progressOf.push(p),
+    shouldStop: () => guard.stopping || delivery.failure !== undefined,
+  });
+  if (guard.stopping) {
+    // Requests in flight get a bounded time to answer, so their records can settle.
+    await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+    guard.throwIfSignalled();
+  } else if (delivery.failure) {
+    throw delivery.failure;
+  }
+}
+
+/**
+ * The run's checkpoint: what the run before left, updated from the inputs' progress each
+ * time it is written.
+ */
+class RunCheckpoint {
+  /** Every input opened so far, with its watermark. */
+  readonly progressOf: InputProgress[] = [];
+  private readonly checkpoint: Checkpoint;
+  private readonly checkpointer: Checkpointer;
+  /** Set by finish(): until then the checkpoint says the run is running. */
+  private end?: { status: RunStatus; message?: string };
+
+  constructor(private readonly state: OpenState, started: number) {
+    const { previous, tally, deadLetterWriter } = state;
+    this.checkpoint = {
+      version: 1,
+      inputs: { ...(previous?.inputs ?? {}) },
+      tally: tally.data,
+      deadLetterLength: deadLetterWriter.length,
+      startedAt: new Date(started).toISOString(),
+      updatedAt: new Date(started).toISOString(),
+      status: 'running',
+      runs: (previous?.runs ?? 0) + 1,
+    };
+    this.checkpointer = new Checkpointer(state.dir, this.checkpoint, {
+      collect: (cp) => this.collect(cp),
+      beforeWrite: async () => {
+        await deadLetterWriter.sync();
+        state.store.flush();
+        // Only now that the ids are on disk may the creates they confirm be forgotten.
+        state.companyMemory.save();
+      },
+    });
+  }
+
+  done(file: InputFile): boolean {
+    return this.checkpoint.inputs[file.path]?.done === true;
+  }
+
+  startFor(file: InputFile): StartAt | undefined {
+    return this.checkpoint.inputs[file.path]?.watermark;
+  }
+
+  /** Saves the checkpoint if the last save is a few seconds old; a failed save is retried next time. */
+  saveWhenDue(): void {
+    this.checkpointer.maybeWrite().catch((error: unknown) => {
+      process.stderr.write(`hubspot-sync: could not save the checkpoint in ${this.state.dir} (${(error as Error).message}); will try again.\n`);
+    });
+  }
+
+  /** Saves the checkpoint of a run that ended so. */
+  finish(status: RunStatus, message: string | undefined): Promise<void> {
+    this.end = { status, message };
+    return this.checkpointer.write();
+  }
+
+  /**
+   * Watermarks, counts and the dead-letter length are taken at one instant, when a write
+   * starts: the checkpoint then describes exactly the records before its marks.
+   */
+  private collect(cp: Checkpoint): void {
+    const { previous, continuing, fingerprints, tally, deadLetterWriter } = this.state;
+    for (const p of this.progressOf) {
+      const fingerprint = fingerprints.get(p.file.path);
+      if (!fingerprint) continue; // standard input cannot be resumed
+      const before = previous?.inputs[p.file.path]?.records ?? 0;
+      cp.inputs[p.file.path] = {
+        fingerprint,
+        watermark: p.watermark.position,
+        done: p.finishedReading && p.watermark.uncommitted === 0,
+        size: p.file.size,
+        records: (continuing ? before : 0) + p.committed,
+      };
+    }
+    cp.tally = structuredClone(tally.data);
+    const mark = deadLetterWriter.mark();
+    cp.deadLetterLength = deadLetterWriter.length;
+    cp.deadLetterFile = mark && { dev: mark.dev, ino: mark.ino, tail: mark.tail };
+    cp.status = this.end?.status ?? 'running';
+    cp.message = this.end?.message;
+  }
+}

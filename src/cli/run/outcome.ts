@@ -1,0 +1,64 @@
+// How a run ended, and the one way every run finishes: report file, closing summary, exit
+// code. Errors say how they end a run through their exit code (src/errors.ts): a pause and
+// a signal are ways for a run to stop, anything else is a failure.
+import { writeFile } from 'node:fs/promises';
+import { EXIT, HubspotSyncError, type ExitCode } from '../../errors.js';
+import { formatSummary } from '../../report/summary.js';
+import { buildReport, type RunStatus, type RunTally } from '../../report/tally.js';
+
+export interface RunOutcome {
+  tally: RunTally;
+  status: RunStatus;
+  message?: string;
+  durationMs: number;
+  deadLetterFile?: string;
+  /** What stopped a `failed` run: thrown once the run is reported, for its message and exit code. */
+  error?: unknown;
+  /** The reader of standard output went away (`| head`): the run ends quietly, exit 0. */
+  outputClosed?: boolean;
+}
+
+export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'error'>;
+
+/** How an error thrown inside a run ends it. */
+export function endedBy(error: unknown): RunEnd {
+  const code = error instanceof HubspotSyncError ? error.exitCode : undefined;
+  if (code === EXIT.paused) return { status: 'paused', message: (error as Error).message };
+  if (code === EXIT.interrupted) return { status: 'interrupted', message: (error as Error).message };
+  return { status: 'failed', message: (error as Error)?.message ?? String(error), error };
+}
+
+/** The options finishing a run reads. */
+export interface FinishOptions {
+  dryRun: boolean;
+  report?: string;
+  logFormat: 'text' | 'json';
+  failOnDeadLetters: boolean;
+}
+
+/**
+ * Report file, closing summary, exit code: the same for every way a run ends. A failed
+ * run's own error is left to the caller to print, once, last.
+ */
+export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Promise<ExitCode> {
+  const report = buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs);
+  if (flags.report) await writeFile(flags.report, JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });
+  // `| head` has what it wanted: like any Unix filter, end without a word.
+  if (outcome.outputClosed) return EXIT.completed;
+  if (flags.logFormat === 'json') {
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: outcome.error === undefined ? 'info' : 'error', msg: 'summary', message: outcome.message, ...report }) + '\n');
+  } else {
+    process.stderr.write(formatSummary(report, outcome.deadLetterFile));
+    if (outcome.message && outcome.error === undefined) process.stderr.write(`  ${outcome.message}\n`);
+    if (outcome.status === 'paused') process.stderr.write(flags.dryRun ? '  Run the same command again later.\n' : '  The checkpoint is saved: run the same command again later to resume.\n');
+    if (outcome.status === 'interrupted') process.stderr.write('  The checkpoint is saved: run the same command again to resume.\n');
+  }
+  return exitCodeFor(outcome.status, report.counts.deadLettered, flags.failOnDeadLetters);
+}
+
+export function exitCodeFor(status: RunStatus, deadLettered: number, failOnDeadLetters: boolean): ExitCode {
+  if (status === 'paused') return EXIT.paused;
+  if (status === 'interrupted') return EXIT.interrupted;
+  if (status === 'failed') return EXIT.unexpected;
+  return failOnDeadLetters && deadLettered > 0 ? EXIT.deadLetters : EXIT.completed;
+}
