@@ -1,4 +1,4 @@
-// Errors that end a run, each with the exit code SPEC section 7 gives it. The CLI has
+// Errors that end a run, each with its exit code (docs/architecture.md#exit-codes). The CLI has
 // one error boundary (src/cli/main.ts) that turns these into a message and a code.
 
 export const EXIT = {

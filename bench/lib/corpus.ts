@@ -2,7 +2,7 @@
 // warehouse dump of a B2B SaaS workspace looks like), streamed so that any size can be
 // written in constant memory.
 //
-// What it produces, per SPEC sections 2–3:
+// What it produces, by the rules of docs/mapping.md:
 // - the call mix (default ~30% identify, ~45% track, ~10% group, ~10% page, ~5% alias and
 //   screen), over a pool of users proportional to the size (N/20: each user recurs ~20 times);
 // - users arrive over the run, each normally with an identify first (so the identity map
@@ -666,7 +666,7 @@ export function ndjsonLine(line: CorpusLine): string {
 }
 
 /**
- * The CSV flavour written: one mixed file with dotted headers and a `type` column (SPEC 2:
+ * The CSV flavour written: one mixed file with dotted headers and a `type` column (docs/mapping.md#csv-columns:
  * paths rebuild the nested call), which, unlike a warehouse table, holds every call type.
  * Arrays of scalars become `;`-separated cells (what a checkbox property takes); arrays of
  * objects a JSON cell; paths not in the header (context.campaign.*, device, os) are left

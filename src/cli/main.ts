@@ -1,5 +1,5 @@
 // The one error boundary: every command returns an exit code or throws; here a thrown
-// error becomes a clear message and the exit code SPEC section 7 assigns it.
+// error becomes a clear message and its exit code (docs/architecture.md#exit-codes).
 import { CommanderError } from 'commander';
 import { EXIT, HubspotSyncError, type ExitCode } from '../errors.js';
 import { InputError } from '../sources/errors.js';

@@ -54,7 +54,7 @@ export async function liveReplay(paths: string[], flags: ReplayFlags): Promise<R
     // new counts, but inputs it finished are not sent again (the nightly cron case).
     const continuing = previous !== undefined && previous.status !== 'completed';
     const tally = new RunTally(continuing ? previous.tally : emptyTally());
-    // Duplicates are those of this run (SPEC 2); a resumed run is the same run.
+    // Duplicates are those of this run (docs/mapping.md#duplicates); a resumed run is the same run.
     if (!continuing) store.clearSeenMessages();
 
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter;

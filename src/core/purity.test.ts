@@ -1,4 +1,4 @@
-// The core must stand alone (SPEC 1): importable by any program, no I/O, no clock, no
+// The core must stand alone (docs/architecture.md#the-pipeline): importable by any program, no I/O, no clock, no
 // randomness. ESLint enforces this while editing; this test enforces it in CI too.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Recent messageIds, kept across resumes: a run resumed after `kill -9` must still skip a
-// duplicate of a record sent before the kill (SPEC 3.8). Exact: an id is reported seen
+// duplicate of a record sent before the kill (docs/mapping.md#duplicates). Exact: an id is reported seen
 // only if it was marked (ids are compared whole, never hashed), so a first occurrence is
 // never a duplicate. Bounded: each mark takes the next sequence number, and ids whose
 // last mark is `window` marks old or more are forgotten (deleted at flush).
