@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    // The mapping core is the shared, pure part: it must stand alone (SPEC section 1).
+    // The mapping core is the shared, pure part: it must stand alone (docs/architecture.md#the-pipeline).
     files: ['src/core/**/*.ts'],
     // Tests beside the core may read fixtures; the modules they test may not.
     ignores: ['src/core/**/*.test.ts'],

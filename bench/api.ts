@@ -6,7 +6,7 @@
 // - HubSpot requests per 1,000 input events, by endpoint, split into those that count
 //   against the ten-secondly limit and those exempt from it (the emulator's own route
 //   policies, test/emulator: search, v4 association batches and event sends are exempt,
-//   hubspot-api.md §4–§7);
+//   docs/hubspot.md#rate-limits);
 // - the achieved rate of ten-secondly-counted requests as a share of the limit: the
 //   emulator's maxInTenSeconds, the average over the run, and per 10-second window;
 // - 429 responses (must be 0);
@@ -31,7 +31,7 @@ const USAGE = `Usage: npx tsx bench/api.ts [options]
   --json FILE       also write the figures as JSON (default bench/out/api-<time>.json)
 `;
 
-/** HubSpot's published limits per tier (hubspot-api.md §7). */
+/** HubSpot's published limits per tier (docs/hubspot.md#rate-limits). */
 const TIERS = [
   { name: 'Free/Starter', perTenSeconds: 100, daily: 250_000 },
   { name: 'Enterprise', perTenSeconds: 190, daily: 1_000_000 },

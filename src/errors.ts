@@ -1,6 +1,6 @@
-// Errors that end a run, each with the exit code SPEC section 7 gives it. The CLI has
-// one error boundary (src/cli/main.ts) that asks an error for its code, and a run asks
-// it how the run ended (src/cli/run/outcome.ts): neither knows the classes below.
+// Errors that end a run, each with its exit code (docs/architecture.md#exit-codes). The
+// CLI has one error boundary (src/cli/main.ts) that asks an error for its code, and a run
+// asks it how the run ended (src/cli/run/outcome.ts): neither knows the classes below.
 
 export const EXIT = {
   completed: 0,

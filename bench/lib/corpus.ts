@@ -2,7 +2,7 @@
 // warehouse dump of a B2B SaaS workspace looks like), streamed so that any size can be
 // written in constant memory.
 //
-// What it produces, per SPEC sections 2–3:
+// What it produces, by the rules of docs/mapping.md:
 // - the call mix (default ~30% identify, ~45% track, ~10% group, ~10% page, ~5% alias and
 //   screen), over a pool of users proportional to the size (N/20: each user recurs ~20 times);
 // - users arrive over the run, each normally with an identify first (so the identity map
@@ -145,11 +145,11 @@ const FEATURES = ['TPS reports', 'Export CSV', 'Dashboards', 'Workflows', 'Seque
 // workspaces mix (camelCase from analytics.js, snake_case from servers, spaced names typed
 // into a CDP's UI), each with a value kind its suffix suggests.
 const TRAIT_TOPICS = ['account', 'billing', 'onboarding', 'survey', 'product', 'feature', 'crm', 'support', 'marketing', 'usage', 'nps', 'trial', 'referral', 'integration', 'team', 'workspace', 'mobile', 'preference', 'experiment', 'subscription'];
-const TRAIT_ASPECTS = ['Status', 'Count', 'Score', 'Date', 'Tier', 'Source', 'Owner', 'Region', 'Flag', 'Stage', 'Id', 'Name', 'Level', 'Type', 'Plan', 'Version', 'Channel', 'Segment', 'Rating', 'Updated At'];
+const TRAIT_FACETS = ['Status', 'Count', 'Score', 'Date', 'Tier', 'Source', 'Owner', 'Region', 'Flag', 'Stage', 'Id', 'Name', 'Level', 'Type', 'Plan', 'Version', 'Channel', 'Segment', 'Rating', 'Updated At'];
 type TraitKind = 'string' | 'number' | 'date' | 'bool';
 const TRAIT_KINDS: Record<string, TraitKind> = { Count: 'number', Score: 'number', Rating: 'number', Level: 'number', Date: 'date', 'Updated At': 'date', Flag: 'bool' };
 const TRAIT_NAMES: ReadonlyArray<readonly [name: string, kind: TraitKind]> = TRAIT_TOPICS.flatMap((topic, t) =>
-  TRAIT_ASPECTS.map((aspect, a): readonly [string, TraitKind] => {
+  TRAIT_FACETS.map((aspect, a): readonly [string, TraitKind] => {
     const words = [topic, ...aspect.toLowerCase().split(' ')];
     const style = (t + a) % 3;
     const name = style === 0
@@ -666,7 +666,7 @@ export function ndjsonLine(line: CorpusLine): string {
 }
 
 /**
- * The CSV flavour written: one mixed file with dotted headers and a `type` column (SPEC 2:
+ * The CSV flavour written: one mixed file with dotted headers and a `type` column (docs/mapping.md#csv-columns:
  * paths rebuild the nested call), which, unlike a warehouse table, holds every call type.
  * Arrays of scalars become `;`-separated cells (what a checkbox property takes); arrays of
  * objects a JSON cell; paths not in the header (context.campaign.*, device, os) are left

@@ -1,6 +1,6 @@
 // The one error boundary: every command returns an exit code or throws; here a thrown
-// error becomes a clear message and the exit code SPEC section 7 assigns it, which the
-// error itself carries (src/errors.ts).
+// error becomes a clear message and its exit code (docs/architecture.md#exit-codes), which
+// the error itself carries (src/errors.ts).
 import { CommanderError } from 'commander';
 import { EXIT, HubspotSyncError, type ExitCode } from '../errors.js';
 import { keepHeapNearLiveSize } from './heap.js';

@@ -7,7 +7,7 @@ import type { CatalogDocument, CatalogObject, HubSpotProperty } from './types.js
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/catalog.json', import.meta.url), 'utf8')) as CatalogDocument;
 const catalog = Catalog.fromDocument(fixture);
 
-describe('fixtures/catalog.json through Catalog.fromDocument (SPEC 3.1)', () => {
+describe('fixtures/catalog.json through Catalog.fromDocument (docs/mapping.md#property-catalog)', () => {
   it('holds every default property plus the custom ones', () => {
     const defaults = defaultCatalogDocument();
     for (const p of defaults.contacts.results) expect(catalog.contact(p.name)?.type).toBe(p.type);
@@ -99,7 +99,7 @@ describe('Catalog.fromDocument rejects what is not a catalog', () => {
   });
 });
 
-describe('defaultCatalog: HubSpot default properties (hubspot-api.md §2)', () => {
+describe('defaultCatalog: HubSpot default properties (docs/hubspot.md#default-properties)', () => {
   const defaults = defaultCatalog();
   const optionValues = (property: HubSpotProperty | undefined) => property?.options?.map((option) => option.value);
 

@@ -1,4 +1,4 @@
-// The portal's property catalog (SPEC 3.1): HubSpot rejects a whole batch for one
+// The portal's property catalog (docs/mapping.md#property-catalog): HubSpot rejects a whole batch for one
 // unknown or read-only property, so every property is checked here before it is sent.
 
 import { isRecord } from './json.js';

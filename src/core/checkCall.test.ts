@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCall } from './checkCall.js';
 import type { SegmentCall } from './types.js';
 
-describe('checkCall: a valid call (SPEC 3.8)', () => {
+describe('checkCall: a valid call (docs/mapping.md#valid-calls)', () => {
   it.each<SegmentCall>([
     { type: 'identify' },
     { type: 'track', event: 'Signed Up' },

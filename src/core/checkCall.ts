@@ -1,4 +1,4 @@
-// The "valid call" step of SPEC 3.8, before duplicates and filters.
+// The "valid call" step (docs/mapping.md#valid-calls), before duplicates and filters.
 
 import { isRecord, own, quote } from './json.js';
 import type { CallType, DeadLetterVerdict, SegmentCall } from './types.js';

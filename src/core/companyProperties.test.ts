@@ -11,7 +11,7 @@ const catalog = Catalog.fromDocument(
 const map = (traits: unknown) => companyProperties(traits, catalog);
 const dropped = (property: string, reason: string): MappingWarning => ({ kind: 'dropped_property', object: 'company', property, reason });
 
-describe('company special fields (SPEC 3.2, 3.8)', () => {
+describe('company special fields (docs/mapping.md#company-properties)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
     ['name', { name: 'Initech' }, { name: 'Initech' }],
     ['description', { description: 'Software' }, { description: 'Software' }],

@@ -1,4 +1,4 @@
-// Company properties from group traits, SPEC 3.2 and 3.6.
+// Company properties from group traits (docs/mapping.md#company-properties).
 
 import type { Catalog } from './catalog.js';
 import { EMPTY_RECORD, isRecord } from './json.js';

@@ -10,7 +10,7 @@ const catalog = Catalog.fromDocument(
 
 const map = (traits: unknown) => contactProperties(traits, catalog);
 
-describe('contact special fields (SPEC 3.2 table)', () => {
+describe('contact special fields (docs/mapping.md#contact-properties)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
     ['email is the key, never a property', { email: 'ada@example.com' }, {}],
     ['firstName', { firstName: 'Ada' }, { firstname: 'Ada' }],
@@ -56,7 +56,7 @@ describe('contact special fields (SPEC 3.2 table)', () => {
   });
 });
 
-describe('alias precedence: the exact HubSpot name, then the table order; null, "" and absent skipped (SPEC 3.8)', () => {
+describe('alias precedence: the exact HubSpot name, then the table order; null, "" and absent skipped (docs/mapping.md#contact-properties)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
     ['firstname beats firstName', { firstName: 'Alias', firstname: 'Exact' }, { firstname: 'Exact' }],
     ['firstName beats first_name', { first_name: 'Second', firstName: 'First' }, { firstname: 'First' }],
@@ -86,7 +86,7 @@ describe('alias precedence: the exact HubSpot name, then the table order; null, 
   });
 });
 
-describe('name fills firstname/lastname only when neither is given (SPEC 3.8)', () => {
+describe('name fills firstname/lastname only when neither is given (docs/mapping.md#contact-properties)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
     ['split at the first space', { name: 'Ada Lovelace' }, { firstname: 'Ada', lastname: 'Lovelace' }],
     ['trimmed; the rest is the last name', { name: '  Ada Lovelace King  ' }, { firstname: 'Ada', lastname: 'Lovelace King' }],
@@ -112,7 +112,7 @@ describe('name fills firstname/lastname only when neither is given (SPEC 3.8)', 
   });
 });
 
-describe('other traits: keys normalised, nested objects flattened, values by type (SPEC 3.2, 3.3)', () => {
+describe('other traits: keys normalised, nested objects flattened, values by type (docs/mapping.md#keys)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
     ['Favorite Color → favorite_color', { 'Favorite Color': 'red' }, { favorite_color: 'red' }],
     ['{plan: {tier}} → plan_tier, option by label', { plan: { tier: 'Pro' } }, { plan_tier: 'pro' }],
@@ -188,7 +188,7 @@ describe('dropped properties are counted; invalid values drop only that property
   });
 });
 
-describe('keys are data, never prototype access (SPEC 3.8)', () => {
+describe('keys are data, never prototype access (docs/mapping.md#keys)', () => {
   it('keeps a __proto__ trait as a key and pollutes nothing', () => {
     const traits = JSON.parse('{"__proto__":{"polluted":"yes"},"favorite_color":"red"}') as unknown;
     const { properties, warnings } = map(traits);

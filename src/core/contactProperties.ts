@@ -1,4 +1,4 @@
-// Contact properties from identify traits (and a track's context.traits), SPEC 3.2.
+// Contact properties from identify traits (and a track's context.traits), docs/mapping.md#contact-properties.
 
 import type { Catalog } from './catalog.js';
 import { EMPTY_RECORD, isRecord, own, textOf } from './json.js';
@@ -10,7 +10,7 @@ import type { MappingWarning, PropertyMapping } from './types.js';
 const FIRSTNAME = specialField('firstname', 'firstname', 'firstName', 'first_name');
 const LASTNAME = specialField('lastname', 'lastname', 'lastName', 'last_name');
 
-// After firstname/lastname (and the `name` split), in the order of the SPEC's table.
+// After firstname/lastname (and the `name` split), in the order of the table in docs/mapping.md#contact-properties.
 // The name traits and `email` are read by contactProperties itself.
 const CONTACT_FIELDS = new SpecialFieldTable(
   [

@@ -1,4 +1,4 @@
-// HubSpot's default contact and company properties (hubspot-api.md §2), for offline
+// HubSpot's default contact and company properties (docs/hubspot.md#default-properties), for offline
 // dry runs that have neither a token nor a saved catalog. Custom properties of a real
 // portal are unknown here, so a dry run with this catalog drops and counts them.
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEmail } from './email.js';
 
-describe('normalizeEmail (SPEC 3.3, 3.8)', () => {
+describe('normalizeEmail (docs/mapping.md#emails)', () => {
   it.each([
     [' Ada@Example.COM ', 'ada@example.com'],
     ['a.b+tag@sub.example.co.uk', 'a.b+tag@sub.example.co.uk'],

@@ -1,4 +1,4 @@
-// Emails are checked locally (SPEC 3.3, 3.8) because HubSpot answers one bad email
+// Emails are checked locally (docs/mapping.md#emails) because HubSpot answers one bad email
 // with a 400 for the whole batch it came in.
 
 import type { EmailCheck } from './types.js';

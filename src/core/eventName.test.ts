@@ -3,7 +3,7 @@ import { EVENT_NAME_LIMIT, eventNameFor, internalEventName } from './eventName.j
 
 const HUB = 123;
 
-describe('eventNameFor (SPEC 3.5, 3.8)', () => {
+describe('eventNameFor (docs/mapping.md#events)', () => {
   it.each<[string, string, Record<string, string>, string]>([
     ['normalised and prefixed', 'Order Completed', {}, 'pe123_order_completed'],
     ['runs of other characters become one _, ends trimmed', '  Viewed -- Page!! ', {}, 'pe123_viewed_page'],

@@ -1,4 +1,4 @@
-// The HubSpot event a track call records (SPEC 3.5, 3.8).
+// The HubSpot event a track call records (docs/mapping.md#events).
 
 import { createHash } from 'node:crypto';
 import { normalizeEventName } from './keys.js';

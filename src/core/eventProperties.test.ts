@@ -5,7 +5,7 @@ import type { EventPropertyType, MappingWarning, PropertyValues } from './types.
 const dropped = (property: string, reason: string): MappingWarning => ({ kind: 'dropped_property', object: 'event', property, reason });
 const many = (count: number, prefix = 'p') => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i + 1}`, i + 1]));
 
-describe('eventProperties: names and values (SPEC 3.5, 3.8)', () => {
+describe('eventProperties: names and values (docs/mapping.md#events)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
     ['numbers and booleans stringified', { total: 42.5, paid: true, refunded: false }, { total: '42.5', paid: 'true', refunded: 'false' }],
     ['strings as given', { currency: 'USD' }, { currency: 'USD' }],
@@ -83,7 +83,7 @@ describe('eventProperties: values cut to 256 UTF-16 code units, counted', () => 
   });
 });
 
-describe('propertyTypes: from the raw values (SPEC 3.8)', () => {
+describe('propertyTypes: from the raw values (docs/mapping.md#events)', () => {
   it.each<[unknown, EventPropertyType]>([
     [42, 'number'],
     [42.5, 'number'],

@@ -1,5 +1,5 @@
-// Custom behavioral event properties from a track's properties (SPEC 3.5, 3.8), within
-// HubSpot's limits on an occurrence (hubspot-api.md §6).
+// Custom behavioral event properties from a track's properties (docs/mapping.md#events), within
+// HubSpot's limits on an occurrence (docs/hubspot.md#custom-events).
 
 import { forEachFlat } from './flatten.js';
 import { isIsoDateTime } from './instant.js';
@@ -12,7 +12,7 @@ export const EVENT_PROPERTY_LIMIT = 50;
 export const EVENT_PROPERTY_NAME_LIMIT = 50;
 /**
  * Characters (UTF-16 code units) of a value. HubSpot allows 1,024 for url/referrer/link
- * properties; 256 for all keeps one rule that every event property accepts (SPEC 3.8).
+ * properties; 256 for all keeps one rule that every event property accepts.
  */
 export const EVENT_VALUE_LIMIT = 256;
 

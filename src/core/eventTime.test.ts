@@ -4,7 +4,7 @@ import type { EventTime, SegmentCall } from './types.js';
 
 const at = (iso: string) => Date.parse(iso);
 
-describe('eventTime: timestamp, else originalTimestamp, else receivedAt, else sentAt (SPEC 2, 3.8)', () => {
+describe('eventTime: timestamp, else originalTimestamp, else receivedAt, else sentAt (docs/mapping.md#event-time)', () => {
   it.each<[string, SegmentCall, EventTime | undefined]>([
     [
       'timestamp first',

@@ -1,4 +1,4 @@
-// When a call happened (SPEC 2, 3.8): drives --since/--until and an event's occurredAt.
+// When a call happened (docs/mapping.md#event-time): drives --since/--until and an event's occurredAt.
 
 import { parseInstant } from './instant.js';
 import { own } from './json.js';

@@ -6,7 +6,7 @@ const since = Date.parse('2026-03-01T00:00:00Z');
 const until = Date.parse('2026-04-01T00:00:00Z');
 const window: RecordFilters = { since, until };
 
-describe('passesFilters (SPEC 2, 3.8)', () => {
+describe('passesFilters (docs/mapping.md#filters)', () => {
   it.each<[string, SegmentCall, RecordFilters, boolean]>([
     ['no filters', { type: 'identify' }, {}, true],
     ['--since is inclusive', { type: 'track', event: 'E', timestamp: '2026-03-01T00:00:00Z' }, window, true],

@@ -1,4 +1,4 @@
-// --since, --until, --types and --events (SPEC 2, 3.8).
+// --since, --until, --types and --events (docs/mapping.md#filters).
 
 import { eventTime } from './eventTime.js';
 import { own } from './json.js';

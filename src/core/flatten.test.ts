@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { flattenProperties } from './flatten.js';
 import type { FlatEntry } from './flatten.js';
 
-describe('flattenProperties (SPEC 3.2, 3.8)', () => {
+describe('flattenProperties (docs/mapping.md#keys)', () => {
   it.each<[string, Record<string, unknown>, FlatEntry[]]>([
     ['nested objects join with _', { plan: { tier: 'pro' } }, [['plan_tier', 'pro']]],
     ['depth first, in input order', { a: 1, b: { c: { d: 2 }, e: 3 }, f: 4 }, [['a', 1], ['b_c_d', 2], ['b_e', 3], ['f', 4]]],

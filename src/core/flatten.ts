@@ -6,7 +6,7 @@ import { normalizeKey } from './keys.js';
 export type FlatEntry = [name: string, value: unknown];
 
 /**
- * Nested objects as flat HubSpot names (SPEC 3.2, 3.8): depth first, in input order,
+ * Nested objects as flat HubSpot names (docs/mapping.md#keys): depth first, in input order,
  * each key normalised on its own and joined with `_` (`{plan: {tier}}` → `plan_tier`).
  * Arrays are values, never flattened; null values are kept for the caller to drop.
  * `skip` names top-level keys the caller has already consumed (special fields).

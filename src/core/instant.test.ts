@@ -6,7 +6,7 @@ const iso = (value: unknown): string | undefined => {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 };
 
-describe('parseInstant: strict ISO-8601 and epochs (SPEC 3.3, 3.8)', () => {
+describe('parseInstant: strict ISO-8601 and epochs (docs/mapping.md#values)', () => {
   it.each<[unknown, string]>([
     ['2026-03-05', '2026-03-05T00:00:00.000Z'],
     ['2026-03-05T04:30:00Z', '2026-03-05T04:30:00.000Z'],

@@ -1,4 +1,4 @@
-// Instants from Segment values: strict ISO-8601 strings or epoch numbers (SPEC 3.3, 3.8).
+// Instants from Segment values: strict ISO-8601 strings or epoch numbers (docs/mapping.md#values).
 // Parsed by hand rather than with Date.parse, whose accepted formats are
 // implementation-defined (it takes "March 5, 2026" and rolls 2026-02-30 over to March).
 // Parsed and printed character by character rather than with a regular expression and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEventName, normalizeKey } from './keys.js';
 
-describe('normalizeKey (SPEC 3.2)', () => {
+describe('normalizeKey (docs/mapping.md#keys)', () => {
   it.each([
     ['Favorite Color', 'favorite_color'],
     ['plan.tier', 'plan_tier'],
@@ -24,7 +24,7 @@ describe('normalizeKey (SPEC 3.2)', () => {
   });
 });
 
-describe('normalizeEventName (SPEC 3.5): like a key, then trimmed of _', () => {
+describe('normalizeEventName (docs/mapping.md#events): like a key, then trimmed of _', () => {
   it.each([
     ['Order Completed', 'order_completed'],
     ['  Signed Up! ', 'signed_up'],

@@ -1,4 +1,4 @@
-// HubSpot internal names use lowercase letters, digits and `_` only (SPEC 3.2).
+// HubSpot internal names use lowercase letters, digits and `_` only (docs/mapping.md#keys).
 
 const OUTSIDE_NAME = /[^a-z0-9_]+/g;
 const ALREADY_NAME = /^[a-z0-9_]*$/;

@@ -1,4 +1,4 @@
-// alias → no HubSpot request; the identity map learns previousId ↔ userId (SPEC 3.7, 3.8).
+// alias → no HubSpot request; the identity map learns previousId ↔ userId (docs/mapping.md#alias).
 
 import { own } from './json.js';
 import { segmentId } from './resolveEmail.js';

@@ -28,7 +28,7 @@ function context({ known = {}, options = {}, eventDefinitions }: ContextOverride
 
 const ops = (result: MapResult) => result.operations.map((operation) => operation.op);
 
-describe('identify (SPEC 3.4)', () => {
+describe('identify (docs/mapping.md#identify)', () => {
   it('upserts the contact by its normalised email and teaches userId and anonymousId', () => {
     const result = mapEvent(
       {
@@ -107,7 +107,7 @@ describe('identify (SPEC 3.4)', () => {
   });
 });
 
-describe('track (SPEC 3.5, 3.8)', () => {
+describe('track (docs/mapping.md#track)', () => {
   const orderCompleted: SegmentCall = {
     type: 'track',
     event: 'Order Completed',
@@ -259,7 +259,7 @@ describe('track (SPEC 3.5, 3.8)', () => {
   });
 });
 
-describe('group (SPEC 3.6, 3.8)', () => {
+describe('group (docs/mapping.md#group)', () => {
   it('upserts the company by the website domain, then associates the group user', () => {
     const call = {
       type: 'group',
@@ -316,7 +316,7 @@ describe('group (SPEC 3.6, 3.8)', () => {
   });
 });
 
-describe('page, screen (SPEC 3.7)', () => {
+describe('page, screen (docs/mapping.md#page-and-screen)', () => {
   const page: SegmentCall = {
     type: 'page',
     userId: 'u1',
@@ -375,7 +375,7 @@ describe('page, screen (SPEC 3.7)', () => {
   });
 });
 
-describe('alias (SPEC 3.7, 3.8)', () => {
+describe('alias (docs/mapping.md#alias)', () => {
   it.each<[string, Record<string, string>, { id: string; email: string }[]]>([
     ['copies the previous id email to the new user id', { anon: 'a@x.co' }, [{ id: 'u1', email: 'a@x.co' }]],
     ['copies the user id email to the previous id', { u1: 'u@x.co' }, [{ id: 'anon', email: 'u@x.co' }]],

@@ -1,4 +1,4 @@
-// One Segment call → HubSpot operations (SPEC 3). Pure: the caller supplies the
+// One Segment call → HubSpot operations (docs/mapping.md). Pure: the caller supplies the
 // catalog, the identity map's current view and the options, and applies `learn`.
 
 import { callType, checkCall } from './checkCall.js';

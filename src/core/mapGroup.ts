@@ -1,5 +1,5 @@
 // group → company.upsert keyed by the website's domain, then the association of the
-// group's user (SPEC 3.6, 3.8).
+// group's user (docs/mapping.md#group).
 
 import { companyProperties } from './companyProperties.js';
 import { isEmptyValue, own, ownRecord, quote } from './json.js';

@@ -1,4 +1,4 @@
-// identify → one contact.upsert (SPEC 3.4); the only call that teaches the identity map.
+// identify → one contact.upsert (docs/mapping.md#identify); the only call that teaches the identity map.
 
 import { contactProperties } from './contactProperties.js';
 import { own } from './json.js';

@@ -1,4 +1,4 @@
-// page → the event page_viewed, with --pages-as-events (SPEC 3.7).
+// page → the event page_viewed, with --pages-as-events (docs/mapping.md#page-and-screen).
 
 import { own, ownRecord } from './json.js';
 import type { SegmentCall } from './types.js';

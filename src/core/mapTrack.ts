@@ -1,4 +1,4 @@
-// track → event.send, preceded by a contact.upsert of context.traits (SPEC 3.5, 3.8).
+// track → event.send, preceded by a contact.upsert of context.traits (docs/mapping.md#track).
 
 import { contactProperties } from './contactProperties.js';
 import { eventNameFor } from './eventName.js';

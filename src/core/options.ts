@@ -25,7 +25,7 @@ export function optionLookup(property: HubSpotProperty): OptionLookup {
   return lookup;
 }
 
-/** The option value a Segment value names: values are tried before labels (SPEC 3.8). */
+/** The option value a Segment value names: values are tried before labels (docs/mapping.md#values). */
 export function findOption(lookup: OptionLookup, text: string): string | undefined {
   const key = text.trim().toLowerCase();
   return lookup.byValue.get(key) ?? lookup.byLabel.get(key);

@@ -1,4 +1,4 @@
-// The core must stand alone (SPEC 1): importable by any program, no I/O, no clock, no
+// The core must stand alone (docs/architecture.md#the-pipeline): importable by any program, no I/O, no clock, no
 // randomness. ESLint enforces this while editing; this test enforces it in CI too.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ const modules = readdirSync(coreDir).filter((name) => name.endsWith('.ts') && !n
 /** Packages the core may use: pure computation only. */
 const ALLOWED_PACKAGES = new Set(['uuid', 'node:crypto']);
 
-const SPECIFIERS = [
+const IMPORT_PATTERNS = [
   /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, // import x from '…', export * from '…'
   /\bimport\s*['"]([^'"]+)['"]/g, // import '…'
   /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, // import('…')
@@ -21,7 +21,7 @@ const COMMENT_LINE = /^\s*(?:\/\/|\/\*|\*).*$/gm;
 
 function specifiers(source: string): string[] {
   const code = source.replace(COMMENT_LINE, '');
-  return SPECIFIERS.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1] ?? ''));
+  return IMPORT_PATTERNS.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1] ?? ''));
 }
 
 describe('src/core imports nothing outside src/core', () => {

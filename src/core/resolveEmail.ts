@@ -1,4 +1,4 @@
-// Which contact a call is about (SPEC 3.4–3.6, 3.8): the first email source that is
+// Which contact a call is about (docs/mapping.md#emails): the first email source that is
 // present decides; the identity map is the last resort.
 
 import { normalizeEmail } from './email.js';

@@ -1,4 +1,4 @@
-// Segment's well-known traits and the HubSpot properties they feed (SPEC 3.2, 3.8).
+// Segment's well-known traits and the HubSpot properties they feed (docs/mapping.md#contact-properties).
 
 import { forEachFlat } from './flatten.js';
 import { isEmptyValue, isRecord, own } from './json.js';

@@ -44,7 +44,7 @@ export interface EventSend {
   occurredAt?: string;
   properties: PropertyValues;
   uuid: string;
-  /** How a missing event definition would type each property (SPEC 3.8). */
+  /** How a missing event definition would type each property (docs/mapping.md#events). */
   propertyTypes: Record<string, EventPropertyType>;
 }
 

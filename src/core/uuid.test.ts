@@ -3,7 +3,7 @@ import { v5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { EVENT_UUID_NAMESPACE, sha1, uuidFor, uuidV5 } from './uuid.js';
 
-describe('uuidFor (SPEC 3.5, 3.8)', () => {
+describe('uuidFor (docs/mapping.md#event-uuid)', () => {
   it('is UUIDv5 of the messageId in the hubspot-sync namespace', () => {
     // Pinned once (and checked against a hand-made SHA-1 v5); must never change, or replays stop deduplicating.
     expect(uuidFor({ type: 'track', event: 'E', messageId: 'msg-1' }, undefined)).toBe('1e7e2cf6-c856-5a4c-92b7-16e1f1d8fca7');

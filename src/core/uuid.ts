@@ -1,4 +1,4 @@
-// The `uuid` of an event occurrence (SPEC 3.5, 3.8): deterministic, so that HubSpot
+// The `uuid` of an event occurrence (docs/mapping.md#event-uuid): deterministic, so that HubSpot
 // deduplicates an occurrence that a replay sends again.
 
 import { own } from './json.js';

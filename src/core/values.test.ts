@@ -27,7 +27,7 @@ const owner = prop('enumeration', { name: 'hubspot_owner_id', fieldType: 'select
 
 type Row = [description: string, property: HubSpotProperty, value: unknown, expected: string];
 
-describe('convertValue: accepted values (SPEC 3.3, 3.8)', () => {
+describe('convertValue: accepted values (docs/mapping.md#values)', () => {
   it.each<Row>([
     // date → that instant's UTC day
     ['date from YYYY-MM-DD', date, '2026-03-05', '2026-03-05'],

@@ -1,4 +1,4 @@
-// Trait values as HubSpot's wire format, by the catalog's property type (SPEC 3.3, 3.8).
+// Trait values as HubSpot's wire format, by the catalog's property type (docs/mapping.md#values).
 // A value that cannot be converted is reported, never guessed at: HubSpot rejects a
 // whole batch for one bad value.
 

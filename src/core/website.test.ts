@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { domainFromWebsite } from './website.js';
 
-describe('domainFromWebsite (SPEC 3.6, 3.8)', () => {
+describe('domainFromWebsite (docs/mapping.md#websites-and-domains)', () => {
   it.each([
     ['https://www.initech.com/about', 'initech.com'],
     ['initech.com', 'initech.com'],

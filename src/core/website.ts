@@ -1,4 +1,4 @@
-// A company is keyed by the domain of its website (SPEC 3.6, 3.8).
+// A company is keyed by the domain of its website (docs/mapping.md#websites-and-domains).
 
 import type { DomainCheck } from './types.js';
 

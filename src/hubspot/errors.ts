@@ -1,4 +1,4 @@
-// HubSpot's error envelope (hubspot-api.md §8), parsed into typed errors that say what
+// HubSpot's error envelope (docs/hubspot.md#errors), parsed into typed errors that say what
 // kind of failure it is: the retry and dead-letter logic decides on the kind, never on
 // message text.
 

@@ -1,4 +1,4 @@
-// Response bodies of the batch endpoints (hubspot-api.md §3–§6), the fields we read.
+// Response bodies of the batch endpoints (docs/hubspot.md#batches), the fields we read.
 import type { ErrorDetail } from './errors.js';
 
 export interface CrmObject {

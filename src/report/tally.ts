@@ -1,4 +1,4 @@
-// The counts behind the report (SPEC section 6). They travel inside the checkpoint, so
+// The counts behind the report (docs/architecture.md#outputs). They travel inside the checkpoint, so
 // a resumed run reports the same numbers as an uninterrupted one.
 import type { DeadLetterCode, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
 

@@ -1,7 +1,7 @@
 import type { CallType, SegmentCall } from '../core/types.js';
 import { isRecord, setOwn } from '../core/json.js';
 
-// SPEC 3.8 "CSV": where each header sends its cells.
+// Where each header sends its cells (docs/mapping.md#csv-columns).
 const ENVELOPE_NAMES: ReadonlySet<string> = new Set([
   'messageId', 'timestamp', 'originalTimestamp', 'receivedAt', 'sentAt', 'userId', 'anonymousId', 'event', 'groupId', 'previousId',
 ]);
@@ -47,7 +47,7 @@ export class CsvColumns {
     this.depth = columns.reduce((deepest, column) => Math.max(deepest, column.kind === 'path' ? column.path.length : column.kind === 'payload' ? 2 : 1), 1);
   }
 
-  /** A header with a dot anywhere makes a "dotted" file (SPEC 3.8). */
+  /** A header with a dot anywhere makes a "dotted" file (docs/mapping.md#csv-columns). */
   static fromHeader(names: string[]): CsvColumns {
     const trimmed = names.map((name) => name.trim());
     const dotted = trimmed.some((name) => name.includes('.'));

@@ -2,7 +2,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * Longest line kept in memory. The spec asks for lines of at least 16 MiB; past this
+ * Longest line kept in memory. Lines of at least 16 MiB must be ordinary records; past this
  * limit (a binary file read by mistake, say) the line is reported without its text
  * rather than exhausting memory.
  */

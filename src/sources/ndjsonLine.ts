@@ -87,7 +87,7 @@ function readBatch(batch: unknown[], position: RecordPosition, out: SourceItem[]
 
 type DeadLetterLine = { code: string; reason: unknown } & ({ event: SegmentCall } | { raw: string });
 
-/** A line this tool wrote to a dead-letter file (SPEC section 6), so that file replays. */
+/** A line this tool wrote to a dead-letter file (docs/architecture.md#outputs), so that file replays. */
 function asDeadLetter(value: SegmentCall): DeadLetterLine | undefined {
   const { code, reason, source, event, raw } = value;
   if (typeof code !== 'string' || !isRecord(source)) return undefined;

@@ -50,7 +50,7 @@ async function calls(csv: string, type?: CallType): Promise<unknown[]> {
 
 const summary = (item: SourceItem): string => `${item.kind === 'record' ? `record ${String(item.call['messageId'])}` : item.code} line ${item.position.line}`;
 
-describe('CSV columns (SPEC 3.8)', () => {
+describe('CSV columns (docs/mapping.md#csv-columns)', () => {
   it.each([
     {
       rule: 'a dotted header is a path into the call',

@@ -1,4 +1,4 @@
-// The portal's property catalog as last fetched (SPEC 3.1), so an offline dry run maps
+// The portal's property catalog as last fetched (docs/mapping.md#property-catalog), so an offline dry run maps
 // against the portal's real properties rather than the built-in defaults. Saved in the
 // shape `properties pull` writes, plus `fetchedAt`: the cache is also a valid --catalog.
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The checkpoint (SPEC section 5): per input, the watermark before which every record is
+// The checkpoint (docs/architecture.md#the-state-directory): per input, the watermark before which every record is
 // resolved, plus the counts so far, so that a run killed at any moment resumes where it
 // stopped without losing or double-counting a record. This module is the entry point:
 // the file (checkpointFile.ts), the periodic writer (checkpointer.ts), fingerprints.

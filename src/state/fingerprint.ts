@@ -1,4 +1,4 @@
-// An input's fingerprint (SPEC section 5): a checkpoint's watermark is a position in
+// An input's fingerprint (docs/architecture.md#the-state-directory): a checkpoint's watermark is a position in
 // particular bytes, so a resume must know the input is still the one it read.
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The state directory's lock (SPEC section 5): keeps two runs from interleaving their
+// The state directory's lock (docs/architecture.md#the-state-directory): keeps two runs from interleaving their
 // checkpoints. A run killed with -9 cannot remove its lock, so a lock whose process is
 // gone is taken over, and the takeover must stay safe when several runs start at once
 // (a cron job overlapping a manual run): exactly one of them may win.

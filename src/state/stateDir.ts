@@ -1,4 +1,4 @@
-// The state directory (SPEC section 5): where a run keeps what it needs to resume. The
+// The state directory (docs/architecture.md#the-state-directory): where a run keeps what it needs to resume. The
 // checkpoint, the state database and the dead letters hold personal data (emails, whole
 // events), so the directory is private to its owner and so is every file in it.
 import { constants } from 'node:fs';

@@ -28,7 +28,7 @@ export interface StateStoreOptions {
    * in memory for the life of the store.
    */
   readOnly?: boolean;
-  /** How many of the most recent messageIds are remembered (SPEC 3.8: at least 1,000,000). */
+  /** How many of the most recent messageIds are remembered (at least 1,000,000: docs/mapping.md#duplicates). */
   duplicateWindow?: number;
   /** Buffered entries that trigger a flush on their own, bounding memory between checkpoints. */
   autoFlushAt?: number;

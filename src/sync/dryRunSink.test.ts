@@ -6,8 +6,8 @@ import type { MappedRecord } from './recordMapper.js';
 
 const at = (file: string, line: number) => ({ file, line, offset: 0, endLine: line + 1, endOffset: 1 });
 
-describe('dryRunSink (SPEC 6: one operation per line, with its source)', () => {
-  it('writes each operation exactly as SPEC prints it, source last, the event typing hint left out', async () => {
+describe('dryRunSink (docs/architecture.md#outputs: one operation per line, with its source)', () => {
+  it('writes each operation exactly as the documented dry-run output, source last, the event typing hint left out', async () => {
     const stream = new PassThrough();
     let text = '';
     stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

@@ -4,7 +4,7 @@ import type { Operation } from '../core/types.js';
 import type { LineWriter } from '../report/lineWriter.js';
 import type { RecordSink } from './runInputs.js';
 
-/** The operation as SPEC section 6 prints it, without its source (the definition-typing hint is internal). */
+/** The operation as a dry run prints it (docs/architecture.md#outputs), without its source (the definition-typing hint is internal). */
 function wireOperation(operation: Operation): object {
   if (operation.op !== 'event.send') return operation;
   // Named fields rather than `{ propertyTypes, ...wire }`: a rest copy is V8's slow path,

@@ -1,4 +1,4 @@
-// Bearer tokens and scopes (hubspot-api.md section 1).
+// Bearer tokens and scopes (docs/hubspot.md#authentication).
 
 import { ApiError } from './errors.js';
 

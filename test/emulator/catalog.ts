@@ -1,5 +1,5 @@
-// The property catalog: HubSpot's default contact and company properties (hubspot-api.md
-// section 2) plus a few custom ones of every type, and a lookup over it.
+// The property catalog: HubSpot's default contact and company properties (docs/hubspot.md#default-properties)
+// plus a few custom ones of every type, and a lookup over it.
 
 import type { CatalogInput, HubSpotPropertyJson, HubSpotPropertyOption } from './types.js';
 

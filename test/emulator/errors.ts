@@ -1,4 +1,4 @@
-// HubSpot's error envelope (hubspot-api.md section 8) and the JSON body parser.
+// HubSpot's error envelope (docs/hubspot.md#errors) and the JSON body parser.
 
 export type BodyBuilder = (correlationId: string) => Record<string, unknown>;
 

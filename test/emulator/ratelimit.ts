@@ -1,4 +1,4 @@
-// Rate limits (hubspot-api.md sections 7 and 10): a rolling 10 s window per token, a daily
+// Rate limits (docs/hubspot.md#rate-limits): a rolling 10 s window per token, a daily
 // counter per account that resets at midnight in the portal's time zone, and search's own
 // per-second limiter.
 

@@ -1,5 +1,5 @@
-// Validation and canonical storage of property values (hubspot-api.md section 2, "Value
-// formats"), emails, and the timestamps HubSpot accepts.
+// Validation and canonical storage of property values (docs/hubspot.md#property-values),
+// emails, and the timestamps HubSpot accepts.
 
 import type { Catalog } from './catalog.js';
 import type { HubSpotPropertyJson } from './types.js';

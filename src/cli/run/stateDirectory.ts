@@ -53,7 +53,7 @@ export async function openStateDirectory(flags: StateOptions, inputs: readonly I
     // new counts, but inputs it finished are not sent again (the nightly cron case).
     const continuing = previous !== undefined && previous.status !== 'completed';
     const tally = new RunTally(continuing ? previous.tally : emptyTally());
-    // Duplicates are those of this run (SPEC 2); a resumed run is the same run.
+    // Duplicates are those of this run (docs/mapping.md#duplicates); a resumed run is the same run.
     if (!continuing) store.clearDuplicates();
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(dir).deadLetter;
     const deadLetterWriter = await openDeadLetterFile(deadLetterPath, continuing ? previous : undefined);
