@@ -27,7 +27,8 @@ export interface EventPropertyOptions {
  * Flattened, named like keys, `email` removed (it identifies the contact), names not
  * starting with a letter dropped, undefined ones dropped when `defined` is given, the
  * first 50 kept, values as strings cut to 256 characters. Warnings are appended to
- * `warnings`. `propertyTypes` types each property from its raw value.
+ * `warnings`. `propertyTypes` types each property from its raw value, listing only those
+ * that are not strings.
  */
 export function eventProperties(
   properties: unknown,
@@ -58,7 +59,8 @@ export function eventProperties(
     }
     kept++;
     values[name] = text;
-    propertyTypes[name] = eventPropertyType(value);
+    const type = eventPropertyType(value);
+    if (type !== 'string') propertyTypes[name] = type;
   });
   return { properties: values, propertyTypes, warnings };
 }

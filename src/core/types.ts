@@ -44,7 +44,10 @@ export interface EventSend {
   occurredAt?: string;
   properties: PropertyValues;
   uuid: string;
-  /** How a missing event definition would type each property (SPEC 3.8). */
+  /**
+   * How a missing event definition would type each property (SPEC 3.8): only those that
+   * are not strings are listed (most are strings, and this runs for every track).
+   */
   propertyTypes: Record<string, EventPropertyType>;
 }
 
@@ -191,6 +194,7 @@ export interface PropertyMapping {
 
 /** Event properties mapped from a track's properties, typed for event definitions. */
 export interface EventPropertyMapping extends PropertyMapping {
+  /** The properties that are not typed `string`. */
   propertyTypes: Record<string, EventPropertyType>;
 }
 
