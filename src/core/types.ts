@@ -42,6 +42,7 @@ export interface EventSend {
   eventName: string;
   email: string;
   occurredAt?: string;
+  /** An object without prototype (see eventProperties): serialise or read it, do not call its methods. */
   properties: PropertyValues;
   uuid: string;
   /**
