@@ -35,13 +35,13 @@ export function eventProperties(
   options: EventPropertyOptions = {},
   warnings: MappingWarning[] = [],
 ): EventPropertyMapping {
-  // A dictionary (no prototype): a track's property names come in any order and number,
-  // and a plain object would make V8 build a new hidden class for almost every track of
+  // Dictionaries (no prototype): a track's property names come in any order and number,
+  // and plain objects would make V8 build a new hidden class for almost every track of
   // a mature workspace's export (measured: ~10% of a dry run's CPU on the trait-heavy
   // corpus, no difference on the standard one). Every name kept starts with a letter, so
   // none is `__proto__`.
   const values = Object.create(null) as PropertyValues;
-  const propertyTypes: Record<string, EventPropertyType> = {};
+  const propertyTypes = Object.create(null) as Record<string, EventPropertyType>;
   // The first value of a name wins, kept or dropped. Kept names are in `values`; dropped
   // ones are rare, so their set is made only when needed.
   let dropped: Set<string> | undefined;
