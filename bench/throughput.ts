@@ -10,7 +10,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { countLabel, parseCount, standardCorpus } from './lib/corpora.js';
+import { countLabel, DEFAULT_SEED, parseCount, standardCorpus } from './lib/corpora.js';
+import { CORPUS_SHAPES, type CorpusShape } from './lib/corpus.js';
 import { BENCH_OUT, DEFAULT_CLI, formatInt, loadString, machineInfo, median, runNode, waitForQuiet, type Measured } from './lib/run.js';
 import { writeCorpus, type CorpusFormat } from './lib/writeCorpus.js';
 
@@ -23,6 +24,7 @@ const USAGE = `Usage: npx tsx bench/throughput.ts [options]
   --info-formats LIST  other formats, for information (default gzip,csv; "" for none)
   --info-size N        their size (default 1m)
   --info-reps N        their repetitions (default 3)
+  --shape S            NDJSON corpus shape: standard (default) or trait-heavy
   --cli PATH           the CLI to run (default bin/hubspot-sync.js)
   --compare PATH       a second CLI (another build, e.g. with a proposed change), run
                        alternately with the first in the same session
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       'info-formats': { type: 'string', default: 'gzip,csv' },
       'info-size': { type: 'string', default: '1m' },
       'info-reps': { type: 'string', default: '3' },
+      shape: { type: 'string', default: 'standard' },
       cli: { type: 'string', default: DEFAULT_CLI },
       compare: { type: 'string' },
       'max-load': { type: 'string', default: String(cpus().length * 0.75) },
@@ -80,6 +83,8 @@ async function main(): Promise<void> {
   const maxWaitMs = Number(values['max-wait']) * 1000;
   const cli = values.cli;
   const compare = values.compare;
+  const shape = values.shape as CorpusShape;
+  if (!CORPUS_SHAPES.includes(shape)) throw new Error(`--shape: expected one of ${CORPUS_SHAPES.join(', ')}`);
   const plan: Array<{ format: CorpusFormat; events: number; reps: number }> = [];
   for (const size of values.sizes.split(',').filter(Boolean)) plan.push({ format: 'ndjson', events: parseCount(size), reps: Number(values.reps) });
   for (const format of values['info-formats'].split(',').filter(Boolean)) {
@@ -94,7 +99,8 @@ async function main(): Promise<void> {
     const outArgs = await outputArgs(cli, scratch);
     const rows: Row[] = [];
     for (const step of plan) {
-      const corpus = await standardCorpus(step.events, step.format);
+      // The shape applies to the NDJSON sizes; the other formats are for information.
+      const corpus = await standardCorpus(step.events, step.format, DEFAULT_SEED, step.format === 'ndjson' ? shape : 'standard');
       const row: Row = { format: step.format, events: corpus.stats.events, fileMB: corpus.fileBytes / 1e6, cli: [], compare: [], baseline: [] };
       const kinds: Kind[] = compare === undefined ? ['baseline', 'cli'] : ['baseline', 'cli', 'compare'];
       for (let rep = 0; rep < step.reps; rep++) {
@@ -117,11 +123,11 @@ async function main(): Promise<void> {
       }
       rows.push(row);
     }
-    const report = { machine, cli, compare, outArgs, maxLoad, rows, finishedLoad: loadString() };
+    const report = { machine, shape, cli, compare, outArgs, maxLoad, rows, finishedLoad: loadString() };
     const jsonPath = values.json ?? join(BENCH_OUT, `throughput-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(BENCH_OUT, { recursive: true });
     writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
-    process.stdout.write(table(rows, compare !== undefined) + `\n(load average at the end: ${loadString()}; raw figures in ${jsonPath})\n`);
+    process.stdout.write(`NDJSON corpus shape: ${shape}\n` + table(rows, compare !== undefined) + `\n(load average at the end: ${loadString()}; raw figures in ${jsonPath})\n`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -514,17 +514,21 @@ export class CorpusGenerator {
       if (r.chance(0.15)) traits[r.chance(0.5) ? 'Favorite Color' : 'favorite_color'] = r.pick(COLORS);
       if (r.chance(0.1)) traits['avatar'] = `https://cdn.initech.com/avatars/${user.userId}.png`;
     }
-    // Traits that change over a user's life, some on every identify.
-    if (r.chance(first ? 0.6 : 0.35)) traits['plan'] = { tier: r.chance(0.01) ? 'platinum' : r.pick(PLAN_TIERS) };
-    if (r.chance(first ? 0.5 : 0.25)) traits['lifecycle_stage'] = r.pick(LIFECYCLE);
-    if (r.chance(0.3)) traits['trial_end'] = iso(this.clock + r.int(1, 30) * 86_400_000 + r.int(0, 86_399_999)).replace('.000Z', 'Z');
-    if (r.chance(0.5)) traits['last_login'] = this.clock - r.int(0, 3_600_000);
-    if (r.chance(0.3)) traits['seats'] = r.int(1, 250);
-    if (r.chance(0.3)) traits['is_paying'] = r.pick<Json>([true, false, 'yes', 'no']);
-    if (r.chance(0.2)) traits['interests'] = INTERESTS.filter(() => r.chance(0.4));
-    if (r.chance(0.25)) traits['logins'] = r.int(1, 900);
-    if (r.chance(0.1)) traits['nickname'] = null;
-    if (this.heavy) this.customTraits(user, first ? r.int(6, 14) : r.int(2, 6), traits);
+    // Traits that change over a user's life, some on every identify. A mature workspace's
+    // archive (trait-heavy) carries its own custom traits instead of this common set.
+    if (this.heavy) {
+      this.customTraits(user, first ? r.int(8, 16) : r.int(3, 8), traits);
+    } else {
+      if (r.chance(first ? 0.6 : 0.35)) traits['plan'] = { tier: r.chance(0.01) ? 'platinum' : r.pick(PLAN_TIERS) };
+      if (r.chance(first ? 0.5 : 0.25)) traits['lifecycle_stage'] = r.pick(LIFECYCLE);
+      if (r.chance(0.3)) traits['trial_end'] = iso(this.clock + r.int(1, 30) * 86_400_000 + r.int(0, 86_399_999)).replace('.000Z', 'Z');
+      if (r.chance(0.5)) traits['last_login'] = this.clock - r.int(0, 3_600_000);
+      if (r.chance(0.3)) traits['seats'] = r.int(1, 250);
+      if (r.chance(0.3)) traits['is_paying'] = r.pick<Json>([true, false, 'yes', 'no']);
+      if (r.chance(0.2)) traits['interests'] = INTERESTS.filter(() => r.chance(0.4));
+      if (r.chance(0.25)) traits['logins'] = r.int(1, 900);
+      if (r.chance(0.1)) traits['nickname'] = null;
+    }
     call['traits'] = traits;
     return call;
   }

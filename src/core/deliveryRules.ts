@@ -3,7 +3,7 @@
 // them has no effect at all: no operation, no dead letter, nothing learnt.
 
 import { consentGranted } from './consent.js';
-import { mapEvent } from './mapEvent.js';
+import { mapValidCall } from './mapEvent.js';
 import { skipped } from './result.js';
 import { routedToHubSpot } from './routing.js';
 import { callIds, hasSuppressedEmail, hasSuppressedId, type SuppressionLookup } from './suppression.js';
@@ -26,16 +26,16 @@ export interface RuledResult extends MapResult {
   suppressIds?: string[];
 }
 
-/** `mapEvent` behind the delivery rules. The caller has checked the call, duplicates and filters. */
+/** The mapping behind the delivery rules. The caller has checked the call (`checkCall`), duplicates and filters. */
 export function mapDelivered(call: SegmentCall, context: MapContext, rules: DeliveryRules): RuledResult {
   if (!rules.ignoreIntegrations && !routedToHubSpot(call)) return skipped('integration_disabled');
   if (rules.consentCategories !== undefined && !consentGranted(call, rules.consentCategories)) return skipped('consent_denied');
   const { suppression } = rules;
-  if (suppression === undefined) return mapEvent(call, context);
+  if (suppression === undefined) return mapValidCall(call, context);
   // Ids first: whatever the mapping would make of a suppressed person's call (a screen, a
   // track without email), it is theirs, and only `suppressed`.
   if (hasSuppressedId(call, suppression)) return suppressed(call);
-  const result = mapEvent(call, context);
+  const result = mapValidCall(call, context);
   return hasSuppressedEmail(call, result.operations, context.identities, suppression) ? suppressed(call) : result;
 }
 

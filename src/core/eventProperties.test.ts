@@ -100,12 +100,14 @@ describe('propertyTypes: from the raw values (docs/mapping.md#events)', () => {
     expect(eventPropertyType(value)).toBe(type);
   });
 
-  it('types every kept property and only those', () => {
-    const result = eventProperties({ total: 42.5, when: '2026-03-05T10:00:00Z', plan: { tier: 'pro' }, _x: 1 });
-    expect(result.propertyTypes).toEqual({ total: 'number', when: 'datetime', plan_tier: 'string' });
+  it('types every kept property that is not a string, and only those', () => {
+    const result = eventProperties({ total: 42.5, when: '2026-03-05T10:00:00Z', plan: { tier: 'pro' }, _x: 1, _y: '2026-03-05T10:00:00Z' });
+    expect(result.properties).toEqual({ total: '42.5', when: '2026-03-05T10:00:00Z', plan_tier: 'pro' });
+    expect(result.propertyTypes).toEqual({ total: 'number', when: 'datetime' });
   });
 
-  it('types a truncated string from its raw value', () => {
-    expect(eventProperties({ note: 'x'.repeat(300) }).propertyTypes).toEqual({ note: 'string' });
+  it('types a truncated value from its raw value', () => {
+    expect(eventProperties({ note: 'x'.repeat(300) }).propertyTypes).toEqual({});
+    expect(eventProperties({ big: 1e300 }).propertyTypes).toEqual({});
   });
 });

@@ -11,10 +11,14 @@ import { deadLettered, skipped } from './result.js';
 import type { MapContext, MapResult, SegmentCall } from './types.js';
 
 export function mapEvent(call: SegmentCall, context: MapContext): MapResult {
-  // Callers check calls before duplicates and filters; checking again keeps the core
-  // safe to use on its own, and costs little.
+  // The library's entry: a call from anywhere is checked first.
   const invalid = checkCall(call);
   if (invalid !== undefined) return deadLettered(invalid.code, invalid.reason);
+  return mapValidCall(call, context);
+}
+
+/** `mapEvent` for a call that has passed `checkCall` (the record mapper's path: checked once). */
+export function mapValidCall(call: SegmentCall, context: MapContext): MapResult {
   switch (callType(call)) {
     case 'identify':
       return mapIdentify(call, context);

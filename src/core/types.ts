@@ -42,9 +42,14 @@ export interface EventSend {
   eventName: string;
   email: string;
   occurredAt?: string;
+  /** An object without prototype (see eventProperties): serialise or read it, do not call its methods. */
   properties: PropertyValues;
   uuid: string;
-  /** How a missing event definition would type each property (docs/mapping.md#events). */
+  /**
+   * How a missing event definition would type each property (docs/mapping.md#events):
+   * only those that are not strings are listed (most are strings, and this runs for every
+   * track).
+   */
   propertyTypes: Record<string, EventPropertyType>;
 }
 
@@ -196,6 +201,7 @@ export interface PropertyMapping {
 
 /** Event properties mapped from a track's properties, typed for event definitions. */
 export interface EventPropertyMapping extends PropertyMapping {
+  /** The properties that are not typed `string`. */
   propertyTypes: Record<string, EventPropertyType>;
 }
 

@@ -115,4 +115,22 @@ describe('LineWriter file marks: is it still the file a checkpoint described?', 
     expect(mark.length).toBe((await readFile(path)).length);
     expect(await sameFileAsMarked(path, mark)).toEqual({ same: true });
   });
+
+  it('counts and marks bytes, not characters, across many chunks of multi-byte text', async () => {
+    const path = join(dir, 'out.ndjson');
+    const writer = await LineWriter.toFile(path);
+    for (let i = 0; i < 3_000; i++) {
+      writer.push({ i, name: 'Zoë 😀 Łódź', pad: 'é'.repeat(i % 50) });
+      if (writer.full) await writer.flush();
+    }
+    await writer.flush();
+    writer.push({ last: 'ü' });
+    const mark = writer.mark()!;
+    await writer.close();
+    const bytes = await readFile(path);
+    expect(writer.length).toBe(bytes.length);
+    expect(mark.length).toBe(bytes.length);
+    expect(await sameFileAsMarked(path, mark)).toEqual({ same: true });
+  });
 });
+

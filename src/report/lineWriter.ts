@@ -139,10 +139,12 @@ export class LineWriter {
     this.buffer = [];
     this.buffered = 0;
     if (this.gone) return;
-    this.bytes += Buffer.byteLength(chunk);
-    if (this.file) this.keepTail(chunk);
+    // Encoded once: counting, the tail and the stream all take the same bytes.
+    const bytes = Buffer.from(chunk);
+    this.bytes += bytes.length;
+    if (this.file) this.keepTail(bytes);
     try {
-      if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+      if (!this.stream.write(bytes)) await once(this.stream, 'drain');
     } catch (error) {
       if (!isClosedOutput(error)) throw error;
       this.gone = true;
@@ -164,9 +166,9 @@ export class LineWriter {
     await once(this.file.stream, 'close');
   }
 
-  private keepTail(chunk: string): void {
-    const bytes = Buffer.from(chunk);
-    this.tail = bytes.length >= TAIL_BYTES ? bytes.subarray(bytes.length - TAIL_BYTES) : Buffer.concat([this.tail, bytes]).subarray(-TAIL_BYTES);
+  /** A copy: a view would keep the whole written chunk alive. */
+  private keepTail(bytes: Buffer): void {
+    this.tail = Buffer.from(bytes.length >= TAIL_BYTES ? bytes.subarray(bytes.length - TAIL_BYTES) : Buffer.concat([this.tail, bytes]).subarray(-TAIL_BYTES));
   }
 }
 

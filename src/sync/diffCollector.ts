@@ -9,6 +9,7 @@ export class DiffCollector implements RecordSink {
   readonly contacts: MergedRecords;
   readonly companies: MergedRecords;
   readonly other: Partial<Record<OperationKind, number>> = {};
+  readonly settlesAtOnce = true;
 
   constructor(keptInMemory?: number) {
     this.contacts = new MergedRecords(keptInMemory);

@@ -26,7 +26,7 @@ describe('dryRunSink (docs/architecture.md#outputs: one operation per line, with
         position: at('exports/"odd" name.ndjson', 7),
         warnings: [],
         operations: [
-          { op: 'event.send', eventName: 'pe1_signed_up', email: 'a@b.co', occurredAt: '2026-03-05T04:30:00.000Z', properties: { plan: 'pro' }, uuid: 'u-1', propertyTypes: { plan: 'string' } },
+          { op: 'event.send', eventName: 'pe1_signed_up', email: 'a@b.co', occurredAt: '2026-03-05T04:30:00.000Z', properties: { plan: 'pro' }, uuid: 'u-1', propertyTypes: {} },
           { op: 'event.send', eventName: 'pe1_signed_up', email: 'a@b.co', properties: {}, uuid: 'u-2', propertyTypes: {} },
         ],
       },

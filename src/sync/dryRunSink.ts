@@ -17,6 +17,7 @@ export function dryRunSink(out: LineWriter): RecordSink {
   let file: string | undefined;
   let fileJson = '';
   return {
+    settlesAtOnce: true,
     accept(record, settle) {
       const { position } = record;
       if (position.file !== file) {

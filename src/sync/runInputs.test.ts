@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -132,4 +132,63 @@ describe('runInputs', () => {
     expect(tally.data.counts).toEqual({ read: 3, delivered: 2, skipped: 0, deadLettered: 1 });
     expect(lines).toEqual([{ code: 'HUBSPOT_REJECTED', reason: 'no', source: { file: path, line: 2 }, event: call(1) }]);
   });
+
+  it('gives the same report, dead letters and watermarks whether a sink settling at once is tracked or not', async () => {
+    // Single lines and {"batch":[…]} lines; some records dead letters, some skipped, some
+    // without operations, some rejected by the sink.
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      lines.push(i % 9 === 4 ? JSON.stringify({ batch: [call(i), call(i + 100), call(i + 200)] }) : JSON.stringify(call(i)));
+    }
+    await writeFile(path, lines.join('\n') + '\n');
+    const rejection: DeadLetterVerdict = { code: 'HUBSPOT_REJECTED', reason: 'no' };
+    const map = (item: SourceItem): MappedRecord => {
+      if (item.kind !== 'record') throw new Error('unexpected invalid line');
+      const n = Number(String(item.call.messageId).slice(2));
+      const operations: MappedRecord['operations'] = n % 4 === 1 ? [] : [{ op: 'contact.upsert', email: `u${n}@example.com`, properties: {} }];
+      return {
+        position: item.position, call: item.call, operations, warnings: [],
+        ...(n % 6 === 2 ? { deadLetter: { code: 'INVALID_EMAIL' as const, reason: 'bad' }, operations: [] } : {}),
+        ...(n % 4 === 1 ? { skip: 'filtered' as const } : {}),
+      };
+    };
+    const run = async (settlesAtOnce: boolean) => {
+      const sink: RecordSink = {
+        settlesAtOnce,
+        accept(record, settle) {
+          settle(record.position.line % 5 === 3 ? [rejection] : []);
+          return undefined;
+        },
+        async drain() {},
+      };
+      const marks: string[] = [];
+      let final: (() => unknown) | undefined;
+      const { run: running, tally, lines: deadLetters } = setup(sink, {
+        mapper: { map } as unknown as RecordMapper,
+        onInput: (progress) => {
+          final = () => progress.watermark.position;
+          const original = progress.watermark.passAtOnce.bind(progress.watermark);
+          progress.watermark.passAtOnce = (position) => {
+            const passed = original(position);
+            marks.push(JSON.stringify(progress.watermark.position));
+            return passed;
+          };
+        },
+      });
+      const outcome = await running;
+      return { outcome, tally: tally.data, deadLetters, marks, final: final?.() };
+    };
+    const tracked = await run(false);
+    const atOnce = await run(true);
+    expect(atOnce.tally).toEqual(tracked.tally);
+    expect(atOnce.deadLetters).toEqual(tracked.deadLetters);
+    expect(atOnce.final).toEqual(tracked.final);
+    expect(atOnce.final).toEqual({ line: 41, offset: (await readFile(path)).length });
+    // 36 single lines and 4 lines of 3 records.
+    expect(tracked.tally.counts).toEqual({ read: 48, delivered: 22, skipped: 12, deadLettered: 14 });
+    // The fast path was asked for every record (and refused the batch lines' records).
+    expect(atOnce.marks).toHaveLength(48);
+    expect(tracked.marks).toHaveLength(0);
+  });
 });
+

@@ -1,7 +1,7 @@
 // The one loop every command shares: read each input in order, map each record, hand
 // what it produced to a sink (the dry-run writer, the delivery pipeline, the diff
 // collector) and keep each input's watermark as records settle.
-import type { DeadLetterVerdict, SegmentCall } from '../core/types.js';
+import type { DeadLetterVerdict, MappingWarning, Operation, OperationKind, SegmentCall, SkipReason } from '../core/types.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
 import type { RunTally } from '../report/tally.js';
@@ -24,6 +24,11 @@ export interface RecordSink {
    * no longer waits for them. A sink that settles every record itself needs none.
    */
   readonly halted?: Promise<void>;
+  /**
+   * True when `accept` always calls `settle` before it returns (a dry run, a diff): a
+   * record then settles as it is read and needs no tracking.
+   */
+  readonly settlesAtOnce?: boolean;
 }
 
 export interface InputProgress {
@@ -53,6 +58,8 @@ export interface RunInputsOptions {
   maxUncommitted?: number;
 }
 
+const NONE: readonly DeadLetterVerdict[] = [];
+
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, tally, deadLetters } = options;
   const maxUncommitted = options.maxUncommitted ?? 5_000;
@@ -60,27 +67,42 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
   void sink.halted?.then(() => current?.release());
 
   /**
-   * What a settled record adds to the report and the dead-letter file when it is committed, in input order.
-   * A settled record may wait for the watermark behind a slower one (a company search, an
-   * association): the commit keeps only what it needs (the parsed call and its operations
-   * are kilobytes; only a dead letter needs the call).
+   * What a committed record adds to the report and the dead-letter file, in input order.
+   * `kept` is the record when it is dead-lettered (the file needs its call); `ops` are
+   * its operations or their kinds.
    */
-  const commit = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => {
-    const { warnings, deadLetter, skip } = record;
-    const ops = record.operations.map((operation) => operation.op);
-    const kept = deadLetter || rejections.length > 0 ? record : undefined;
-    return () => {
-      progress.committed++;
-      tally.read();
-      tally.warnings(warnings);
-      for (const op of ops) tally.operation(op);
-      if (kept) {
-        if (deadLetter) deadLetters.add(kept, deadLetter);
-        for (const verdict of rejections) deadLetters.add(kept, verdict);
-        tally.outcome('deadLettered');
-      } else if (skip) tally.outcome('skipped', skip);
-      else tally.outcome('delivered');
-    };
+  const commitParts = (progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[]) => {
+    progress.committed++;
+    tally.read();
+    tally.warnings(warnings);
+    for (const op of ops) tally.operation(typeof op === 'string' ? op : op.op);
+    if (kept) {
+      if (kept.deadLetter) deadLetters.add(kept, kept.deadLetter);
+      for (const verdict of rejections) deadLetters.add(kept, verdict);
+      tally.outcome('deadLettered');
+    } else if (skip) tally.outcome('skipped', skip);
+    else tally.outcome('delivered');
+  };
+  const keptFor = (record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => (record.deadLetter || rejections.length > 0 ? record : undefined);
+  const commitNow = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) =>
+    commitParts(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections);
+  /**
+   * The same, later: a settled record may wait for the watermark behind a slower one (a
+   * company search, an association), so the commit keeps only what it needs (the parsed
+   * call and its operations are kilobytes; only a dead letter needs the call).
+   */
+  const commitLater = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => {
+    const { warnings, skip } = record;
+    const kinds = record.operations.map(({ op }) => op);
+    const kept = keptFor(record, rejections);
+    return () => commitParts(progress, warnings, kinds, skip, kept, rejections);
+  };
+  // A sink that settles at once hands its rejections back through one shared function,
+  // not a closure per record.
+  const settlesAtOnce = sink.settlesAtOnce === true;
+  let rejectedAtOnce: readonly DeadLetterVerdict[] = NONE;
+  const settleAtOnce = (rejections: readonly DeadLetterVerdict[]) => {
+    rejectedAtOnce = rejections;
   };
 
   for (const file of options.inputs) {
@@ -94,9 +116,17 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
       for (const item of items) {
         if (options.shouldStop?.()) return { stopped: true };
         const record = mapper.map(item);
+        if (settlesAtOnce && watermark.passAtOnce(record.position)) {
+          rejectedAtOnce = NONE;
+          const room = record.operations.length === 0 ? undefined : sink.accept(record, settleAtOnce);
+          commitNow(progress, record, rejectedAtOnce);
+          if (room) await room;
+          if (deadLetters.full) await deadLetters.flush();
+          continue;
+        }
         const settle = watermark.track(record.position);
         if (record.operations.length === 0) {
-          settle(commit(progress, record, []));
+          settle(commitLater(progress, record, NONE));
           if (deadLetters.full) await deadLetters.flush();
         } else {
           // Until it settles HubSpot may still reject it, and only then is its call needed:
@@ -105,7 +135,7 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
           let settled = false;
           const room = sink.accept(record, (rejections) => {
             settled = true;
-            settle(commit(progress, held, rejections));
+            settle(commitLater(progress, held, rejections));
           });
           if (room) await room;
           if (!settled) held = withCallAsText(record);

@@ -118,4 +118,23 @@ describe('Watermark.below', () => {
     expect(released).toBe(true);
     await mark.below(1); // and nothing waits on it any more
   });
+
+  it('passes a record settled as it is read only when nothing is pending and it is not a batch line\'s', () => {
+    const mark = new Watermark();
+    expect(mark.passAtOnce(at(1, 0, 10))).toBe(true);
+    expect(mark.position).toEqual({ line: 2, offset: 10 });
+    // A batch line's records are tracked, so they are committed together.
+    expect(mark.passAtOnce(at(2, 10, 50, 0))).toBe(false);
+    expect(mark.position).toEqual({ line: 2, offset: 10 });
+    const element = mark.track(at(2, 10, 50, 0));
+    element();
+    // The line may go on: the next record waits behind it, and is tracked.
+    expect(mark.passAtOnce(at(3, 50, 60))).toBe(false);
+    mark.track(at(3, 50, 60))();
+    expect(mark.position).toEqual({ line: 4, offset: 60 });
+    expect(mark.passAtOnce(at(4, 60, 75))).toBe(true);
+    expect(mark.position).toEqual({ line: 5, offset: 75 });
+    expect(mark.uncommitted).toBe(0);
+  });
 });
+

@@ -19,13 +19,29 @@ interface Pending {
 export class Watermark {
   private pending: Pending[] = [];
   private head = 0;
-  private mark: StartAt;
+  // The mark as two numbers: a dry run moves it once per record.
+  private markLine: number;
+  private markOffset: number;
   private waiter: { limit: number; wake: () => void } | undefined;
   private released = false;
   private ended = false;
 
   constructor(start: StartAt = { line: 1, offset: 0 }) {
-    this.mark = { ...start };
+    this.markLine = start.line;
+    this.markOffset = start.offset;
+  }
+
+  /**
+   * Moves the mark past a record settled as it is read (a dry run, a diff) without
+   * tracking it, when nothing before it is pending and it is not part of a
+   * `{"batch":[…]}` line (whose records are committed together). Returns false when the
+   * record has to be tracked instead.
+   */
+  passAtOnce(position: RecordPosition): boolean {
+    if (this.head < this.pending.length || position.index !== undefined) return false;
+    this.markLine = position.endLine;
+    this.markOffset = position.endOffset;
+    return true;
   }
 
   /**
@@ -46,7 +62,7 @@ export class Watermark {
 
   /** Where a resumed run starts: the first uncommitted record, or after the last record. */
   get position(): StartAt {
-    return { ...this.mark };
+    return { line: this.markLine, offset: this.markOffset };
   }
 
   /** Records tracked and not committed yet, settled or not. */
@@ -102,7 +118,8 @@ export class Watermark {
         entry.commit?.();
         entry.commit = undefined;
       }
-      this.mark = { line: first.position.endLine, offset: first.position.endOffset };
+      this.markLine = first.position.endLine;
+      this.markOffset = first.position.endOffset;
       this.head = end;
     }
     if (this.head > 1024 && this.head * 2 > this.pending.length) {

@@ -91,6 +91,9 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
     const state = run.emulator.snapshot();
     expect(state.eventDefinitions.find((d) => d.name === 'signed_up')?.properties).toEqual(['plan', 'referrer']);
     expect(state.events.map((e) => e.eventName)).toContain('pe123456_signed_up');
+    // A definition created on the fly types each property from its first raw value.
+    const orderCompleted = run.emulator.state.eventDefinitions.get('order_completed');
+    expect(orderCompleted?.properties.map((p) => [p.name, p.type])).toEqual([['revenue', 'number'], ['currency', 'string'], ['products', 'string']]);
     const created = run.emulator.requests().filter((r) => r.method === 'POST' && r.path.includes('/event-definitions'));
     expect(created).toContainEqual({ method: 'POST', path: `${apiVersion === '2026-03' ? '/events/2026-03' : '/events/custom/2026-09'}/event-definitions/signed_up/property`, status: 201 });
     expectOnlyVersion(run.emulator, apiVersion);
