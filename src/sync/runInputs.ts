@@ -61,49 +61,12 @@ export interface RunInputsOptions {
 const NONE: readonly DeadLetterVerdict[] = [];
 
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
-  const { mapper, sink, tally, deadLetters } = options;
+  const { mapper, sink, deadLetters } = options;
   const maxUncommitted = options.maxUncommitted ?? 5_000;
+  const commits = new Commits(options.tally, deadLetters);
+  const atOnce = sink.settlesAtOnce === true ? new SettledAtOnce(sink, commits) : undefined;
   let current: Watermark | undefined;
   void sink.halted?.then(() => current?.release());
-
-  /**
-   * What a committed record adds to the report and the dead-letter file, in input order.
-   * `kept` is the record when it is dead-lettered (the file needs its call); `ops` are
-   * its operations or their kinds.
-   */
-  const commitParts = (progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[]) => {
-    progress.committed++;
-    tally.read();
-    tally.warnings(warnings);
-    for (const op of ops) tally.operation(typeof op === 'string' ? op : op.op);
-    if (kept) {
-      if (kept.deadLetter) deadLetters.add(kept, kept.deadLetter);
-      for (const verdict of rejections) deadLetters.add(kept, verdict);
-      tally.outcome('deadLettered');
-    } else if (skip) tally.outcome('skipped', skip);
-    else tally.outcome('delivered');
-  };
-  const keptFor = (record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => (record.deadLetter || rejections.length > 0 ? record : undefined);
-  const commitNow = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) =>
-    commitParts(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections);
-  /**
-   * The same, later: a settled record may wait for the watermark behind a slower one (a
-   * company search, an association), so the commit keeps only what it needs (the parsed
-   * call and its operations are kilobytes; only a dead letter needs the call).
-   */
-  const commitLater = (progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]) => {
-    const { warnings, skip } = record;
-    const kinds = record.operations.map(({ op }) => op);
-    const kept = keptFor(record, rejections);
-    return () => commitParts(progress, warnings, kinds, skip, kept, rejections);
-  };
-  // A sink that settles at once hands its rejections back through one shared function,
-  // not a closure per record.
-  const settlesAtOnce = sink.settlesAtOnce === true;
-  let rejectedAtOnce: readonly DeadLetterVerdict[] = NONE;
-  const settleAtOnce = (rejections: readonly DeadLetterVerdict[]) => {
-    rejectedAtOnce = rejections;
-  };
 
   for (const file of options.inputs) {
     const start = options.startFor?.(file);
@@ -116,30 +79,11 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
       for (const item of items) {
         if (options.shouldStop?.()) return { stopped: true };
         const record = mapper.map(item);
-        if (settlesAtOnce && watermark.passAtOnce(record.position)) {
-          rejectedAtOnce = NONE;
-          const room = record.operations.length === 0 ? undefined : sink.accept(record, settleAtOnce);
-          commitNow(progress, record, rejectedAtOnce);
-          if (room) await room;
-          if (deadLetters.full) await deadLetters.flush();
-          continue;
-        }
-        const settle = watermark.track(record.position);
-        if (record.operations.length === 0) {
-          settle(commitLater(progress, record, NONE));
-          if (deadLetters.full) await deadLetters.flush();
-        } else {
-          // Until it settles HubSpot may still reject it, and only then is its call needed:
-          // meanwhile the call is held as text, not as kilobytes of parsed objects.
-          let held = record;
-          let settled = false;
-          const room = sink.accept(record, (rejections) => {
-            settled = true;
-            settle(commitLater(progress, held, rejections));
-          });
-          if (room) await room;
-          if (!settled) held = withCallAsText(record);
-        }
+        const room = atOnce !== undefined && watermark.passAtOnce(record.position)
+          ? atOnce.accept(progress, record)
+          : acceptTracked(sink, commits, progress, record, watermark.track(record.position));
+        if (room) await room;
+        if (deadLetters.full) await deadLetters.flush();
         // The sink bounds the records it has not settled, but settled ones wait for the
         // watermark behind the oldest unsettled one (a company search, an association):
         // without this bound, reading runs ahead of it by the whole input.
@@ -154,6 +98,98 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
   if (options.shouldStop?.()) return { stopped: true };
   await sink.drain();
   return { stopped: false };
+}
+
+/**
+ * A record the watermark tracks until it settles: the sink settles it when HubSpot has
+ * answered, and it is committed once every record before it has settled too. Returns a
+ * promise only when the sink has no room for more yet.
+ */
+function acceptTracked(sink: RecordSink, commits: Commits, progress: InputProgress, record: MappedRecord, settle: (commit: () => void) => void): Promise<void> | undefined {
+  if (record.operations.length === 0) {
+    settle(commits.later(progress, record, NONE));
+    return undefined;
+  }
+  // Until it settles HubSpot may still reject it, and only then is its call needed:
+  // meanwhile the call is held as text, not as kilobytes of parsed objects.
+  let held = record;
+  let settled = false;
+  const room = sink.accept(record, (rejections) => {
+    settled = true;
+    settle(commits.later(progress, held, rejections));
+  });
+  const holdAsText = () => {
+    if (!settled) held = withCallAsText(record);
+  };
+  if (room) return room.then(holdAsText);
+  holdAsText();
+  return undefined;
+}
+
+/**
+ * A sink that settles each record inside `accept` (a dry run, a diff): the watermark has
+ * already passed the record, which is committed at once. Its rejections come back
+ * through one shared function, not a closure per record.
+ */
+class SettledAtOnce {
+  private rejected: readonly DeadLetterVerdict[] = NONE;
+  private readonly settle = (rejections: readonly DeadLetterVerdict[]) => {
+    this.rejected = rejections;
+  };
+
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly commits: Commits,
+  ) {}
+
+  accept(progress: InputProgress, record: MappedRecord): Promise<void> | undefined {
+    this.rejected = NONE;
+    const room = record.operations.length === 0 ? undefined : this.sink.accept(record, this.settle);
+    this.commits.now(progress, record, this.rejected);
+    return room;
+  }
+}
+
+/** What a committed record adds to the report and the dead-letter file, in input order. */
+class Commits {
+  constructor(
+    private readonly tally: RunTally,
+    private readonly deadLetters: DeadLetters,
+  ) {}
+
+  now(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): void {
+    this.add(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections);
+  }
+
+  /**
+   * The commit of a settled record that waits for the watermark behind a slower one (a
+   * company search, an association): it keeps only what it needs (the parsed call and
+   * its operations are kilobytes; only a dead letter needs the call).
+   */
+  later(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): () => void {
+    const { warnings, skip } = record;
+    const kinds = record.operations.map(({ op }) => op);
+    const kept = keptFor(record, rejections);
+    return () => this.add(progress, warnings, kinds, skip, kept, rejections);
+  }
+
+  /** `kept` is the record when it is dead-lettered (the file needs its call). */
+  private add(progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[]): void {
+    progress.committed++;
+    this.tally.read();
+    this.tally.warnings(warnings);
+    for (const op of ops) this.tally.operation(typeof op === 'string' ? op : op.op);
+    if (kept) {
+      if (kept.deadLetter) this.deadLetters.add(kept, kept.deadLetter);
+      for (const verdict of rejections) this.deadLetters.add(kept, verdict);
+      this.tally.outcome('deadLettered');
+    } else if (skip) this.tally.outcome('skipped', skip);
+    else this.tally.outcome('delivered');
+  }
+}
+
+function keptFor(record: MappedRecord, rejections: readonly DeadLetterVerdict[]): MappedRecord | undefined {
+  return record.deadLetter || rejections.length > 0 ? record : undefined;
 }
 
 /**
