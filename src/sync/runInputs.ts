@@ -64,7 +64,14 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
   const { mapper, sink, deadLetters } = options;
   const maxUncommitted = options.maxUncommitted ?? 5_000;
   const commits = new Commits(options.tally, deadLetters);
-  const atOnce = sink.settlesAtOnce === true ? new SettledAtOnce(sink, commits) : undefined;
+  // A sink that settles each record inside `accept` (a dry run, a diff) hands its
+  // rejections back through one shared function, not a closure per record. (Kept inline:
+  // the same steps in a small class cost ~4% more instructions on a trait-heavy dry run.)
+  const atOnce = sink.settlesAtOnce === true;
+  let rejected: readonly DeadLetterVerdict[] = NONE;
+  const settleAtOnce = (rejections: readonly DeadLetterVerdict[]) => {
+    rejected = rejections;
+  };
   let current: Watermark | undefined;
   void sink.halted?.then(() => current?.release());
 
@@ -79,9 +86,15 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
       for (const item of items) {
         if (options.shouldStop?.()) return { stopped: true };
         const record = mapper.map(item);
-        const room = atOnce !== undefined && watermark.passAtOnce(record.position)
-          ? atOnce.accept(progress, record)
-          : acceptTracked(sink, commits, progress, record, watermark.track(record.position));
+        let room: Promise<void> | undefined;
+        if (atOnce && watermark.passAtOnce(record.position)) {
+          // The watermark has already passed the record: it is committed at once.
+          rejected = NONE;
+          room = record.operations.length === 0 ? undefined : sink.accept(record, settleAtOnce);
+          commits.now(progress, record, rejected);
+        } else {
+          room = acceptTracked(sink, commits, progress, record, watermark.track(record.position));
+        }
         if (room) await room;
         if (deadLetters.full) await deadLetters.flush();
         // The sink bounds the records it has not settled, but settled ones wait for the
@@ -124,30 +137,6 @@ function acceptTracked(sink: RecordSink, commits: Commits, progress: InputProgre
   if (room) return room.then(holdAsText);
   holdAsText();
   return undefined;
-}
-
-/**
- * A sink that settles each record inside `accept` (a dry run, a diff): the watermark has
- * already passed the record, which is committed at once. Its rejections come back
- * through one shared function, not a closure per record.
- */
-class SettledAtOnce {
-  private rejected: readonly DeadLetterVerdict[] = NONE;
-  private readonly settle = (rejections: readonly DeadLetterVerdict[]) => {
-    this.rejected = rejections;
-  };
-
-  constructor(
-    private readonly sink: RecordSink,
-    private readonly commits: Commits,
-  ) {}
-
-  accept(progress: InputProgress, record: MappedRecord): Promise<void> | undefined {
-    this.rejected = NONE;
-    const room = record.operations.length === 0 ? undefined : this.sink.accept(record, this.settle);
-    this.commits.now(progress, record, this.rejected);
-    return room;
-  }
 }
 
 /** What a committed record adds to the report and the dead-letter file, in input order. */
