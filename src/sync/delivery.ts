@@ -26,6 +26,8 @@ export interface DeliveryOptions {
   companyMemory?: CompanyMemory;
   /** A notice for the user (how companies are keyed). */
   notify?: (message: string) => void;
+  /** The safe company path's first wait before searching again (1 s). */
+  backoffMs?: number;
 }
 
 export class Delivery implements RecordSink {
@@ -53,7 +55,7 @@ export class Delivery implements RecordSink {
       companyIds,
       options.companyMemory ?? new CompanyMemory(),
       clock,
-      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger },
+      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger, backoffMs: options.backoffMs },
       onFatal,
     );
     this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);

@@ -21,6 +21,8 @@ export interface RequesterOptions {
   /** First back-off step; doubles per attempt, with jitter. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** HubSpot's rolling window (10 s), shorter only in tests; search's second is a tenth of it. */
+  rateWindowMs?: number;
 }
 
 /** What a requester sends through and answers to; named, so a call site reads as what it sets. */
@@ -36,6 +38,8 @@ export interface RequesterParts {
 }
 
 const TEN_SECONDS = 10_000;
+/** A 423 waits at least this many back-off steps. */
+const LOCKED_STEPS = 2;
 
 export class Requester {
   /** Requests in flight (`--concurrency`): taken only once the rate window let one go. */
@@ -44,6 +48,7 @@ export class Requester {
   private readonly windows: Record<LimitClass, { window: RollingWindow; turns: PQueue } | undefined>;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly rateWindowMs: number;
   /** HubSpot refused the token or a scope: the run is over, and nothing more is sent. */
   private refused?: AuthError;
 
@@ -63,14 +68,15 @@ export class Requester {
     this.random = random;
     this.slots = new PQueue({ concurrency: options.concurrency });
     const margin = 50;
+    this.rateWindowMs = options.rateWindowMs ?? TEN_SECONDS;
     const limited = (limit: number, windowMs: number) => ({
       window: new RollingWindow({ limit, windowMs, marginMs: margin }, clock),
       turns: new PQueue({ concurrency: 1 }),
     });
     this.windows = {
-      tenSecondly: limited(options.rate, TEN_SECONDS),
-      associations: limited(options.rate, TEN_SECONDS),
-      search: limited(options.searchPerSecond ?? 5, 1000),
+      tenSecondly: limited(options.rate, this.rateWindowMs),
+      associations: limited(options.rate, this.rateWindowMs),
+      search: limited(options.searchPerSecond ?? 5, this.rateWindowMs / 10),
       events: undefined,
     };
     this.backoffMs = options.backoffMs ?? 1000;
@@ -139,7 +145,7 @@ export class Requester {
             if (error.envelope.policyName === 'DAILY') throw new PauseError(`Paused: HubSpot's daily limit is reached (${error.envelope.message ?? '429 DAILY'}).`);
             rateLimits++;
             if (rateLimits > Math.max(this.options.maxRetries, 10)) throw new PauseError(`Paused: HubSpot kept answering 429 on ${label}.`);
-            const wait = error.retryAfterMs ?? (limit === 'search' ? 1000 * rateLimits : TEN_SECONDS);
+            const wait = error.retryAfterMs ?? (limit === 'search' ? (this.rateWindowMs / 10) * rateLimits : this.rateWindowMs);
             window?.pause(wait);
             continue;
           }
@@ -159,12 +165,12 @@ export class Requester {
     }
   }
 
-  /** Jitter, so clients that failed together do not retry together; a 423 waits at least 2 s and Retry-After wins. */
+  /** Jitter, so clients that failed together do not retry together; a 423 waits at least two steps (2 s) and Retry-After wins. */
   private adjust(backoff: number, error: unknown): number {
     let wait = backoff / 2 + (this.random() * backoff) / 2;
     if (error instanceof HubSpotApiError) {
       if (error.retryAfterMs !== undefined) wait = error.retryAfterMs;
-      else if (error.status === 423) wait = Math.max(wait, 2000);
+      else if (error.status === 423) wait = Math.max(wait, LOCKED_STEPS * this.backoffMs);
     }
     return wait;
   }

@@ -1,6 +1,7 @@
-// Companies end to end: the built CLI against a stand-in whose search lags by seconds and
-// whose answers get lost after HubSpot applied the request. Whatever happens, HubSpot
-// ends with exactly one company per domain, and every group is delivered.
+// Companies end to end: the built CLI against a stand-in whose search lags by seconds (run
+// at a tenth of the time) and whose answers get lost after HubSpot applied the request.
+// Whatever happens, HubSpot ends with exactly one company per domain, and every group is
+// delivered.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,11 @@ const UPSERT = 'POST /crm/objects/2026-03/companies/batch/upsert';
 const UPDATE = 'POST /crm/objects/2026-03/companies/batch/update';
 const SEARCH = 'POST /crm/objects/2026-03/companies/search';
 const COMPANY_WRITES = [CREATE, UPSERT, UPDATE, SEARCH];
+/**
+ * The lags below are HubSpot's, in seconds; the stand-in and the CLI run them at a tenth of
+ * the time, back-off and rate window included, so each lag still outlasts the same steps.
+ */
+const TIME_SCALE = 0.1;
 
 let run: LiveRun | undefined;
 afterEach(async () => {
@@ -46,7 +52,7 @@ describe('one company per domain, whatever the lag', () => {
   it('search 6 s behind, company answers lost after HubSpot applied them, 5xx too: one company per domain, exit 0', async () => {
     // Faults on the company endpoints, drawn in their order alone: the first company
     // write is cut off after it was applied, which is what made duplicates before.
-    run = await liveRun({ searchLagMs: 6000, faults: { seed: 3, resetRate: 0.3, errorRate: 0.1, endpoints: COMPANY_WRITES } });
+    run = await liveRun({ timeScale: TIME_SCALE, searchLagMs: 6000, faults: { seed: 3, resetRate: 0.3, errorRate: 0.1, endpoints: COMPANY_WRITES } });
     const dir = await tempDir();
     const { calls, domains } = companyCalls(160, { groupsPerDomain: 3 });
     const input = await writeNdjson(dir, 'groups.ndjson', calls);
@@ -68,6 +74,7 @@ describe('one company per domain, whatever the lag', () => {
   it('without the schema scope (the safe path): creates are never repeated while search lags, one company per domain', async () => {
     const limited = 'pat-no-schema-write';
     run = await liveRun({
+      timeScale: TIME_SCALE,
       searchLagMs: 5000,
       tokens: { [limited]: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.contacts.read', 'crm.schemas.companies.read', 'analytics.behavioral_events.send', 'behavioral_events.event_definitions.read_write'] },
       faults: { seed: 2, resetRate: 0.4, endpoints: [CREATE] },
@@ -84,7 +91,7 @@ describe('one company per domain, whatever the lag', () => {
   });
 
   it('the safe path pauses (exit 75) when HubSpot cannot confirm a lost create yet; the next run searches first and finds it', async () => {
-    run = await liveRun({ searchLagMs: 4000, faults: { resetRate: 1, endpoints: [CREATE] } });
+    run = await liveRun({ timeScale: TIME_SCALE, searchLagMs: 4000, faults: { resetRate: 1, endpoints: [CREATE] } });
     const dir = await tempDir();
     const { calls, domains } = companyCalls(5, { groupsPerDomain: 1 });
     const input = await writeNdjson(dir, 'groups.ndjson', calls);
@@ -106,7 +113,7 @@ describe('one company per domain, whatever the lag', () => {
   });
 
   it('companies deleted or merged in HubSpot between runs: the cached ids are dropped and the domains resolved again', async () => {
-    run = await liveRun();
+    run = await liveRun({ timeScale: TIME_SCALE });
     const dir = await tempDir();
     const group = (domain: string, n: number, traits: Record<string, unknown>) => [
       { type: 'identify', messageId: `id-${domain}-${n}`, userId: `u-${domain}-${n}`, traits: { email: `u${n}@${domain}` } },

@@ -13,8 +13,6 @@ import type { RateLimitOptions } from './types.js';
 export type RatePolicy = 'standard' | 'search' | 'no-ten-secondly' | 'exempt';
 export type LimitName = 'DAILY' | 'TEN_SECONDLY_ROLLING' | 'SECONDLY';
 
-const TEN_SECONDS = 10_000;
-
 /** Sorted timestamps with cheap removal from the front. */
 class TimeQueue {
   private items: number[] = [];
@@ -68,7 +66,7 @@ export class RateLimiter {
     readonly timeZone: string,
     private readonly now: () => number,
   ) {
-    this.limits = { perTenSeconds: 100, daily: 250_000, searchPerSecond: 5, ...dropUndefined(limits) };
+    this.limits = { perTenSeconds: 100, daily: 250_000, searchPerSecond: 5, windowMs: 10_000, ...dropUndefined(limits) };
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     this.partsFormat = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -90,6 +88,11 @@ export class RateLimiter {
     return this.limits;
   }
 
+  /** Search's second, a tenth of the window as HubSpot's is. */
+  private get secondMs(): number {
+    return this.limits.windowMs / 10;
+  }
+
   /** Requests counted toward today's limit (resets at the portal's midnight). */
   get dailyUsed(): number {
     this.rollDay();
@@ -106,14 +109,14 @@ export class RateLimiter {
     this.rollDay();
     if (this.used >= this.limits.daily) return 'DAILY';
     if (policy === 'standard') {
-      const q = this.queue(this.tenSecondly, token, t - TEN_SECONDS);
+      const q = this.queue(this.tenSecondly, token, t - this.limits.windowMs);
       if (q.size >= this.limits.perTenSeconds) return 'TEN_SECONDLY_ROLLING';
       q.push(t);
-      this.allTenSecondly.prune(t - TEN_SECONDS);
+      this.allTenSecondly.prune(t - this.limits.windowMs);
       this.allTenSecondly.push(t);
       this.maxInTenSeconds = Math.max(this.maxInTenSeconds, this.allTenSecondly.size);
     } else if (policy === 'search') {
-      const q = this.queue(this.searchSecondly, token, t - 1000);
+      const q = this.queue(this.searchSecondly, token, t - this.secondMs);
       if (q.size >= this.limits.searchPerSecond) return 'SECONDLY';
       q.push(t);
     }
@@ -124,16 +127,16 @@ export class RateLimiter {
   /** The X-HubSpot-RateLimit-* headers of a (non-search) response for this token. */
   headers(token: string): Record<string, string> {
     const t = this.now();
-    const q = this.queue(this.tenSecondly, token, t - TEN_SECONDS);
+    const q = this.queue(this.tenSecondly, token, t - this.limits.windowMs);
     const secondly = Math.max(1, Math.ceil(this.limits.perTenSeconds / 10));
     return {
       'X-HubSpot-RateLimit-Daily': String(this.limits.daily),
       'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, this.limits.daily - this.dailyUsed)),
-      'X-HubSpot-RateLimit-Interval-Milliseconds': String(TEN_SECONDS),
+      'X-HubSpot-RateLimit-Interval-Milliseconds': String(this.limits.windowMs),
       'X-HubSpot-RateLimit-Max': String(this.limits.perTenSeconds),
       'X-HubSpot-RateLimit-Remaining': String(Math.max(0, this.limits.perTenSeconds - q.size)),
       'X-HubSpot-RateLimit-Secondly': String(secondly),
-      'X-HubSpot-RateLimit-Secondly-Remaining': String(Math.max(0, secondly - q.countAfter(t - 1000))),
+      'X-HubSpot-RateLimit-Secondly-Remaining': String(Math.max(0, secondly - q.countAfter(t - this.secondMs))),
     };
   }
 

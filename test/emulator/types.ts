@@ -10,6 +10,11 @@ export interface RateLimitOptions {
   daily?: number;
   /** Search requests per rolling second, per token (default 5). */
   searchPerSecond?: number;
+  /**
+   * The rolling window's length in ms (default 10000, HubSpot's). For tests that shrink time
+   * together with the CLI's HUBSPOT_SYNC_RATE_WINDOW_MS; search's second shrinks in proportion.
+   */
+  windowMs?: number;
 }
 
 export interface FaultOptions {
@@ -148,7 +153,7 @@ export interface EmulatorStats {
   rateLimitedByPolicy: Record<string, number>;
   /** Injected faults sent, by kind (a 429 injected also counts in `rateLimited`). */
   faults: { errors: number; resets: number; rateLimited: number; locked: number; html: number; badJson: number };
-  /** Most requests counted toward the ten-secondly limit in any rolling 10 s window (all tokens). */
+  /** Most requests counted toward the ten-secondly limit in any one rolling window (10 s unless `rateLimit.windowMs`; all tokens). */
   maxInTenSeconds: number;
   /** Requests counted toward today's daily limit. */
   dailyUsed: number;

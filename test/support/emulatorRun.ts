@@ -11,6 +11,8 @@ import { runCli, startCli, tempDir, type CliOptions, type CliResult } from './cl
 
 export interface LiveRun {
   emulator: Emulator;
+  /** The share of HubSpot's real times the stand-in and the CLI run at (1: real time). */
+  timeScale: number;
   stateDir: string;
   apiVersion: ApiVersion;
   /** `replay --api-version <apiVersion>` against the emulator with its token and URL in the environment. */
@@ -24,13 +26,34 @@ export interface LiveRun {
 /** How far the stand-in's search trails writes unless a test says otherwise. */
 export const DEFAULT_SEARCH_LAG_MS = 2000;
 
-export async function liveRun(options: EmulatorOptions = {}, apiVersion: ApiVersion = '2026-03'): Promise<LiveRun> {
-  const emulator = await startEmulator({ searchLagMs: DEFAULT_SEARCH_LAG_MS, ...options });
+/** HubSpot's rolling rate window and the CLI's first back-off step, at real time. */
+const RATE_WINDOW_MS = 10_000;
+const BACKOFF_MS = 1000;
+
+export interface LiveRunOptions extends EmulatorOptions {
+  /**
+   * Shrinks time for the stand-in and the CLI together (0.1: a tenth): the stand-in's rate
+   * window and search lag, the CLI's rate window and back-off (its test settings
+   * HUBSPOT_SYNC_RATE_WINDOW_MS and HUBSPOT_SYNC_BACKOFF_MS). A test states HubSpot's real
+   * times; their ratios, which are what it proves, stay the same. Default 1.
+   */
+  timeScale?: number;
+}
+
+export async function liveRun({ timeScale = 1, ...options }: LiveRunOptions = {}, apiVersion: ApiVersion = '2026-03'): Promise<LiveRun> {
+  const scaled = (ms: number) => Math.round(ms * timeScale);
+  const emulator = await startEmulator({
+    ...options,
+    searchLagMs: scaled(options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS),
+    rateLimit: { ...options.rateLimit, windowMs: scaled(options.rateLimit?.windowMs ?? RATE_WINDOW_MS) },
+  });
   const stateDir = join(await tempDir(), 'state');
-  const env = () => ({ HUBSPOT_ACCESS_TOKEN: emulator.token, HUBSPOT_BASE_URL: emulator.url });
+  const timings: Record<string, string> = timeScale === 1 ? {} : { HUBSPOT_SYNC_RATE_WINDOW_MS: String(scaled(RATE_WINDOW_MS)), HUBSPOT_SYNC_BACKOFF_MS: String(scaled(BACKOFF_MS)) };
+  const env = () => ({ HUBSPOT_ACCESS_TOKEN: emulator.token, HUBSPOT_BASE_URL: emulator.url, ...timings });
   const replay = ['replay', '--state-dir', stateDir, '--api-version', apiVersion];
   return {
     emulator,
+    timeScale,
     stateDir,
     apiVersion,
     env,

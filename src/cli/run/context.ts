@@ -17,6 +17,7 @@ import { Requester } from '../../sync/requester.js';
 import { MemoryDuplicateWindow } from '../../sync/memoryDuplicateWindow.js';
 import { systemClock } from '../../sync/throttle.js';
 import type { OptionsOf } from '../options.js';
+import { testTimings } from '../testTimings.js';
 import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, prepareDeliveryRules, type MappingOptions } from './mappingSetup.js';
 
 export type ConnectionOptions = OptionsOf<'connection' | 'requests'>;
@@ -103,7 +104,7 @@ export class CommandContext {
     if (client === undefined) return undefined;
     this.requester = new Requester({
       client,
-      options: { rate: flags.rate, concurrency: settings.concurrency, maxRetries: flags.maxRetries },
+      options: { rate: flags.rate, concurrency: settings.concurrency, maxRetries: flags.maxRetries, ...testTimings() },
       tally: settings.tally ?? new RunTally(),
       budget: settings.budget ?? new DailyBudget({ kind: 'requests', value: 0 }),
       clock: systemClock,

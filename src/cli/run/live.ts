@@ -14,6 +14,7 @@ import { Delivery } from '../../sync/delivery.js';
 import type { Requester } from '../../sync/requester.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
+import { testTimings } from '../testTimings.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
 import { RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
@@ -85,6 +86,7 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       companyKey: flags.companyKey === 'none' ? undefined : flags.companyKey,
       companyMemory: state.companyMemory,
       notify,
+      backoffMs: testTimings().backoffMs,
     },
     state.store.companyIds,
     systemClock,
