@@ -1,10 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects, run side by side: `unit` (the modules and the stand-in, in process, on
+// threads, which start faster than processes) and `e2e` (the built CLI against the
+// stand-in, in forks). End-to-end files mostly wait on child processes and on HubSpot's
+// times, so more workers than cores keep the cores busy; the unit files fill the gaps.
+// One worker count for both: vitest runs projects with different counts one after the other.
+// Every temporary folder of a run lives under one folder removed at its end (tempRoot.ts).
+const WORKERS = 4;
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    pool: 'forks',
+    globalSetup: ['test/support/tempRoot.ts'],
+    maxWorkers: WORKERS,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/*.test.ts'], pool: 'threads' } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], pool: 'forks' } },
+    ],
   },
 });
