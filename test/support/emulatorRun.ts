@@ -88,3 +88,17 @@ export async function waitForRequest(emulator: Emulator, since: number, match: (
     await sleep(20);
   }
 }
+
+/**
+ * Waits until the stand-in has answered `count` requests after the first `since` of its log
+ * (a reset counts: HubSpot applied it), or `stop` settles first (the run ended): kill points
+ * counted in requests, the same on a fast machine and a loaded one.
+ */
+export async function waitForAnswered(emulator: Emulator, since: number, count: number, stop?: Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+  let stopped = false;
+  void stop?.then(() => (stopped = true));
+  for (let waited = 0; !stopped && emulator.requests().length - since < count; waited += 10) {
+    if (waited >= timeoutMs) throw new Error(`The stand-in answered fewer than ${count} requests within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
