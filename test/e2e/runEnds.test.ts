@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
 import { BIN, cleanEnv, parseLines, runCli, startCli, tempDir } from '../support/cli.js';
 import { writeNdjson, type Call } from '../support/corpus.js';
@@ -202,15 +202,25 @@ describe('output paths are checked before any work', () => {
 
 describe('a signal during start-up', () => {
   it('is handled before the first request: exit 130, report and checkpoint saved', async () => {
-    const port = await closedPort();
+    // HubSpot cuts every connection, and the run retries: it is still reading the portal.
+    let attempts = 0;
+    const server = createServer((socket) => {
+      attempts++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as { port: number };
     const state = join(dir, 'signal-state');
     const report = join(dir, 'signal-report.json');
-    // HubSpot unreachable with many retries: the run is still reading the portal.
     const { child, done } = startCli(['replay', big, '--state-dir', state, '--report', report, '--max-retries', '8'], {
       env: { HUBSPOT_BASE_URL: `http://127.0.0.1:${port}`, HUBSPOT_ACCESS_TOKEN: 'pat-any' },
     });
-    while (!existsSync(join(state, 'lock'))) await sleep(50);
-    await sleep(300);
+    // The signal comes once the run holds its lock and is retrying its first request.
+    for (let polls = 0; !(existsSync(join(state, 'lock')) && attempts >= 2); polls++) {
+      if (polls >= 600) throw new Error(`The run took no lock or made no second attempt within 30 s of polling (attempts: ${attempts})`);
+      await sleep(50);
+    }
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code, result.stderr).toBe(130);
