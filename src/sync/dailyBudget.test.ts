@@ -35,7 +35,9 @@ describe('DailyBudget', () => {
     const budget = new DailyBudget({ kind: 'requests', value: 100 });
     budget.observe(undefined, undefined);
     expect(budget.exhausted).toBeUndefined();
+    budget.observe(undefined, 101);
+    expect(budget.exhausted).toBeUndefined();
     budget.observe(undefined, 99);
-    expect(budget.exhausted).toBeDefined();
+    expect(budget.exhausted).toMatch(/99 remaining.*reserve 100/);
   });
 });

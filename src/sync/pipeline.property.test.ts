@@ -1,6 +1,7 @@
 // Property-based: for any bytes as NDJSON or CSV input, and any JSON value in any place a
 // call holds one, reading and mapping never throw, every record is counted once
-// (read = delivered + skipped + deadLettered), and every dead letter is one valid JSON line.
+// (read = delivered + skipped + deadLettered), every dead letter is one valid JSON line, and
+// a clean call among the hostile lines still reaches the sink: bad lines cost only themselves.
 import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -22,7 +23,12 @@ interface Outcome {
   named: unknown[];
   deadLetterLines: string[];
   accepted: number;
+  /** The messageIds of the records the sink was given. */
+  acceptedIds: string[];
 }
+
+/** A clean identify, put among hostile lines: whatever surrounds it, it must be delivered. */
+const SENTINEL = Buffer.from(JSON.stringify({ type: 'identify', messageId: 'sentinel', traits: { email: 'sentinel@example.com' } }));
 
 /**
  * Reads `bytes` as one input through the whole pipeline but delivery: the readers, the
@@ -38,9 +44,11 @@ async function pipeline(bytes: Buffer, format: InputFormat, type?: CallType): Pr
     filters: {},
   });
   let accepted = 0;
+  const acceptedIds: string[] = [];
   const pending: Array<() => void> = [];
   const sink: RecordSink = {
-    accept(_record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void) {
+    accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void) {
+      if (typeof record.call?.messageId === 'string') acceptedIds.push(record.call.messageId);
       const rejected = ++accepted % 3 === 0;
       pending.push(() => settle(rejected ? [{ code: 'HUBSPOT_REJECTED', reason: 'rejected by the test sink' }] : []));
       return undefined;
@@ -62,7 +70,7 @@ async function pipeline(bytes: Buffer, format: InputFormat, type?: CallType): Pr
   const text = Buffer.concat(chunks).toString('utf8');
   const { droppedProperties, invalidValues, truncatedValues } = JSON.parse(JSON.stringify(tally.data)) as RunTally['data'];
   const named = [...Object.values(droppedProperties), ...Object.values(invalidValues), truncatedValues].flatMap((counts) => Object.values(counts));
-  return { counts: { ...tally.data.counts }, named, deadLetterLines: text === '' ? [] : text.slice(0, -1).split('\n'), accepted };
+  return { counts: { ...tally.data.counts }, named, deadLetterLines: text === '' ? [] : text.slice(0, -1).split('\n'), accepted, acceptedIds };
 }
 
 function expectAccounted({ counts, named, deadLetterLines }: Outcome): void {
@@ -113,9 +121,12 @@ const ndjsonLine = fc.oneof(
 describe('the pipeline on any input (property-based)', () => {
   it('NDJSON: any lines of any bytes are read and mapped without a throw, each record counted once', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(ndjsonLine, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), async (lines, newline) => {
+      fc.asyncProperty(fc.array(ndjsonLine, { maxLength: 12 }), fc.nat(), fc.constantFrom('\n', '\r\n'), async (hostile, at, newline) => {
+        const lines = [...hostile];
+        lines.splice(at % (lines.length + 1), 0, SENTINEL);
         const outcome = await pipeline(Buffer.concat(lines.flatMap((line) => [line, Buffer.from(newline)])), 'ndjson');
         expectAccounted(outcome);
+        expect(outcome.acceptedIds).toContain('sentinel');
       }),
       { numRuns: 150 },
     );
@@ -124,7 +135,10 @@ describe('the pipeline on any input (property-based)', () => {
   it('NDJSON: any bytes at all, line breaks wherever they fall', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (bytes) => {
-        expectAccounted(await pipeline(Buffer.from(bytes), 'ndjson'));
+        const outcome = await pipeline(Buffer.concat([SENTINEL, Buffer.from('\n'), bytes]), 'ndjson');
+        expectAccounted(outcome);
+        expect(outcome.acceptedIds).toContain('sentinel');
+        expect(outcome.counts.read).toBeGreaterThanOrEqual(1);
       }),
       { numRuns: 200 },
     );

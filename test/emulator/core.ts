@@ -76,6 +76,7 @@ export class EmulatorCore {
   readonly timeZone: string;
   readonly token: string;
   readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
   readonly state: EmulatorState;
   readonly contacts: CrmKind;
   readonly companies: CrmKind;
@@ -95,6 +96,7 @@ export class EmulatorCore {
     this.timeZone = options.timeZone ?? 'US/Eastern';
     this.token = options.token ?? 'pat-emulator-0000';
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.state = new EmulatorState(options.searchLagMs ?? 0);
     const catalog = options.catalog ?? defaultEmulatorCatalog();
     this.contacts = {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultEmulatorCatalog, startEmulator, type Emulator, type EmulatorOptions } from './index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON response bodies
@@ -1465,15 +1465,25 @@ describe('faults', () => {
     expect(e.state.companies.size).toBe(0);
   });
 
-  it('adds latency', async () => {
-    const e = await emulator({ faults: { latencyMs: 40 } });
-    const start = performance.now();
-    await get(e, '/account-info/2026-03/details');
-    expect(performance.now() - start).toBeGreaterThanOrEqual(35);
+  it('adds latency: a fixed one, or one drawn from a range, waited out before each answer', async () => {
+    const waits: number[] = [];
+    let answered = 0;
+    let release = (): void => {};
+    const e = await emulator({ faults: { latencyMs: 40 }, sleep: (ms) => new Promise((resolve) => { waits.push(ms); release = () => resolve(); }) });
+    const first = get(e, '/account-info/2026-03/details').then((res) => (answered++, res));
+    await vi.waitFor(() => expect(waits).toEqual([40]));
+    // Held until the latency is over: no answer yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(0);
+    release();
+    expect((await first).status).toBe(200);
     e.setFaults({ latencyMs: [20, 30] });
-    const s2 = performance.now();
-    await get(e, '/account-info/2026-03/details');
-    expect(performance.now() - s2).toBeGreaterThanOrEqual(15);
+    const second = get(e, '/account-info/2026-03/details');
+    await vi.waitFor(() => expect(waits).toHaveLength(2));
+    release();
+    expect((await second).status).toBe(200);
+    expect(waits[1]).toBeGreaterThanOrEqual(20);
+    expect(waits[1]).toBeLessThanOrEqual(30);
   });
 });
 

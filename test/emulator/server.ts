@@ -206,7 +206,7 @@ async function handle(core: EmulatorCore, hooks: ControlHooks, req: http.Incomin
   counters.requests.byEndpoint[key] = (counters.requests.byEndpoint[key] ?? 0) + 1;
 
   const fault = core.faults.next(key);
-  if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.latencyMs > 0) await core.sleep(fault.latencyMs);
   const injected = core.faults.current;
   if (fault.kind === 'html') {
     // The proxy answers before HubSpot sees the request: nothing applied or counted.

@@ -130,6 +130,8 @@ export interface EmulatorOptions {
   eventDefinitions?: EventDefinitionInput[];
   /** Clock in ms (default Date.now): rate windows, daily reset, search lag and timestamps use it. */
   now?: () => number;
+  /** How injected latency is waited out (default a timer): a test may record the waits instead. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One API request as the stand-in received it (`/_emulator/requests`). */
