@@ -200,3 +200,38 @@ describe('Requester against an unpleasant HubSpot', () => {
     expect((error as HubSpotApiError).status).toBe(403);
   });
 });
+
+describe('Requester at a tenth of the time (the test settings HUBSPOT_SYNC_RATE_WINDOW_MS and HUBSPOT_SYNC_BACKOFF_MS)', () => {
+  async function scaled(options: EmulatorOptions, rate = 2) {
+    const clock = new VirtualClock();
+    emulator = await startEmulator({ ...options, now: () => clock.now() });
+    const tally = new RunTally();
+    const client = new HubSpotClient({ baseUrl: emulator.url, token: emulator.token });
+    const requester = new Requester({
+      client,
+      options: { rate, concurrency: 2, maxRetries: 10, rateWindowMs: 1000, backoffMs: 100, maxBackoffMs: 6000 },
+      tally,
+      budget: new DailyBudget({ kind: 'percent', value: 10 }),
+      clock,
+      random: () => 0.5,
+    });
+    return { clock, requester, emulator, start: clock.now() };
+  }
+
+  it("paces to a 1 s window as it does to HubSpot's 10 s one: full windows, no 429", async () => {
+    const { clock, requester, emulator, start } = await scaled({ rateLimit: { perTenSeconds: 2, windowMs: 1000 } });
+    for (let i = 0; i < 6; i++) await requester.send('contactsUpsert', upsert(`s${i}@example.com`));
+    expect(emulator.stats().rateLimited).toBe(0);
+    expect(emulator.stats().maxInTenSeconds).toBe(2);
+    // Six requests, two per window: two windows waited out, each of 1 s (and the margin).
+    expect(clock.now() - start).toBeGreaterThanOrEqual(2000);
+    expect(clock.now() - start).toBeLessThan(3000);
+  });
+
+  it('backs off from 100 ms, doubling, with the same jitter', async () => {
+    const { clock, requester } = await scaled({ faults: { errorRate: 1 } }, 100);
+    await expect(requester.send('contactsUpsert', upsert('a@example.com'))).rejects.toBeInstanceOf(PauseError);
+    // Half the step plus half of it times the jitter (0.5): 75 % of 100, 200, 400, ... up to 6 s.
+    expect(clock.slept.filter((ms) => ms > 0)).toEqual([75, 150, 300, 600, 1200, 2400, 4500, 4500, 4500, 4500]);
+  });
+});

@@ -1212,6 +1212,25 @@ describe('rate limits', () => {
     expect(s.maxInTenSeconds).toBe(3);
   });
 
+  it('a shorter window for tests (windowMs) slides and is announced the same way, search second a tenth of it', async () => {
+    const clock = fakeClock();
+    const e = await emulator({ now: clock.now, rateLimit: { perTenSeconds: 2, searchPerSecond: 1, windowMs: 1000 } });
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
+    const second = await get(e, '/account-info/2026-03/details');
+    expect(second.headers.get('x-hubspot-ratelimit-interval-milliseconds')).toBe('1000');
+    expect(second.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
+    clock.advance(999);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(429);
+    clock.advance(1);
+    expect((await get(e, '/account-info/2026-03/details')).status).toBe(200);
+    expect((await post(e, SEARCH, {})).status).toBe(200);
+    expect((await post(e, SEARCH, {})).status).toBe(429);
+    clock.advance(100);
+    expect((await post(e, SEARCH, {})).status).toBe(200);
+    expect(e.stats().maxInTenSeconds).toBe(2);
+  });
+
   it('the ten-secondly window is per token; the daily limit is per account', async () => {
     const clock = fakeClock();
     const e = await emulator({ now: clock.now, tokens: { other: ['oauth'] }, rateLimit: { perTenSeconds: 1, daily: 3 } });
