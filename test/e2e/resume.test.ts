@@ -240,7 +240,7 @@ describe('checkpoint safety', () => {
     const run = await live();
     expect((await run.replay([small, '--daily-limit', '4', '--quiet'])).code).toBe(75);
     const text = await runCli(['status', '--state-dir', run.stateDir]);
-    expect(text.code).toBe(0);
+    expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('paused');
     expect(text.stdout).toContain('export.ndjson');
     expect(text.stdout).toMatch(/Records: read \d+/);
