@@ -4,12 +4,12 @@
 // delivered.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulator/index.js';
 import type { RunReport } from '../../src/report/tally.js';
 import { tempDir } from '../support/cli.js';
 import { companyCalls, writeNdjson } from '../support/corpus.js';
-import { liveRun, type LiveRun } from '../support/emulatorRun.js';
+import { testLiveRun } from '../support/emulatorRun.js';
 
 const CREATE = 'POST /crm/objects/2026-03/companies/batch/create';
 const UPSERT = 'POST /crm/objects/2026-03/companies/batch/upsert';
@@ -21,12 +21,6 @@ const COMPANY_WRITES = [CREATE, UPSERT, UPDATE, SEARCH];
  * the time, back-off and rate window included, so each lag still outlasts the same steps.
  */
 const TIME_SCALE = 0.1;
-
-let run: LiveRun | undefined;
-afterEach(async () => {
-  await run?.close();
-  run = undefined;
-});
 
 /** domain → how many companies HubSpot holds with it as their domain. */
 function perDomain(e: Emulator): Map<string, number> {
@@ -52,7 +46,7 @@ describe('one company per domain, whatever the lag', () => {
   it('search 6 s behind, company answers lost after HubSpot applied them, 5xx too: one company per domain, exit 0', async () => {
     // Faults on the company endpoints, drawn in their order alone: the first company
     // write is cut off after it was applied, which is what made duplicates before.
-    run = await liveRun({ timeScale: TIME_SCALE, searchLagMs: 6000, faults: { seed: 3, resetRate: 0.3, errorRate: 0.1, endpoints: COMPANY_WRITES } });
+    const run = await testLiveRun({ timeScale: TIME_SCALE, searchLagMs: 6000, faults: { seed: 3, resetRate: 0.3, errorRate: 0.1, endpoints: COMPANY_WRITES } });
     const dir = await tempDir();
     const { calls, domains } = companyCalls(160, { groupsPerDomain: 3 });
     const input = await writeNdjson(dir, 'groups.ndjson', calls);
@@ -73,7 +67,7 @@ describe('one company per domain, whatever the lag', () => {
 
   it('without the schema scope (the safe path): creates are never repeated while search lags, one company per domain', async () => {
     const limited = 'pat-no-schema-write';
-    run = await liveRun({
+    const run = await testLiveRun({
       timeScale: TIME_SCALE,
       searchLagMs: 5000,
       tokens: { [limited]: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.contacts.read', 'crm.schemas.companies.read', 'analytics.behavioral_events.send', 'behavioral_events.event_definitions.read_write'] },
@@ -91,7 +85,7 @@ describe('one company per domain, whatever the lag', () => {
   });
 
   it('the safe path pauses (exit 75) when HubSpot cannot confirm a lost create yet; the next run searches first and finds it', async () => {
-    run = await liveRun({ timeScale: TIME_SCALE, searchLagMs: 4000, faults: { resetRate: 1, endpoints: [CREATE] } });
+    const run = await testLiveRun({ timeScale: TIME_SCALE, searchLagMs: 4000, faults: { resetRate: 1, endpoints: [CREATE] } });
     const dir = await tempDir();
     const { calls, domains } = companyCalls(5, { groupsPerDomain: 1 });
     const input = await writeNdjson(dir, 'groups.ndjson', calls);
@@ -113,7 +107,7 @@ describe('one company per domain, whatever the lag', () => {
   });
 
   it('companies deleted or merged in HubSpot between runs: the cached ids are dropped and the domains resolved again', async () => {
-    run = await liveRun({ timeScale: TIME_SCALE });
+    const run = await testLiveRun({ timeScale: TIME_SCALE });
     const dir = await tempDir();
     const group = (domain: string, n: number, traits: Record<string, unknown>) => [
       { type: 'identify', messageId: `id-${domain}-${n}`, userId: `u-${domain}-${n}`, traits: { email: `u${n}@${domain}` } },
@@ -121,10 +115,10 @@ describe('one company per domain, whatever the lag', () => {
     ];
     const first = await writeNdjson(dir, 'first.ndjson', ['acme.com', 'globex.com', 'initech.com'].flatMap((d) => group(d, 1, { name: d })));
     expect((await run.replay([first])).code).toBe(0);
-    const id = (domain: string) => [...run!.emulator.state.companies.values()].find((c) => c.properties.domain === domain)!.id;
+    const id = (domain: string) => [...run.emulator.state.companies.values()].find((c) => c.properties.domain === domain)!.id;
     const [acme, globex, initech] = [id('acme.com'), id('globex.com'), id('initech.com')];
     // A user deletes Acme and merges Globex into Initech, through the stand-in's controls.
-    const control = (path: string, body: unknown) => fetch(`${run!.emulator.url}/_emulator/companies/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const control = (path: string, body: unknown) => fetch(`${run.emulator.url}/_emulator/companies/${path}`, { method: 'POST', body: JSON.stringify(body) });
     expect((await control('delete', { id: acme })).status).toBe(200);
     expect((await control('merge', { primaryObjectId: initech, objectIdToMerge: globex })).status).toBe(200);
     await indexShows(run.emulator, 'globex.com');

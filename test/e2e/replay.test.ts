@@ -2,19 +2,13 @@
 // tests read what the stand-in stored.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
 import { FIXTURES, parseLines, runCli, tempDir } from '../support/cli.js';
 import { mixedCalls, writeNdjson } from '../support/corpus.js';
 import { EVENTS_MAPPING_DEAD_LETTERS } from '../support/fixtureFacts.js';
 import { API_VERSIONS } from '../emulator/index.js';
-import { expectOnlyVersion, isPathOf, liveRun, type LiveRun } from '../support/emulatorRun.js';
-
-let run: LiveRun | undefined;
-afterEach(async () => {
-  await run?.close();
-  run = undefined;
-});
+import { expectOnlyVersion, isPathOf, testLiveRun, type liveRun } from '../support/emulatorRun.js';
 
 async function report(path: string): Promise<RunReport> {
   return JSON.parse(await readFile(path, 'utf8')) as RunReport;
@@ -28,10 +22,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 // Everything that works on one API version works the same on the other: the same state,
 // dead letters and report, with every request on the chosen version's paths.
 describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) => {
-  const live = (options: Parameters<typeof liveRun>[0] = {}) => liveRun(options, apiVersion);
+  const live = (options: Parameters<typeof liveRun>[0] = {}) => testLiveRun(options, apiVersion);
 
   it('delivers a mixed export: exactly the contacts, company, associations and events the mapping predicts', async () => {
-    run = await live();
+    const run = await live();
     const dir = await tempDir();
     const result = await run.replay([join(FIXTURES, 'events.ndjson'), '--report', join(dir, 'report.json')]);
     expect(result.code, result.stderr).toBe(0);
@@ -85,7 +79,7 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
   });
 
   it('creates missing event definitions and their missing properties on the fly', async () => {
-    run = await live({ eventDefinitions: [{ name: 'signed_up', label: 'Signed up', propertyDefinitions: [{ name: 'plan', label: 'Plan', type: 'string' }] }] });
+    const run = await live({ eventDefinitions: [{ name: 'signed_up', label: 'Signed up', propertyDefinitions: [{ name: 'plan', label: 'Plan', type: 'string' }] }] });
     const result = await run.replay([join(FIXTURES, 'events.ndjson')]);
     expect(result.code, result.stderr).toBe(0);
     const state = run.emulator.snapshot();
@@ -100,7 +94,7 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
   });
 
   it('leaves HubSpot in the same state when the same input is replayed again', async () => {
-    run = await live();
+    const run = await live();
     const input = join(FIXTURES, 'events.ndjson');
     expect((await run.replay([input])).code).toBe(0);
     const once = run.emulator.snapshot();
@@ -114,7 +108,7 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
     ['one 207 naming them by trace id', false],
     ['a whole-batch 400 (trace ids ignored), narrowed by property and by halves', true],
   ])('dead-letters only the inputs HubSpot rejects inside a batch of 100: %s', async (_how, wholeBatchErrors) => {
-    run = await live({ faults: { wholeBatchErrors } });
+    const run = await live({ faults: { wholeBatchErrors } });
     const dir = await tempDir();
     const calls = Array.from({ length: 100 }, (_, i) => ({
       type: 'identify', messageId: `m${i}`, userId: `u${i}`,
@@ -162,12 +156,11 @@ describe('replay through faults', () => {
   it('arrives at the same state through 10 % server errors and 5 % connection resets', async () => {
     const dir = await tempDir();
     const input = await writeNdjson(dir, 'mixed.ndjson', mixedCalls(300));
-    const clean = await liveRun({ timeScale: TIME_SCALE });
+    const clean = await testLiveRun({ timeScale: TIME_SCALE });
     expect((await clean.replay([input])).code).toBe(0);
     const expected = clean.emulator.snapshot();
-    await clean.close();
 
-    run = await liveRun({ timeScale: TIME_SCALE, faults: { seed: 7, errorRate: 0.1, resetRate: 0.05 } }, '2026-09');
+    const run = await testLiveRun({ timeScale: TIME_SCALE, faults: { seed: 7, errorRate: 0.1, resetRate: 0.05 } }, '2026-09');
     const faulty = await run.replay([input, '--report', join(dir, 'report.json')]);
     expect(faulty.code, faulty.stderr).toBe(0);
     expect(run.emulator.stats().faults.errors + run.emulator.stats().faults.resets).toBeGreaterThan(0);
@@ -179,12 +172,11 @@ describe('replay through faults', () => {
   it("arrives at the same state through HubSpot's unpleasant answers: 429 with Retry-After, 423, a proxy's HTML 502/503, a 200 that is not JSON, no rate-limit headers", async () => {
     const dir = await tempDir();
     const input = await writeNdjson(dir, 'mixed.ndjson', mixedCalls(300, { groupEvery: 3 }));
-    const clean = await liveRun({ timeScale: TIME_SCALE });
+    const clean = await testLiveRun({ timeScale: TIME_SCALE });
     expect((await clean.replay([input])).code).toBe(0);
     const expected = clean.emulator.snapshot();
-    await clean.close();
 
-    run = await liveRun({
+    const run = await testLiveRun({
       timeScale: TIME_SCALE,
       searchLagMs: 3000,
       // Seed 15 draws every kind within the first 14 requests, whatever their order.
@@ -209,7 +201,7 @@ describe('replay through faults', () => {
 
 describe('credentials', () => {
   it('stops at once with exit 2 on a wrong token, says what to fix, and never prints the token', async () => {
-    run = await liveRun();
+    const run = await testLiveRun();
     const token = 'pat-na1-wrong-0000-secret';
     const result = await run.replay([join(FIXTURES, 'events.ndjson')], { env: { HUBSPOT_ACCESS_TOKEN: token } });
     expect(result.code).toBe(2);
@@ -220,7 +212,7 @@ describe('credentials', () => {
   });
 
   it('never writes the token into output, report, dead letters or state', async () => {
-    run = await liveRun();
+    const run = await testLiveRun();
     const dir = await tempDir();
     const result = await run.replay([join(FIXTURES, 'events.ndjson'), '--report', join(dir, 'report.json')]);
     expect(result.code).toBe(0);

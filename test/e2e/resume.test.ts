@@ -4,23 +4,14 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
 import type { ApiVersion, EmulatorSnapshot } from '../emulator/index.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { mixedCalls, writeNdjson } from '../support/corpus.js';
-import { expectOnlyVersion, liveRun, waitForAnswered, waitForRequest, type LiveRun } from '../support/emulatorRun.js';
+import { expectOnlyVersion, liveRun, testLiveRun, waitForAnswered, waitForRequest } from '../support/emulatorRun.js';
 
-const open: LiveRun[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-async function live(options: Parameters<typeof liveRun>[0] = {}, apiVersion: ApiVersion = '2026-03'): Promise<LiveRun> {
-  const run = await liveRun(options, apiVersion);
-  open.push(run);
-  return run;
-}
+const live = testLiveRun;
 
 async function readReport(path: string): Promise<RunReport> {
   return JSON.parse(await readFile(path, 'utf8')) as RunReport;

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { startEmulator, type ApiVersion, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../emulator/index.js';
 import { familyRoot, type ApiFamily } from '../emulator/versions.js';
 import { runCli, startCli, tempDir, type CliOptions, type CliResult } from './cli.js';
@@ -101,4 +101,14 @@ export async function waitForAnswered(emulator: Emulator, since: number, count: 
     if (waited >= timeoutMs) throw new Error(`The stand-in answered fewer than ${count} requests within ${timeoutMs} ms`);
     await sleep(10);
   }
+}
+
+/**
+ * liveRun, closed when the current test finishes: a test holds its own stand-in in a local
+ * constant, and tests of a file share no run through module state.
+ */
+export async function testLiveRun(options: LiveRunOptions = {}, apiVersion: ApiVersion = '2026-03'): Promise<LiveRun> {
+  const run = await liveRun(options, apiVersion);
+  onTestFinished(() => run.close());
+  return run;
 }
