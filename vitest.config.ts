@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, run side by side: `unit` (the modules and the stand-in, in process, on
-// threads, which start faster than processes) and `e2e` (the built CLI against the
-// stand-in, in forks). End-to-end files mostly wait on child processes and on HubSpot's
-// times, so more workers than cores keep the cores busy; the unit files fill the gaps.
-// One worker count for both: vitest runs projects with different counts one after the other.
-// Every temporary folder of a run lives under one folder removed at its end (tempRoot.ts).
+// Projects run side by side: `unit` (the modules and the stand-in, in process, on threads,
+// which start faster than processes; `unit-process` for the few that need a process of
+// their own) and `e2e` (the built CLI against the stand-in, in forks). End-to-end files
+// mostly wait on child processes and on HubSpot's times, so more workers than cores keep
+// the cores busy; the unit files fill the gaps. One worker count for all: vitest runs
+// projects with different counts one after the other. Every temporary folder of a run
+// lives under one folder removed at its end (test/support/tempRoot.ts).
 const WORKERS = 4;
+/** Unit files that need a process of their own: a thread cannot set process.umask(). */
+const NEEDS_A_PROCESS = ['src/state/stateDir.test.ts'];
 
 export default defineConfig({
   test: {
@@ -15,7 +18,8 @@ export default defineConfig({
     globalSetup: ['test/support/tempRoot.ts'],
     maxWorkers: WORKERS,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/*.test.ts'], pool: 'threads' } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/*.test.ts'], exclude: NEEDS_A_PROCESS, pool: 'threads' } },
+      { extends: true, test: { name: 'unit-process', include: NEEDS_A_PROCESS, pool: 'forks' } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], pool: 'forks' } },
     ],
   },
