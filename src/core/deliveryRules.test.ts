@@ -28,7 +28,7 @@ const SUPPRESSED = list(['gone@initech.com'], ['u-gone', 'anon-gone']);
 const rules = (overrides: Partial<DeliveryRules> = {}): DeliveryRules => ({ ignoreIntegrations: false, suppression: SUPPRESSED, ...overrides });
 const suppressedResult = (ids: string[]) => ({ operations: [], warnings: [], learn: [], skip: 'suppressed', suppressIds: ids });
 
-describe('the order of checks: routing → consent → mapping → suppression', () => {
+describe('the order of checks: routing → consent → suppression by id → mapping → suppression by email', () => {
   const gone: SegmentCall = {
     type: 'identify', userId: 'u-gone', traits: { email: 'gone@initech.com' },
     integrations: { HubSpot: false }, context: { consent: { categoryPreferences: { Marketing: false } } },

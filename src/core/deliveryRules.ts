@@ -1,6 +1,6 @@
-// What Segment itself would not have sent to HubSpot, applied around the mapping in one
-// order: routing, then consent, then mapping, then suppression. A call stopped by any of
-// them has no effect at all: no operation, no dead letter, nothing learnt.
+// What Segment itself would not have sent to HubSpot, applied around the mapping in one order:
+// routing, consent, suppression by id, mapping, suppression by email. A call stopped by any
+// of them has no effect at all: no operation, no dead letter, nothing learnt.
 
 import { consentGranted } from './consent.js';
 import { mapValidCall } from './mapEvent.js';

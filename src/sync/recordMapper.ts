@@ -1,5 +1,6 @@
 // Turns what a source yields into a mapped record, in this order of checks: parse →
-// valid call → duplicate messageId → filters → routing → consent → mapping → suppression.
+// valid call → duplicate messageId → filters → routing → consent → suppression by id →
+// mapping → suppression by email (docs/mapping.md#order-of-checks).
 // The identity map is learnt here, as records stream, so a track after its user's
 // identify finds the email; so are the ids of suppressed people.
 import { checkCall, mapDelivered, passesFilters, type RecordFilters } from '../core/index.js';
