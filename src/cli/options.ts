@@ -3,6 +3,7 @@
 // environment variables, configuration and the options type each command receives
 // (OptionsOf, computed from the table: nothing restates it by hand).
 import { InvalidArgumentError, Option } from 'commander';
+import { parseInstant } from '../core/instant.js';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/endpoints.js';
 import { checkCompanyKeyName, DEFAULT_COMPANY_KEY } from '../sync/companyKey.js';
 
@@ -44,7 +45,8 @@ function nonNegativeInt(name: string) {
 
 function isoInstant(name: string) {
   return (value: string): string => {
-    if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`${name} must be an ISO-8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T12:00:00Z.`);
+    // The one time parser: a --since copied from a warehouse cell reads as that cell does.
+    if (parseInstant(value) === undefined) throw new InvalidArgumentError(`${name} must be an ISO-8601 date or date-time, e.g. 2026-03-01, 2026-03-01T12:00:00Z or 2026-03-01 12:00:00 UTC.`);
     return value;
   };
 }
