@@ -66,6 +66,7 @@ export type DeadLetterCode =
   | 'INVALID_WEBSITE'
   | 'CONTACT_NOT_IDENTIFIED'
   | 'UNKNOWN_EVENT'
+  | 'INVALID_TIMESTAMP'
   | 'HUBSPOT_REJECTED';
 
 export type SkipReason =
@@ -93,7 +94,9 @@ export type MappingWarning =
   /** A value that could not be converted to the property's type. */
   | { kind: 'invalid_value'; object: PropertyObject; property: string; reason: string }
   /** An event property value longer than HubSpot accepts, cut to size. */
-  | { kind: 'truncated_value'; object: 'event'; property: string; reason: string };
+  | { kind: 'truncated_value'; object: 'event'; property: string; reason: string }
+  /** An event sent without occurredAt (the call has no time field at all); `property` is the event name. */
+  | { kind: 'without_time'; object: 'event'; property: string; reason: string };
 
 /** A fact the identity map should learn: this Segment id belongs to this email. */
 export interface IdentityFact {

@@ -35,6 +35,7 @@ export function formatSummary(report: RunReport, deadLetterFile?: string): strin
   if (Object.keys(dropped).length > 0) rows.push(['unknown properties', `${top(dropped)} — create them in HubSpot to keep them`]);
   const invalid = { ...report.invalidValues.contact, ...report.invalidValues.company, ...report.invalidValues.event };
   if (Object.keys(invalid).length > 0) rows.push(['invalid values', top(invalid)]);
+  if (report.withoutTime > 0) rows.push(['warning', `${report.withoutTime} event(s) had no time field and were sent without occurredAt: HubSpot dates them on arrival`]);
   if (counts.deadLettered > 0 && deadLetterFile) rows.push(['dead-letter file', deadLetterFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n') + '\n';

@@ -12,6 +12,8 @@ export interface TallyCounts {
   droppedProperties: Record<PropertyObject, Record<string, number>>;
   invalidValues: Record<PropertyObject, Record<string, number>>;
   truncatedValues: Record<string, number>;
+  /** Events sent without occurredAt because their call has no time field at all. */
+  withoutTime: number;
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
 }
 
@@ -24,6 +26,7 @@ export function emptyTally(): TallyCounts {
     droppedProperties: { contact: {}, company: {}, event: {} },
     invalidValues: { contact: {}, company: {}, event: {} },
     truncatedValues: {},
+    withoutTime: 0,
     requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
   };
 }
@@ -59,6 +62,7 @@ export class RunTally {
     // A checkpoint written before a skip reason existed lacks its count: the report still
     // lists every reason.
     data.skipped = { ...emptySkips(), ...data.skipped };
+    data.withoutTime ??= 0;
   }
 
   read(): void {
@@ -84,6 +88,7 @@ export class RunTally {
       const name = reportName(w.property);
       if (w.kind === 'dropped_property') bump(this.data.droppedProperties[w.object], name);
       else if (w.kind === 'invalid_value') bump(this.data.invalidValues[w.object], name);
+      else if (w.kind === 'without_time') this.data.withoutTime++;
       else bump(this.data.truncatedValues, name);
     }
   }
@@ -105,6 +110,6 @@ export interface RunReport extends TallyCounts {
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
-  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests } = tally.data;
-  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests, durationMs };
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, requests } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, requests, durationMs };
 }
