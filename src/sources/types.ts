@@ -18,6 +18,8 @@ export interface InputFile {
   format: FileFormat;
   /** Size on disk in bytes; undefined for standard input. */
   size?: number;
+  /** CSV: the character between cells, when not a comma (`.tsv`, or sniffed from the header). */
+  delimiter?: string;
 }
 
 /**
@@ -60,6 +62,8 @@ export interface ReadOptions {
   format?: InputFormat;
   /** `--type`: the call type of CSV rows when the file has no `type` column. */
   type?: CallType;
+  /** `--delimiter`: the character between CSV cells, for every CSV input. */
+  delimiter?: string;
   /** Resume point: plain files seek to `offset`; gzip inputs skip lines before `line`. */
   start?: StartAt;
   /** What the path `-` reads; process.stdin when absent (tests inject a stream). */
