@@ -59,6 +59,15 @@ function companyKey(value: string): string {
   }
 }
 
+function delimiter(value: string): string {
+  const named = new Map([['tab', '\t'], ['\\t', '\t'], ['pipe', '|'], ['comma', ','], ['semicolon', ';']]);
+  const char = named.get(value.toLowerCase()) ?? value;
+  if (char.length !== 1 || char === '"' || char === '\n' || char === '\r') {
+    throw new InvalidArgumentError(`--delimiter must be one character other than a quote or a line break (or tab, pipe, comma, semicolon), not ${JSON.stringify(value)}.`);
+  }
+  return char;
+}
+
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -96,6 +105,10 @@ export const OPTIONS = [
     description: 'output format' },
   { key: 'type', flags: '--type <type>', group: 'input', choices: ['identify', 'track', 'group', 'page', 'screen', 'alias'],
     description: 'call type of CSV rows when there is no type column' },
+  { key: 'delimiter', flags: '--delimiter <char>', group: 'input', parse: delimiter,
+    description: 'the character between CSV cells (default: a tab for .tsv, else sniffed from the header: , tab ; |)' },
+  { key: 'encoding', flags: '--encoding <encoding>', group: 'input', choices: ['utf-8', 'windows-1252', 'latin1', 'utf-16le'],
+    description: 'text encoding of inputs without a byte-order mark (default utf-8; a UTF-16 BOM is always read)' },
   // mapping
   { key: 'catalog', flags: '--catalog <file>', group: 'mapping',
     description: 'saved property catalog (from `properties pull`) instead of fetching it' },

@@ -33,7 +33,7 @@ class Reader implements InputReader {
     if (this.started) throw new Error(`${this.file.path} is already being read; open it again to read it again`);
     this.started = true;
     const { file, options } = this;
-    const stdin = options.stdin ? { stdin: options.stdin } : {};
+    const stdin = { ...(options.stdin ? { stdin: options.stdin } : {}), encoding: options.encoding };
     const context: ReadContext = {
       path: file.path,
       start: options.start ?? { line: 1, offset: 0 },
@@ -57,7 +57,7 @@ class Reader implements InputReader {
 }
 
 function csvOptions(file: InputFile, options: ReadOptions): CsvReadOptions {
-  return { type: options.type, delimiter: options.delimiter ?? file.delimiter };
+  return { type: options.type, delimiter: options.delimiter ?? file.delimiter, notice: options.notice };
 }
 
 /** A `.txt` input: CSV unless its first line starts with `{` (NDJSON). */

@@ -19,8 +19,8 @@ import { refusedInput } from './errors.js';
  * rows before the start line are framed but not parsed. The header also tells the
  * dialect: Segment's "AWS S3 (Actions)" files have their own columns and delimiters.
  */
-export async function* readCsv({ path, start, open, openAside }: ReadContext, { type: defaultType, delimiter }: CsvReadOptions = {}): AsyncGenerator<SourceItem[]> {
-  const items = new CsvItems(path, start.line, defaultType, delimiter);
+export async function* readCsv({ path, start, open, openAside }: ReadContext, { type: defaultType, delimiter, notice }: CsvReadOptions = {}): AsyncGenerator<SourceItem[]> {
+  const items = new CsvItems(path, start.line, defaultType, delimiter, notice);
   const source = await open(start.offset);
   if (source.firstOffset > 0) {
     try {
@@ -52,8 +52,10 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, { 
 export interface CsvReadOptions {
   /** `--type`: the call type of rows when the file has no `type` column. */
   type?: CallType | undefined;
-  /** Between cells (`--delimiter`, `.tsv`, or sniffed from the header); a comma when absent. */
+  /** Between cells (`--delimiter`, `.tsv`); sniffed from the header when absent. */
   delimiter?: string | undefined;
+  /** Told of a sniffed delimiter other than a comma. */
+  notice?: ((message: string) => void) | undefined;
 }
 
 /** Reads rows from the top until the header is known, then stops reading. */
@@ -77,6 +79,8 @@ async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
 }
 
 const MIB = 1024 * 1024;
+
+const DELIMITER_NAMES: ReadonlyMap<string, string> = new Map([['\t', 'tabs'], [';', 'semicolons (;)'], ['|', 'pipes (|)']]);
 
 /** What turns a row's cells into a call: a string when the row is no call (INVALID_CSV). */
 interface RowColumns {
@@ -106,6 +110,7 @@ class CsvItems implements CsvRowSink {
     private readonly fromLine: number,
     private readonly defaultType: CallType | undefined,
     delimiter: string | undefined,
+    private readonly notice: ((message: string) => void) | undefined,
   ) {
     this.delimiter = delimiter ?? ',';
     this.delimiterGiven = delimiter !== undefined;
@@ -183,6 +188,7 @@ class CsvItems implements CsvRowSink {
     if (!this.delimiterGiven) {
       this.delimiter = sniffDelimiter(row.text);
       if (this.framer) this.framer.delimiter = this.delimiterByte;
+      if (this.delimiter !== ',') this.notice?.(`${this.path}: reading cells separated by ${DELIMITER_NAMES.get(this.delimiter) ?? this.delimiter}, as its header is (pass --delimiter to choose another)`);
     }
     const result = rowCells(row, this.delimiter);
     if ('error' in result) {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { CallType, SegmentCall, SourcePosition } from '../core/types.js';
 import type { ByteSource } from './byteSource.js';
+import type { Encoding } from './textStream.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
@@ -63,7 +64,11 @@ export interface ReadOptions {
   /** `--type`: the call type of CSV rows when the file has no `type` column. */
   type?: CallType;
   /** `--delimiter`: the character between CSV cells, for every CSV input. */
-  delimiter?: string;
+  delimiter?: string | undefined;
+  /** `--encoding`: how inputs without a byte-order mark are encoded (UTF-8 when absent). */
+  encoding?: Encoding | undefined;
+  /** Told what the reader chose that the user should know (a delimiter sniffed from the header). */
+  notice?: (message: string) => void;
   /** Resume point: plain files seek to `offset`; gzip inputs skip lines before `line`. */
   start?: StartAt;
   /** What the path `-` reads; process.stdin when absent (tests inject a stream). */
