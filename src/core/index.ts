@@ -6,7 +6,7 @@ export type * from './types.js';
 export { mapEvent } from './mapEvent.js';
 export { checkCall, CALL_TYPES } from './checkCall.js';
 export { eventTime, EVENT_TIME_FIELDS } from './eventTime.js';
-export { passesFilters } from './filters.js';
+export { EventNameWatch, passesFilters } from './filters.js';
 export { mapDelivered } from './deliveryRules.js';
 export type { DeliveryRules, RuledResult } from './deliveryRules.js';
 export { routedToHubSpot, HUBSPOT_INTEGRATION_KEYS } from './routing.js';

@@ -83,6 +83,8 @@ export type SkipReason =
 export interface DeadLetterVerdict {
   code: DeadLetterCode;
   reason: string;
+  /** The call has no type: the report counts these apart, as the commonest cause of a run that sends nothing. */
+  missingType?: true;
 }
 
 export type PropertyObject = 'contact' | 'company' | 'event';
@@ -226,6 +228,9 @@ export interface RecordFilters {
   types?: ReadonlySet<string>;
   /** Applies to track calls only. */
   events?: ReadonlySet<string>;
+  /** Told each track event name `events` let through or turned away, to name near matches at the end. */
+  onEventMatched?: (event: string) => void;
+  onEventFiltered?: (event: string) => void;
 }
 
 /** The two CRM objects whose properties the catalog describes. */

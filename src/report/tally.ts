@@ -1,6 +1,6 @@
 // The counts behind the report (docs/architecture.md#outputs). They travel inside the checkpoint, so
 // a resumed run reports the same numbers as an uninterrupted one.
-import type { DeadLetterCode, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
+import type { DeadLetterCode, DeadLetterVerdict, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
 
 export type RecordOutcome = 'delivered' | 'skipped' | 'deadLettered';
 
@@ -14,6 +14,8 @@ export interface TallyCounts {
   truncatedValues: Record<string, number>;
   /** Events sent without occurredAt because their call has no time field at all. */
   withoutTime: number;
+  /** Of the INVALID_RECORD dead letters, those whose call has no type (a CSV without a type column and no --type). */
+  withoutType: number;
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
 }
 
@@ -27,6 +29,7 @@ export function emptyTally(): TallyCounts {
     invalidValues: { contact: {}, company: {}, event: {} },
     truncatedValues: {},
     withoutTime: 0,
+    withoutType: 0,
     requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
   };
 }
@@ -63,6 +66,7 @@ export class RunTally {
     // lists every reason.
     data.skipped = { ...emptySkips(), ...data.skipped };
     data.withoutTime ??= 0;
+    data.withoutType ??= 0;
   }
 
   read(): void {
@@ -75,8 +79,9 @@ export class RunTally {
     if (outcome === 'skipped' && skipReason) this.data.skipped[skipReason]++;
   }
 
-  deadLetter(code: DeadLetterCode): void {
+  deadLetter({ code, missingType }: DeadLetterVerdict): void {
     bump(this.data.deadLetters, code);
+    if (missingType === true) this.data.withoutType++;
   }
 
   operation(kind: OperationKind): void {
@@ -110,6 +115,6 @@ export interface RunReport extends TallyCounts {
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
-  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, requests } = tally.data;
-  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, requests, durationMs };
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, durationMs };
 }

@@ -37,7 +37,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   } catch (error) {
     end = endedBy(error);
   }
-  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed };
+  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings() };
 }
 
 /**

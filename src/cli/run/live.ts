@@ -67,7 +67,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     }
     await checkpoint.finish(end.status, end.message);
     await state.deadLetterWriter.close();
-    return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath };
+    return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings() };
   } finally {
     await state.close();
   }
