@@ -36,3 +36,4 @@ export type { EmailResolution, EmailSource } from './resolveEmail.js';
 export { pageAsTrack, PAGE_VIEWED } from './mapPage.js';
 export { diffProperties } from './diffProperties.js';
 export type { DiffStatus, PropertyChange, RecordDiff } from './diffProperties.js';
+export { cellValue, markFromCsv, isFromCsv } from './cellValues.js';

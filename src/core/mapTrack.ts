@@ -1,5 +1,6 @@
 // track → event.send, preceded by a contact.upsert of context.traits (docs/mapping.md#track).
 
+import { isFromCsv } from './cellValues.js';
 import { contactProperties } from './contactProperties.js';
 import { eventNameFor } from './eventName.js';
 import { eventProperties } from './eventProperties.js';
@@ -55,7 +56,7 @@ export function mapTrack(call: SegmentCall, context: MapContext, origin: Segment
     }
   }
 
-  const { properties, propertyTypes } = eventProperties(own(call, 'properties'), { defined }, warnings);
+  const { properties, propertyTypes } = eventProperties(own(call, 'properties'), { defined, cells: isFromCsv(origin) }, warnings);
   const time = eventTime(origin);
   const uuid = uuidFor(origin, time?.raw);
   // Without any event time occurredAt is left out, and HubSpot uses the time of receipt:

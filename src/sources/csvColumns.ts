@@ -1,4 +1,5 @@
 import type { CallType, SegmentCall } from '../core/types.js';
+import { markFromCsv } from '../core/cellValues.js';
 import { isRecord, setOwn } from '../core/json.js';
 
 // Where each header sends its cells (docs/mapping.md#csv-columns).
@@ -108,6 +109,7 @@ export class CsvColumns {
     }
     const eventText = lastCell(cells, this.eventTextColumns);
     if (eventText !== undefined) call['event'] = eventText;
+    markFromCsv(call);
     return call;
   }
 }
