@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = join(ROOT, 'fixtures', 'dialects');
@@ -254,12 +254,16 @@ function compare(cli: string, old: boolean): void {
   if (failures > 0 && !old) process.exitCode = 1;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === 'generate') generate();
-else if (command === 'compare') {
-  const at = rest.indexOf('--cli');
-  compare(at === -1 ? join(ROOT, 'bin', 'hubspot-sync.js') : (rest[at + 1] as string), rest.includes('--old'));
-} else {
-  console.error('usage: tsx scripts/dialects.ts generate | compare [--cli path/to/hubspot-sync.js] [--old]');
-  process.exitCode = 2;
+function main([command, ...rest]: string[]): void {
+  if (command === 'generate') generate();
+  else if (command === 'compare') {
+    const at = rest.indexOf('--cli');
+    compare(at === -1 ? join(ROOT, 'bin', 'hubspot-sync.js') : (rest[at + 1] as string), rest.includes('--old'));
+  } else {
+    console.error('usage: tsx scripts/dialects.ts generate | compare [--cli path/to/hubspot-sync.js] [--old]');
+    process.exitCode = 2;
+  }
 }
+
+// Imported (the end-to-end test reads VARIANTS), it does nothing.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));
