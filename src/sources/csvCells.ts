@@ -21,7 +21,11 @@ const TAB = 0x09;
  * garbled cells).
  */
 export function rowCells(row: CsvRow, delimiter = ','): CellsResult {
-  if (!row.quoted) return { cells: row.text.split(delimiter).map((cell) => cell.trim()) };
+  if (!row.quoted) {
+    const cells = row.text.split(delimiter);
+    for (let i = 0; i < cells.length; i++) cells[i] = (cells[i] as string).trim();
+    return { cells };
+  }
   const cells = splitQuotedRow(row.text, delimiter);
   return cells === undefined ? parseRow(row.text, delimiter) : { cells };
 }
