@@ -110,6 +110,24 @@ it.each(['2026-03-02 02:16:51.272 +0000', '2026-03-02 02:16:51.272000 UTC', '202
   },
 );
 
+it.each([
+  ['tab', '\t'],
+  [';', ';'],
+  ['pipe', '|'],
+  ['|', '|'],
+])('reads the delimiter %j as %j', (delimiter, char) => {
+  expect(resolveOptions([], { delimiter }).delimiter).toBe(char);
+});
+
+it.each(['ab', '"', '', 'constructor'])('rejects the delimiter %j', (delimiter) => {
+  expect(() => resolveOptions([], { delimiter })).toThrow(/delimiter/);
+});
+
+it('takes an encoding by name and no other', () => {
+  expect(resolveOptions([], { encoding: 'windows-1252' }).encoding).toBe('windows-1252');
+  expect(() => resolveOptions([], { encoding: 'ebcdic' })).toThrow(/encoding/);
+});
+
 describe('readConfigFile', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'hubspot-sync-config-'));
 
