@@ -8,7 +8,7 @@
 // `compare --cli other/bin/hubspot-sync.js --old` runs an earlier build the same way, leaving
 // out the flags it did not know yet (--delimiter, --encoding), to measure "before".
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -181,7 +181,10 @@ function generate(): void {
   tool('zstd', ['-q', '-f', canonical, '-o', join(DIR, 'identifies.csv.zst')]);
   writeFileSync(join(DIR, 'identifies.csv.bz2'), execFileSync('bzip2', ['-c', canonical]));
   writeFileSync(join(DIR, 'identifies.csv.xz'), execFileSync('xz', ['-c', canonical]));
-  tool('zip', ['-q', '-j', '-X', join(DIR, 'identifies.csv.zip'), canonical]);
+  // zip records the file's time: a fixed one (in UTC) keeps the archive the same byte for byte.
+  const fixed = new Date(Date.UTC(2026, 2, 2));
+  utimesSync(canonical, fixed, fixed);
+  execFileSync('zip', ['-q', '-j', '-X', join(DIR, 'identifies.csv.zip'), canonical], { stdio: 'ignore', env: { ...process.env, TZ: 'UTC' } });
   console.log(`wrote ${VARIANTS.length + 2} files to ${DIR}`);
 }
 
