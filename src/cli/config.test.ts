@@ -94,11 +94,38 @@ describe('config validation', () => {
     [{ quiet: 'yes' }, '"quiet"', 'true or false'],
     [{ hubId: { id: 1 } }, '"hubId"', 'a string or a number'],
     [{ since: 'yesterday' }, '"since"', 'ISO-8601'],
+    [{ since: 'March 5, 2026' }, '"since"', 'ISO-8601'],
+    [{ until: '2026-02-30 00:00:00 UTC' }, '"until"', 'ISO-8601'],
   ])('rejects a bad value %j', (config, key, why) => {
     const error = usageError(() => resolveOptions([], config));
     expect(error.message).toContain(key);
     expect(error.message).toContain(why);
   });
+});
+
+it.each(['2026-03-02 02:16:51.272 +0000', '2026-03-02 02:16:51.272000 UTC', '2026-03-02 02:16:51.272+00', '20260302'])(
+  'reads --since %j with the one time parser, as a warehouse cell reads',
+  (since) => {
+    expect(resolveOptions([], { since }).since).toBe(since);
+  },
+);
+
+it.each([
+  ['tab', '\t'],
+  [';', ';'],
+  ['pipe', '|'],
+  ['|', '|'],
+])('reads the delimiter %j as %j', (delimiter, char) => {
+  expect(resolveOptions([], { delimiter }).delimiter).toBe(char);
+});
+
+it.each(['ab', '"', '', 'constructor'])('rejects the delimiter %j', (delimiter) => {
+  expect(() => resolveOptions([], { delimiter })).toThrow(/delimiter/);
+});
+
+it('takes an encoding by name and no other', () => {
+  expect(resolveOptions([], { encoding: 'windows-1252' }).encoding).toBe('windows-1252');
+  expect(() => resolveOptions([], { encoding: 'ebcdic' })).toThrow(/encoding/);
 });
 
 describe('readConfigFile', () => {

@@ -15,6 +15,7 @@ import type { PropertyValues } from '../core/types.js';
 import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
 import { CommandContext, readOnlyMemory } from './run/context.js';
+import { inspectBeforeSending, readOptionsFrom } from './run/inspect.js';
 
 export const DIFF_GROUPS = ['connection', 'requests', 'input', 'viewFormat', 'mapping', 'delivery', 'state'] as const;
 
@@ -23,6 +24,7 @@ export type DiffOptions = OptionsOf<(typeof DIFF_GROUPS)[number]>;
 export async function diffCommand(paths: string[], flags: DiffOptions): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('diff reads HubSpot: pass a token (read scopes are enough) with --token or HUBSPOT_ACCESS_TOKEN.');
   const inputs = await listInputs(paths, flags.inputFormat);
+  await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
   context.connect({ concurrency: flags.concurrency, tally });
@@ -33,7 +35,7 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
   try {
     await runInputs({
       inputs,
-      read: { format: flags.inputFormat, type: flags.type },
+      read: readOptionsFrom(flags),
       mapper: context.mapper(portal, memory),
       sink: collector,
       tally,

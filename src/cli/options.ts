@@ -3,6 +3,7 @@
 // environment variables, configuration and the options type each command receives
 // (OptionsOf, computed from the table: nothing restates it by hand).
 import { InvalidArgumentError, Option } from 'commander';
+import { parseInstant } from '../core/instant.js';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/endpoints.js';
 import { checkCompanyKeyName, DEFAULT_COMPANY_KEY } from '../sync/companyKey.js';
 
@@ -44,7 +45,8 @@ function nonNegativeInt(name: string) {
 
 function isoInstant(name: string) {
   return (value: string): string => {
-    if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`${name} must be an ISO-8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T12:00:00Z.`);
+    // The one time parser: a --since copied from a warehouse cell reads as that cell does.
+    if (parseInstant(value) === undefined) throw new InvalidArgumentError(`${name} must be an ISO-8601 date or date-time, e.g. 2026-03-01, 2026-03-01T12:00:00Z or 2026-03-01 12:00:00 UTC.`);
     return value;
   };
 }
@@ -55,6 +57,15 @@ function companyKey(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+function delimiter(value: string): string {
+  const named = new Map([['tab', '\t'], ['\\t', '\t'], ['pipe', '|'], ['comma', ','], ['semicolon', ';']]);
+  const char = named.get(value.toLowerCase()) ?? value;
+  if (char.length !== 1 || char === '"' || char === '\n' || char === '\r') {
+    throw new InvalidArgumentError(`--delimiter must be one character other than a quote or a line break (or tab, pipe, comma, semicolon), not ${JSON.stringify(value)}.`);
+  }
+  return char;
 }
 
 function list(value: string): string[] {
@@ -94,6 +105,10 @@ export const OPTIONS = [
     description: 'output format' },
   { key: 'type', flags: '--type <type>', group: 'input', choices: ['identify', 'track', 'group', 'page', 'screen', 'alias'],
     description: 'call type of CSV rows when there is no type column' },
+  { key: 'delimiter', flags: '--delimiter <char>', group: 'input', parse: delimiter,
+    description: 'the character between CSV cells (default: a tab for .tsv, else sniffed from the header: , tab ; |)' },
+  { key: 'encoding', flags: '--encoding <encoding>', group: 'input', choices: ['utf-8', 'windows-1252', 'latin1', 'utf-16le'],
+    description: 'text encoding of inputs without a byte-order mark (default utf-8; a UTF-16 BOM is always read)' },
   // mapping
   { key: 'catalog', flags: '--catalog <file>', group: 'mapping',
     description: 'saved property catalog (from `properties pull`) instead of fetching it' },

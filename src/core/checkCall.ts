@@ -12,7 +12,9 @@ export function checkCall(call: SegmentCall): DeadLetterVerdict | undefined {
   const value: unknown = call;
   if (!isRecord(value)) return invalid(`the record is not a JSON object: a Segment call is an object with a type`);
   const type = own(call, 'type');
-  if (type === undefined || type === null) return invalid(`the call has no type: set type to ${TYPE_LIST}`);
+  if (type === undefined || type === null) {
+    return { code: 'INVALID_RECORD', reason: `the call has no type: set type to ${TYPE_LIST}; a CSV without a type column takes it from --type`, missingType: true };
+  }
   if (typeof type !== 'string' || !CALL_TYPES.has(type)) {
     return invalid(`type ${quote(type)} is not a Segment call type: use ${TYPE_LIST}`);
   }

@@ -2,6 +2,7 @@
 // HubSpot's limits on an occurrence (docs/hubspot.md#custom-events).
 
 import { forEachFlat } from './flatten.js';
+import { cellValue } from './cellValues.js';
 import { isIsoDateTime } from './instant.js';
 import { EMPTY_RECORD, isEmptyValue, isRecord, joinList, textOf, withoutNul } from './json.js';
 import type { EventPropertyMapping, EventPropertyType, MappingWarning, PropertyValues } from './types.js';
@@ -21,6 +22,8 @@ const STARTS_WITH_LETTER = /^[a-z]/;
 export interface EventPropertyOptions {
   /** The event definition's properties, when no definition may be created or extended. */
   defined?: ReadonlySet<string>;
+  /** The properties are CSV cells: each counts as the value it spells (cellValue). */
+  cells?: boolean;
 }
 
 /**
@@ -46,8 +49,10 @@ export function eventProperties(
   // ones are rare, so their set is made only when needed.
   let dropped: Set<string> | undefined;
   const defined = options.defined;
+  const cells = options.cells === true;
   let kept = 0;
-  forEachFlat(isRecord(properties) ? properties : EMPTY_RECORD, (name, value) => {
+  forEachFlat(isRecord(properties) ? properties : EMPTY_RECORD, (name, raw) => {
+    const value = cells && typeof raw === 'string' ? cellValue(raw) : raw;
     if (isEmptyValue(value) || name === 'email' || Object.hasOwn(values, name) || dropped?.has(name)) return;
     const reason = dropReason(name, defined, kept);
     if (reason !== undefined) {

@@ -17,3 +17,18 @@ export function eventTime(call: SegmentCall): EventTime | undefined {
   }
   return undefined;
 }
+
+/**
+ * The time fields a call has that hold something (not null, absent or ""), when none of
+ * them parses: such a call cannot be dated, and sending it would date it today.
+ */
+export function unreadableTimes(call: SegmentCall): { field: EventTimeField; raw: unknown }[] | undefined {
+  const unreadable: { field: EventTimeField; raw: unknown }[] = [];
+  for (const field of EVENT_TIME_FIELDS) {
+    const raw = own(call, field);
+    if (raw === undefined || raw === null || raw === '') continue;
+    if (parseInstant(raw) !== undefined) return undefined;
+    unreadable.push({ field, raw });
+  }
+  return unreadable.length > 0 ? unreadable : undefined;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passesFilters } from './filters.js';
+import { EventNameWatch, passesFilters } from './filters.js';
 import type { RecordFilters, SegmentCall } from './types.js';
 
 const since = Date.parse('2026-03-01T00:00:00Z');
@@ -39,5 +39,18 @@ describe('passesFilters (docs/mapping.md#filters)', () => {
     ],
   ])('%s', (_, call, filters, passes) => {
     expect(passesFilters(call, filters)).toBe(passes);
+  });
+});
+
+describe('EventNameWatch: an --events name that matches nothing is named, with near matches', () => {
+  it('names the unmatched names and the seen names that differ only in case or spacing', () => {
+    const events = new Set(['signed up', 'Order Completed', 'Bought']);
+    const watch = new EventNameWatch(events);
+    const filters: RecordFilters = { events, onEventMatched: (n) => watch.matchedName(n), onEventFiltered: (n) => watch.filteredName(n) };
+    for (const event of ['Signed Up', 'Order Completed', 'signed_up', 'Signed Up', 'Other']) passesFilters({ type: 'track', event }, filters);
+    expect(watch.warnings()).toEqual([
+      '--events "signed up" matched no track; the run has "Signed Up", "signed_up", which differ only in case or spacing',
+      '--events "Bought" matched no track',
+    ]);
   });
 });

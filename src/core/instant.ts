@@ -1,11 +1,14 @@
-// Instants from Segment values: strict ISO-8601 strings or epoch numbers (docs/mapping.md#values).
+// Instants from Segment values and warehouse unloads: strict ISO-8601 strings, the forms
+// the four warehouses write, or epoch numbers (docs/mapping.md#dates-and-times). The one
+// time parser of the tool: event time, --since/--until and date/datetime values all use it.
 // Parsed by hand rather than with Date.parse, whose accepted formats are
 // implementation-defined (it takes "March 5, 2026" and rolls 2026-02-30 over to March).
 // Parsed and printed character by character rather than with a regular expression and
 // Date#toISOString: every track's time goes through both, and by hand is ~5× faster.
 //
 // Accepted: YYYY-MM-DD, optionally followed by T or a space, HH:MM, optional :SS with an
-// optional fraction, and then optionally Z or ±HH:MM.
+// optional fraction, and then nothing (UTC), Z, " UTC", or an offset ±HH, ±HHMM or ±HH:MM
+// with or without one space before it. Eight digits that form a real date are YYYYMMDD.
 
 const DIGITS = /^\d+$/;
 
@@ -21,19 +24,35 @@ const MS_PER_DAY = 86_400_000;
 
 /**
  * Epoch milliseconds of a date, date-time or epoch value, or undefined when the value
- * is none of those. A string of digits is an epoch like a number.
+ * is none of those. A string of digits is an epoch like a number, except eight digits
+ * forming a real date (`20240108`, ISO 8601's basic form): that date.
  */
 export function parseInstant(value: unknown): number | undefined {
-  if (typeof value === 'number') return fromEpoch(value);
+  if (typeof value === 'number') return basicDate(value) ?? fromEpoch(value);
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
-  if (DIGITS.test(text)) return fromEpoch(Number(text));
+  if (DIGITS.test(text)) return (text.length === 8 ? basicDate(Number(text)) : undefined) ?? fromEpoch(Number(text));
   return parseIso(text);
 }
 
-/** True for an ISO-8601 date-time string (with a `T` time part), the kind an event definition types as datetime. */
+/**
+ * True for a date-time string (a date, then `T` or a space and a time), the kind an
+ * event definition types as datetime.
+ */
 export function isIsoDateTime(value: string): boolean {
-  return value.length > 10 && value.charCodeAt(10) === 84 /* T */ && parseIso(value) !== undefined;
+  if (value.length <= 10) return false;
+  const separator = value.charCodeAt(10);
+  return (separator === LETTER_T || separator === SPACE) && parseIso(value) !== undefined;
+}
+
+/** The date `YYYYMMDD` spells, when `n` is eight digits forming a real one. */
+function basicDate(n: number): number | undefined {
+  if (!Number.isInteger(n) || n < 10_000_000 || n > 99_999_999) return undefined;
+  const year = Math.floor(n / 10_000);
+  const month = Math.floor(n / 100) % 100;
+  const day = n % 100;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return daysFromCivil(year, month, day) * MS_PER_DAY;
 }
 
 /** `YYYY-MM-DD` of the instant in UTC. */
@@ -110,15 +129,29 @@ function parseIso(text: string): number | undefined {
   if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) return undefined;
   ms += ((hour * 60 + minute) * 60 + second) * 1000 + fraction;
   if (at === length) return inRange(ms);
+  return withZone(text, at, ms);
+}
 
-  const zone = text.charCodeAt(at);
-  if (zone === LETTER_Z) return at + 1 === length ? inRange(ms) : undefined;
-  if ((zone !== PLUS && zone !== DASH) || at + 6 !== length || text.charCodeAt(at + 3) !== COLON) return undefined;
+/** `ms` (a UTC reading of the date-time) moved by the zone written from `at` on. */
+function withZone(text: string, at: number, ms: number): number | undefined {
+  const length = text.length;
+  if (text.charCodeAt(at) === LETTER_Z) return at + 1 === length ? inRange(ms) : undefined;
+  // Warehouses put one space before the zone: " UTC" (BigQuery), " +0000" (Snowflake).
+  if (text.charCodeAt(at) === SPACE) {
+    at++;
+    if (text.slice(at) === 'UTC') return inRange(ms);
+  }
+  const sign = text.charCodeAt(at);
+  if (sign !== PLUS && sign !== DASH) return undefined;
   const offsetHours = digitsAt(text, at + 1, 2);
-  const offsetMinutes = digitsAt(text, at + 4, 2);
+  let offsetMinutes = 0;
+  const rest = length - (at + 3);
+  if (rest === 2) offsetMinutes = digitsAt(text, at + 3, 2);
+  else if (rest === 3 && text.charCodeAt(at + 3) === COLON) offsetMinutes = digitsAt(text, at + 4, 2);
+  else if (rest !== 0) return undefined;
   if (offsetHours < 0 || offsetMinutes < 0 || offsetHours > 23 || offsetMinutes > 59) return undefined;
   const offset = (offsetHours * 60 + offsetMinutes) * MS_PER_MINUTE;
-  return inRange(zone === PLUS ? ms - offset : ms + offset);
+  return inRange(sign === PLUS ? ms - offset : ms + offset);
 }
 
 const ZERO = 48;

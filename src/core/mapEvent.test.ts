@@ -166,7 +166,7 @@ describe('track (docs/mapping.md#track)', () => {
 
   describe('context.traits → a contact.upsert before the event', () => {
     it('upserts the resolved contact first when a property survives the catalog', () => {
-      const call = { type: 'track', event: 'E', userId: 'u1', context: { traits: { email: 'Peter@Initech.com', firstName: 'Peter', shoe_size: 44 } } };
+      const call = { type: 'track', timestamp: '2026-03-05T10:00:00Z', event: 'E', userId: 'u1', context: { traits: { email: 'Peter@Initech.com', firstName: 'Peter', shoe_size: 44 } } };
       const result = mapEvent(call, context({ known: { u1: 'someone.else@x.co' } }));
       expect(result.operations[0]).toEqual({ op: 'contact.upsert', email: 'peter@initech.com', properties: { firstname: 'Peter' } });
       expect(ops(result)).toEqual(['contact.upsert', 'event.send']);
@@ -193,6 +193,8 @@ describe('track (docs/mapping.md#track)', () => {
     it.each<[string, Record<string, unknown>, string | undefined]>([
       ['timestamp', { timestamp: '2026-03-05T10:00:00Z', sentAt: '2026-03-06T00:00:00Z' }, '2026-03-05T10:00:00.000Z'],
       ['originalTimestamp when timestamp is unparseable', { timestamp: 'now', originalTimestamp: '2026-03-05 10:00' }, '2026-03-05T10:00:00.000Z'],
+      ['a BigQuery timestamp', { timestamp: '2026-03-05 10:00:00.123000 UTC' }, '2026-03-05T10:00:00.123Z'],
+      ['a Snowflake timestamp', { timestamp: '2026-03-05 10:00:00.123 -0100' }, '2026-03-05T11:00:00.123Z'],
       ['receivedAt', { receivedAt: 1772685000000 }, '2026-03-05T04:30:00.000Z'],
       ['sentAt', { sentAt: '2026-03-05' }, '2026-03-05T00:00:00.000Z'],
       ['none', {}, undefined],
@@ -200,6 +202,39 @@ describe('track (docs/mapping.md#track)', () => {
       const [send] = mapEvent({ type: 'track', event: 'E', properties: { email: 'a@x.co' }, ...times }, context()).operations;
       if (occurredAt === undefined) expect(send).not.toHaveProperty('occurredAt');
       else expect(send).toMatchObject({ occurredAt });
+    });
+
+    it.each<[string, Record<string, unknown>]>([
+      ['an unreadable timestamp', { timestamp: 'March 5, 2026' }],
+      ['every time field unreadable', { timestamp: 'now', originalTimestamp: '2026-02-30', receivedAt: 'x', sentAt: '2026-03-05 10:00 PST' }],
+      ['an unreadable time beside empty ones', { timestamp: '', originalTimestamp: null, sentAt: 'yesterday' }],
+    ])('dead-letters %s as INVALID_TIMESTAMP naming each field and value; the context.traits upsert still goes', (_, times) => {
+      const call = { type: 'track', event: 'E', properties: { email: 'a@x.co' }, context: { traits: { email: 'a@x.co', firstName: 'Ada' } }, ...times };
+      const result = mapEvent(call, context());
+      expect(result.deadLetter?.code).toBe('INVALID_TIMESTAMP');
+      for (const [field, raw] of Object.entries(times)) {
+        if (raw !== '' && raw !== null) expect(result.deadLetter?.reason).toContain(`${field} ${JSON.stringify(raw)}`);
+      }
+      expect(ops(result)).toEqual(['contact.upsert']);
+    });
+
+    it('checks the time after the email and the event name', () => {
+      expect(mapEvent({ type: 'track', event: 'E', timestamp: 'now' }, context()).deadLetter?.code).toBe('MISSING_EMAIL');
+      expect(mapEvent({ type: 'track', event: 'pe999_x', timestamp: 'now', properties: { email: 'a@x.co' } }, context()).deadLetter?.code).toBe('UNKNOWN_EVENT');
+    });
+
+    it('sends an event with no time field at all without occurredAt, with a without_time warning; one with a time has none', () => {
+      const without = mapEvent({ type: 'track', event: 'E', properties: { email: 'a@x.co' }, timestamp: '' }, context());
+      expect(without.deadLetter).toBeUndefined();
+      expect(without.warnings).toEqual([{ kind: 'without_time', object: 'event', property: 'pe123_e', reason: expect.stringContaining('occurredAt') as unknown }]);
+      const dated = mapEvent({ type: 'track', event: 'E', properties: { email: 'a@x.co' }, sentAt: '2026-03-02 02:16:51.272+00' }, context());
+      expect(dated.warnings).toEqual([]);
+      expect(dated.operations[0]).toMatchObject({ occurredAt: '2026-03-02T02:16:51.272Z' });
+    });
+
+    it('dead-letters a page with --pages-as-events whose time is unreadable', () => {
+      const result = mapEvent({ type: 'page', userId: 'u1', timestamp: '02/03/2026' }, context({ known: { u1: 'u@x.co' }, options: { pagesAsEvents: true } }));
+      expect(result.deadLetter).toMatchObject({ code: 'INVALID_TIMESTAMP', reason: expect.stringContaining('timestamp "02/03/2026"') as unknown });
     });
 
     it('derives the uuid from the call identity and the raw event time without a messageId', () => {
@@ -234,7 +269,7 @@ describe('track (docs/mapping.md#track)', () => {
     const strict = context({ options: { createEventDefinitions: false }, eventDefinitions: definitions });
 
     it('drops and counts properties the definition lacks', () => {
-      const result = mapEvent({ type: 'track', event: 'Order Completed', properties: { email: 'a@x.co', total: 5, coupon: 'X' } }, strict);
+      const result = mapEvent({ type: 'track', timestamp: '2026-03-05T10:00:00Z', event: 'Order Completed', properties: { email: 'a@x.co', total: 5, coupon: 'X' } }, strict);
       expect(result.operations).toEqual([expect.objectContaining({ eventName: 'pe123_order_completed', properties: { total: '5' }, propertyTypes: { total: 'number' } })]);
       expect(result.warnings).toEqual([{ kind: 'dropped_property', object: 'event', property: 'coupon', reason: 'not in the event definition' }]);
     });
@@ -252,7 +287,7 @@ describe('track (docs/mapping.md#track)', () => {
     });
 
     it('lets everything through when definitions may be created', () => {
-      const result = mapEvent({ type: 'track', event: 'Refunded', properties: { email: 'a@x.co', coupon: 'X' } }, context({ eventDefinitions: definitions }));
+      const result = mapEvent({ type: 'track', timestamp: '2026-03-05T10:00:00Z', event: 'Refunded', properties: { email: 'a@x.co', coupon: 'X' } }, context({ eventDefinitions: definitions }));
       expect(result.operations).toEqual([expect.objectContaining({ eventName: 'pe123_refunded', properties: { coupon: 'X' } })]);
       expect(result.warnings).toEqual([]);
     });

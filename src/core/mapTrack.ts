@@ -1,11 +1,12 @@
 // track → event.send, preceded by a contact.upsert of context.traits (docs/mapping.md#track).
 
+import { isFromCsv } from './cellValues.js';
 import { contactProperties } from './contactProperties.js';
 import { eventNameFor } from './eventName.js';
 import { eventProperties } from './eventProperties.js';
-import { eventTime } from './eventTime.js';
+import { eventTime, unreadableTimes } from './eventTime.js';
 import { formatDateTime } from './instant.js';
-import { isRecord, own } from './json.js';
+import { isRecord, own, quote } from './json.js';
 import { invalidEmailReason, missingEmailHint, resolveEmail, TRACK_EMAIL_SOURCES } from './resolveEmail.js';
 import { deadLettered, mapped } from './result.js';
 import type { EventSend, MapContext, MapResult, MappingWarning, Operation, SegmentCall } from './types.js';
@@ -38,6 +39,14 @@ export function mapTrack(call: SegmentCall, context: MapContext, origin: Segment
   if (!name.ok) return deadLettered(name.deadLetter.code, name.deadLetter.reason, operations, warnings);
   const eventName = name.eventName;
 
+  // A backfill must not date a past event today: a time that is there but unreadable stops the event.
+  const unreadable = unreadableTimes(origin);
+  if (unreadable !== undefined) {
+    const fields = unreadable.map(({ field, raw }) => `${field} ${quote(raw)}`).join(', ');
+    const reason = `no time field parses (${fields}): write it as ISO-8601 (2026-03-05T04:30:00Z) or a warehouse time (2026-03-05 04:30:00 UTC), or leave it empty to let HubSpot date the event on arrival`;
+    return deadLettered('INVALID_TIMESTAMP', reason, operations, warnings);
+  }
+
   let defined: ReadonlySet<string> | undefined;
   if (!context.options.createEventDefinitions) {
     defined = context.eventDefinitions?.get(eventName);
@@ -47,10 +56,12 @@ export function mapTrack(call: SegmentCall, context: MapContext, origin: Segment
     }
   }
 
-  const { properties, propertyTypes } = eventProperties(own(call, 'properties'), { defined }, warnings);
+  const { properties, propertyTypes } = eventProperties(own(call, 'properties'), { defined, cells: isFromCsv(origin) }, warnings);
   const time = eventTime(origin);
   const uuid = uuidFor(origin, time?.raw);
-  // Without any event time occurredAt is left out, and HubSpot uses the time of receipt.
+  // Without any event time occurredAt is left out, and HubSpot uses the time of receipt:
+  // counted (withoutTime) so that the summary can say so.
+  if (time === undefined) warnings.push({ kind: 'without_time', object: 'event', property: eventName, reason: 'no time field: sent without occurredAt' });
   const send: EventSend =
     time === undefined
       ? { op: 'event.send', eventName, email, properties, uuid, propertyTypes }

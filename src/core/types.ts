@@ -66,6 +66,7 @@ export type DeadLetterCode =
   | 'INVALID_WEBSITE'
   | 'CONTACT_NOT_IDENTIFIED'
   | 'UNKNOWN_EVENT'
+  | 'INVALID_TIMESTAMP'
   | 'HUBSPOT_REJECTED';
 
 export type SkipReason =
@@ -82,6 +83,8 @@ export type SkipReason =
 export interface DeadLetterVerdict {
   code: DeadLetterCode;
   reason: string;
+  /** The call has no type: the report counts these apart, as the commonest cause of a run that sends nothing. */
+  missingType?: true;
 }
 
 export type PropertyObject = 'contact' | 'company' | 'event';
@@ -93,7 +96,9 @@ export type MappingWarning =
   /** A value that could not be converted to the property's type. */
   | { kind: 'invalid_value'; object: PropertyObject; property: string; reason: string }
   /** An event property value longer than HubSpot accepts, cut to size. */
-  | { kind: 'truncated_value'; object: 'event'; property: string; reason: string };
+  | { kind: 'truncated_value'; object: 'event'; property: string; reason: string }
+  /** An event sent without occurredAt (the call has no time field at all); `property` is the event name. */
+  | { kind: 'without_time'; object: 'event'; property: string; reason: string };
 
 /** A fact the identity map should learn: this Segment id belongs to this email. */
 export interface IdentityFact {
@@ -223,6 +228,9 @@ export interface RecordFilters {
   types?: ReadonlySet<string>;
   /** Applies to track calls only. */
   events?: ReadonlySet<string>;
+  /** Told each track event name `events` let through or turned away, to name near matches at the end. */
+  onEventMatched?: (event: string) => void;
+  onEventFiltered?: (event: string) => void;
 }
 
 /** The two CRM objects whose properties the catalog describes. */

@@ -45,6 +45,16 @@ describe('convertValue: accepted values (docs/mapping.md#values)', () => {
     ['datetime from epoch ms', datetime, 1772685000123, '2026-03-05T04:30:00.123Z'],
     ['datetime from epoch seconds', datetime, 1772685000, '2026-03-05T04:30:00.000Z'],
     ['datetime from an epoch ms digit string', datetime, '1772685000000', '2026-03-05T04:30:00.000Z'],
+    // the warehouses' forms, and ISO 8601's basic date
+    ['date from Snowflake', date, '2026-03-05 23:30:00.272 -0500', '2026-03-06'],
+    ['date from BigQuery', date, '2026-03-05 23:30:00.272000 UTC', '2026-03-05'],
+    ['date from YYYYMMDD', date, '20240108', '2024-01-08'],
+    ['date from the number YYYYMMDD', date, 20240108, '2024-01-08'],
+    ['datetime from Snowflake', datetime, '2026-03-02 02:16:51.272 +0000', '2026-03-02T02:16:51.272Z'],
+    ['datetime from BigQuery', datetime, '2026-03-02 02:16:51.272000 UTC', '2026-03-02T02:16:51.272Z'],
+    ['datetime from Postgres', datetime, '2026-03-02 02:16:51.272+00', '2026-03-02T02:16:51.272Z'],
+    ['datetime from Redshift UNLOAD (no zone)', datetime, '2026-03-02 02:16:51.272', '2026-03-02T02:16:51.272Z'],
+    ['datetime from YYYYMMDD', datetime, '20240108', '2024-01-08T00:00:00.000Z'],
     // number → String(Number(v))
     ['number', number, 42, '42'],
     ['fractional number', number, 42.5, '42.5'],
@@ -68,6 +78,8 @@ describe('convertValue: accepted values (docs/mapping.md#values)', () => {
     ['"no"', bool, 'NO', 'false'],
     ['"0"', bool, '0', 'false'],
     ['0', bool, 0, 'false'],
+    ['"t" (Postgres, Redshift)', bool, 't', 'true'],
+    ['"F" (Postgres, Redshift)', bool, 'F', 'false'],
     // enumeration (single select)
     ['option by value', stage, 'lead', 'lead'],
     ['option by value, any case', stage, 'LEAD', 'lead'],
@@ -108,6 +120,8 @@ describe('convertValue: invalid values drop the property with a reason', () => {
   it.each<[description: string, property: HubSpotProperty, value: unknown, reason: RegExp]>([
     ['impossible date', date, '2026-02-30', /"2026-02-30" is not a date/],
     ['free-text date', date, 'March 5, 2026', /not a date/],
+    ['a warehouse form with a zone name', datetime, '2026-03-02 02:16:51 PST', /not a date-time/],
+    ['"T" is no boolean', bool, 'tr', /not a boolean/],
     ['boolean as date', date, true, /not a date/],
     ['array as date', date, ['2026-03-05'], /not a date/],
     ['free-text datetime', datetime, 'yesterday', /not a date-time/],

@@ -12,8 +12,9 @@ import type { Conversion, HubSpotProperty } from './types.js';
 export const TEXT_VALUE_LIMIT = 65_536;
 
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const TRUE_WORDS = new Set(['true', 'yes', '1']);
-const FALSE_WORDS = new Set(['false', 'no', '0']);
+// `t`/`f`: how Postgres and Redshift unload booleans.
+const TRUE_WORDS = new Set(['true', 'yes', '1', 't']);
+const FALSE_WORDS = new Set(['false', 'no', '0', 'f']);
 const TRUE: Conversion = { ok: true, value: 'true' };
 const FALSE: Conversion = { ok: true, value: 'false' };
 
@@ -72,13 +73,13 @@ function toBool(value: unknown): Conversion {
     if (TRUE_WORDS.has(word)) return TRUE;
     if (FALSE_WORDS.has(word)) return FALSE;
   }
-  return invalid(`${quote(value)} is not a boolean (true/false, yes/no, 1/0)`);
+  return invalid(`${quote(value)} is not a boolean (true/false, yes/no, 1/0, t/f)`);
 }
 
 function toInstant(value: unknown, format: (ms: number) => string, kind: string): Conversion {
   const ms = parseInstant(value);
   return ms === undefined
-    ? invalid(`${quote(value)} is not a ${kind}: use ISO-8601 (2026-03-05, 2026-03-05T04:30:00Z) or epoch milliseconds`)
+    ? invalid(`${quote(value)} is not a ${kind}: use ISO-8601 (2026-03-05, 2026-03-05T04:30:00Z), a warehouse time (2026-03-05 04:30:00 UTC) or epoch milliseconds`)
     : ok(format(ms));
 }
 

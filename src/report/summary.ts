@@ -16,7 +16,36 @@ function nonZero(counter: Record<string, number | undefined>): string {
     .join(', ');
 }
 
-export function formatSummary(report: RunReport, deadLetterFile?: string): string {
+/** Why nothing reached HubSpot, by the commonest cause; and events sent without their time. */
+export function closingWarnings(report: RunReport): string[] {
+  const warnings: string[] = [];
+  if (report.withoutTime > 0) warnings.push(`${report.withoutTime} event(s) had no time field and were sent without occurredAt: HubSpot dates them on arrival`);
+  const nothing = nothingDone(report);
+  if (nothing !== undefined) warnings.push(nothing);
+  return warnings;
+}
+
+function nothingDone(report: RunReport): string | undefined {
+  const { counts } = report;
+  if (report.status !== 'completed') return undefined;
+  if (counts.read === 0) return 'no record was read: the inputs are empty (empty files, or a directory without files)';
+  if (counts.delivered > 0) return undefined;
+  const causes: [number, string][] = [];
+  const noType = report.deadLetters.INVALID_RECORD !== undefined ? report.withoutType : 0;
+  causes.push([noType, `${noType} record(s) have no call type: give a CSV without a type column --type identify, track, group or page`]);
+  for (const [code, n] of Object.entries(report.deadLetters)) {
+    const count = (n ?? 0) - (code === 'INVALID_RECORD' ? noType : 0);
+    const unreadable = code === 'INVALID_JSON' || code === 'INVALID_CSV' || code === 'TRUNCATED_INPUT';
+    causes.push([count, `${count} dead letter(s) ${code}${unreadable ? ' (the input does not read as its format: check the file)' : ''}: see the dead-letter file`]);
+  }
+  for (const [reason, n] of Object.entries(report.skipped)) {
+    causes.push([n, reason === 'filtered' ? `${n} record(s) filtered out by --since, --until, --types or --events` : `${n} record(s) skipped as ${reason}`]);
+  }
+  const [, commonest] = causes.filter(([n]) => n > 0).sort((a, b) => b[0] - a[0])[0] ?? [0, 'no cause recorded'];
+  return `nothing was ${report.dryRun ? 'mapped' : 'delivered'}: every record read was filtered, skipped or dead-lettered; the commonest cause: ${commonest}`;
+}
+
+export function formatSummary(report: RunReport, deadLetterFile?: string, extraWarnings: readonly string[] = []): string {
   const { counts } = report;
   const seconds = (report.durationMs / 1000).toFixed(1);
   const title = `${report.dryRun ? 'Dry run' : 'Replay'} ${report.status} in ${seconds}s`;
@@ -35,6 +64,7 @@ export function formatSummary(report: RunReport, deadLetterFile?: string): strin
   if (Object.keys(dropped).length > 0) rows.push(['unknown properties', `${top(dropped)} — create them in HubSpot to keep them`]);
   const invalid = { ...report.invalidValues.contact, ...report.invalidValues.company, ...report.invalidValues.event };
   if (Object.keys(invalid).length > 0) rows.push(['invalid values', top(invalid)]);
+  for (const warning of [...extraWarnings, ...closingWarnings(report)]) rows.push(['warning', warning]);
   if (counts.deadLettered > 0 && deadLetterFile) rows.push(['dead-letter file', deadLetterFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n') + '\n';

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MappingWarning } from '../core/types.js';
+import { formatSummary } from './summary.js';
 import { buildReport, emptyTally, REPORT_NAME_LIMIT, RunTally, type TallyCounts } from './tally.js';
 
 const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'toLocaleString'];
@@ -69,5 +70,22 @@ describe('RunTally', () => {
     expect(report.counts).toEqual({ read: 8, delivered: 0, skipped: 8, deadLettered: 0 });
     // The checkpoint carries the same object, so it is saved with every reason too.
     expect(tally.data.skipped).toBe(report.skipped);
+  });
+});
+
+describe('withoutTime: events sent without occurredAt', () => {
+  const withoutTime: MappingWarning = { kind: 'without_time', object: 'event', property: 'pe1_e', reason: 'no time field' };
+
+  it('is counted, kept through a checkpoint written before the count existed, and warned about once in the summary', () => {
+    const tally = new RunTally();
+    tally.warnings([withoutTime, truncated('x')]);
+    tally.warnings([withoutTime]);
+    expect(buildReport(tally, 'completed', true, 0).withoutTime).toBe(2);
+    const { withoutTime: _, ...older } = structuredClone(tally.data);
+    expect(new RunTally(older as TallyCounts).data.withoutTime).toBe(0);
+    const summary = formatSummary(buildReport(tally, 'completed', true, 0));
+    expect(summary.match(/without occurredAt/g)).toHaveLength(1);
+    expect(summary).toContain('2 event(s) had no time field');
+    expect(formatSummary(buildReport(new RunTally(), 'completed', true, 0))).not.toContain('occurredAt');
   });
 });

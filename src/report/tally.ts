@@ -1,6 +1,6 @@
 // The counts behind the report (docs/architecture.md#outputs). They travel inside the checkpoint, so
 // a resumed run reports the same numbers as an uninterrupted one.
-import type { DeadLetterCode, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
+import type { DeadLetterCode, DeadLetterVerdict, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
 
 export type RecordOutcome = 'delivered' | 'skipped' | 'deadLettered';
 
@@ -12,6 +12,10 @@ export interface TallyCounts {
   droppedProperties: Record<PropertyObject, Record<string, number>>;
   invalidValues: Record<PropertyObject, Record<string, number>>;
   truncatedValues: Record<string, number>;
+  /** Events sent without occurredAt because their call has no time field at all. */
+  withoutTime: number;
+  /** Of the INVALID_RECORD dead letters, those whose call has no type (a CSV without a type column and no --type). */
+  withoutType: number;
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
 }
 
@@ -24,6 +28,8 @@ export function emptyTally(): TallyCounts {
     droppedProperties: { contact: {}, company: {}, event: {} },
     invalidValues: { contact: {}, company: {}, event: {} },
     truncatedValues: {},
+    withoutTime: 0,
+    withoutType: 0,
     requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
   };
 }
@@ -59,6 +65,8 @@ export class RunTally {
     // A checkpoint written before a skip reason existed lacks its count: the report still
     // lists every reason.
     data.skipped = { ...emptySkips(), ...data.skipped };
+    data.withoutTime ??= 0;
+    data.withoutType ??= 0;
   }
 
   read(): void {
@@ -71,8 +79,9 @@ export class RunTally {
     if (outcome === 'skipped' && skipReason) this.data.skipped[skipReason]++;
   }
 
-  deadLetter(code: DeadLetterCode): void {
+  deadLetter({ code, missingType }: DeadLetterVerdict): void {
     bump(this.data.deadLetters, code);
+    if (missingType === true) this.data.withoutType++;
   }
 
   operation(kind: OperationKind): void {
@@ -84,6 +93,7 @@ export class RunTally {
       const name = reportName(w.property);
       if (w.kind === 'dropped_property') bump(this.data.droppedProperties[w.object], name);
       else if (w.kind === 'invalid_value') bump(this.data.invalidValues[w.object], name);
+      else if (w.kind === 'without_time') this.data.withoutTime++;
       else bump(this.data.truncatedValues, name);
     }
   }
@@ -105,6 +115,6 @@ export interface RunReport extends TallyCounts {
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
-  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests } = tally.data;
-  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests, durationMs };
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, durationMs };
 }

@@ -58,8 +58,8 @@ describe('the AWS S3 (Actions) CSV dialect', () => {
   });
 
   it('is recognised only by a header with both event_type and message_id', async () => {
-    // Without message_id, a pipe-separated header is one ordinary CSV column.
-    expect(await callsOf('event_type|user_id\nidentify|u1', 'e.csv', 'identify')).toEqual([{ type: 'identify', traits: { 'event_type|user_id': 'identify|u1' } }]);
+    // Without message_id, a pipe-separated header is an ordinary warehouse table, its delimiter sniffed.
+    expect(await callsOf('event_type|user_id\nidentify|u1', 'e.csv', 'identify')).toEqual([{ type: 'identify', userId: 'u1', traits: { event_type: 'identify' } }]);
     // An ordinary comma CSV keeps its rules: `traits` is a trait, `email` a trait.
     expect(await callsOf('type,userId,email,traits\nidentify,u1,a@b.co,{}', 'e.csv')).toEqual([{ type: 'identify', userId: 'u1', traits: { email: 'a@b.co', traits: '{}' } }]);
   });

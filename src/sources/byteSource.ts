@@ -1,12 +1,23 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { inputErrorFrom } from './errors.js';
+import { inputErrorFrom, refusedInput } from './errors.js';
 import { GzipDamage, gunzip } from './gunzip.js';
+import { crLinesAsLf, decoded, isReEncoded, type Encoding } from './textStream.js';
 
 export { GzipDamage };
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
+/** Enough of the head to tell every compression by its magic bytes (xz's is the longest). */
+const MAGIC_BYTES = 6;
+
+/** Compressions that are not read, by their magic bytes, with the command that undoes each. */
+const REFUSED_COMPRESSIONS: readonly { name: string; magic: readonly number[]; command: (path: string) => string }[] = [
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd], command: (path) => `zstd -d ${path}` },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68], command: (path) => `bunzip2 -k ${path}` },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], command: (path) => `xz -dk ${path}` },
+  { name: 'zip', magic: [0x50, 0x4b, 0x03, 0x04], command: (path) => `unzip ${path}` },
+];
 // Large reads keep the disk ahead of the parser (the readers cut each chunk into small
 // batches of records, see batchPieces).
 const CHUNK_BYTES = 512 * 1024;
@@ -32,14 +43,19 @@ export interface OpenBytesOptions {
   seekTo?: number;
   /** What `-` reads (process.stdin when absent). */
   stdin?: Readable;
+  /** `--encoding`: how text without a byte-order mark is encoded (UTF-8 when absent). */
+  encoding?: Encoding | undefined;
 }
 
 /**
  * Opens an input for reading. gzip is recognised by its magic bytes, never by the name:
- * S3 hands out `.gz` files that are already decompressed.
+ * S3 hands out `.gz` files that are already decompressed. Other compressions are refused
+ * (InputError) with the command that decompresses them. Text in another encoding is
+ * decoded to UTF-8; its offsets are then those of the decoded text, like a gzip input's
+ * are of the decompressed bytes, and it cannot seek (a resume skips lines instead).
  */
 export async function openBytes(path: string, options: OpenBytesOptions = {}): Promise<ByteSource> {
-  if (path === '-') return streamSource(path, options.stdin ?? process.stdin);
+  if (path === '-') return streamSource(path, options.stdin ?? process.stdin, options.encoding);
 
   let handle: FileHandle;
   try {
@@ -50,13 +66,15 @@ export async function openBytes(path: string, options: OpenBytesOptions = {}): P
   try {
     const info = await handle.stat();
     // A pipe (`<(zcat …)`) or device cannot seek: read it like standard input.
-    if (!info.isFile()) return streamSource(path, handle.createReadStream({ highWaterMark: CHUNK_BYTES }));
-    const magic = Buffer.alloc(GZIP_MAGIC.length);
+    if (!info.isFile()) return streamSource(path, handle.createReadStream({ highWaterMark: CHUNK_BYTES }), options.encoding);
+    const magic = Buffer.alloc(MAGIC_BYTES);
     const { bytesRead } = await handle.read(magic, 0, magic.length, 0);
-    const gzip = bytesRead === magic.length && isGzipMagic(magic);
-    const firstOffset = gzip ? 0 : (options.seekTo ?? 0);
+    const head = magic.subarray(0, bytesRead);
+    refuseCompressed(path, head);
+    const gzip = isGzipMagic(head);
+    const firstOffset = gzip || isReEncoded(head, options.encoding) ? 0 : (options.seekTo ?? 0);
     const stream = handle.createReadStream({ start: firstOffset, highWaterMark: CHUNK_BYTES });
-    return new CountingSource(path, stream, gzip, firstOffset, () => stream.destroy());
+    return new CountingSource(path, stream, gzip, firstOffset, () => stream.destroy(), options.encoding);
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw inputErrorFrom(path, error);
@@ -64,7 +82,15 @@ export async function openBytes(path: string, options: OpenBytesOptions = {}): P
 }
 
 function isGzipMagic(head: Buffer): boolean {
-  return head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  return head.length >= GZIP_MAGIC.length && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+}
+
+/** Throws the refusal of a compression that is not read, naming the command that undoes it. */
+function refuseCompressed(path: string, head: Buffer): void {
+  const found = REFUSED_COMPRESSIONS.find(({ magic }) => head.length >= magic.length && magic.every((byte, i) => head[i] === byte));
+  if (found === undefined) return;
+  const shown = path === '-' ? 'the file' : path;
+  throw refusedInput(path, `it is ${found.name}-compressed, which hubspot-sync does not read (only gzip): decompress it first (${found.command(shown)}) and pass the result`);
 }
 
 /**
@@ -80,13 +106,14 @@ class CountingSource implements ByteSource {
     private readonly gzip: boolean,
     readonly firstOffset: number,
     readonly close: () => void,
+    private readonly encoding: Encoding | undefined,
   ) {
     this.bytesRead = firstOffset;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer | GzipDamage> {
     const chunks = this.counted();
-    return (this.gzip ? gunzip(chunks) : chunks)[Symbol.asyncIterator]();
+    return crLinesAsLf(decoded(this.gzip ? gunzip(chunks) : chunks, this.encoding))[Symbol.asyncIterator]();
   }
 
   private async *counted(): AsyncGenerator<Buffer> {
@@ -106,13 +133,13 @@ class CountingSource implements ByteSource {
  * A stream cannot be peeked at without consuming it: its first bytes are read to sniff the
  * gzip magic, then replayed in front of the rest.
  */
-async function streamSource(path: string, stream: Readable): Promise<ByteSource> {
+async function streamSource(path: string, stream: Readable, encoding: Encoding | undefined): Promise<ByteSource> {
   const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
   let ended = false;
   try {
-    while (headBytes < GZIP_MAGIC.length) {
+    while (headBytes < MAGIC_BYTES) {
       const next = await iterator.next();
       if (next.done === true) {
         ended = true;
@@ -126,6 +153,7 @@ async function streamSource(path: string, stream: Readable): Promise<ByteSource>
     throw inputErrorFrom(path, error);
   }
   const first = Buffer.concat(head, headBytes);
+  refuseCompressed(path, first);
   async function* replayed(): AsyncGenerator<Buffer | string> {
     if (first.length > 0) yield first;
     if (ended) return;
@@ -140,5 +168,5 @@ async function streamSource(path: string, stream: Readable): Promise<ByteSource>
       await iterator.return?.();
     }
   }
-  return new CountingSource(path, replayed(), isGzipMagic(first), 0, () => void iterator.return?.());
+  return new CountingSource(path, replayed(), isGzipMagic(first), 0, () => void iterator.return?.(), encoding);
 }

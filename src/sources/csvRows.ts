@@ -1,5 +1,6 @@
 import { isBlank, textStart } from './bytes.js';
 import type { LineSink } from './lineSplitter.js';
+import { isPadding } from './csvCells.js';
 import { isUtf8Text } from './utf8.js';
 
 /** One CSV row as text, with where it sits in the stream. */
@@ -163,7 +164,8 @@ function scan(buf: Buffer, start: number, end: number, state: number, delimiter:
     const byte = buf[i];
     switch (state) {
       case FIELD_START:
-        state = byte === QUOTE ? QUOTED : byte === delimiter ? FIELD_START : UNQUOTED;
+        // Padding before a quoted cell is trimmed away, so the quote still opens the cell.
+        state = byte === QUOTE ? QUOTED : byte === delimiter || isPadding(byte as number, delimiter) ? FIELD_START : UNQUOTED;
         break;
       case UNQUOTED:
         // A quote inside an unquoted cell opens nothing (the cell parse rejects it).
@@ -173,7 +175,7 @@ function scan(buf: Buffer, start: number, end: number, state: number, delimiter:
         if (byte === QUOTE) state = QUOTE_IN_QUOTED;
         break;
       default:
-        state = byte === QUOTE ? QUOTED : byte === delimiter ? FIELD_START : UNQUOTED;
+        state = byte === QUOTE ? QUOTED : byte === delimiter ? FIELD_START : isPadding(byte as number, delimiter) ? QUOTE_IN_QUOTED : UNQUOTED;
     }
   }
   return state;

@@ -19,3 +19,8 @@ export function inputErrorFrom(path: string, error: unknown): InputError {
     }
   }
 }
+
+/** An input that cannot be read as a whole: refused before anything is sent, with the fix. */
+export function refusedInput(path: string, reason: string): InputError {
+  return new InputError(path, `${path === '-' ? 'standard input' : path}: ${reason}`);
+}

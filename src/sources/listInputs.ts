@@ -8,13 +8,18 @@ import type { FileFormat, InputFile, InputFormat } from './types.js';
 export const STDIN_PATH = '-';
 
 /**
- * The format a name implies: `.csv` (a trailing `.gz` ignored) is CSV, `.txt` is told by
+ * The format a name implies: `.csv` and `.tsv` (a trailing `.gz` ignored) are CSV, `.txt` is told by
  * its first line when it is read, anything else is NDJSON, because Segment archives come
  * under many names (`.gz`, `.log`, none at all).
  */
 export function formatFromName(path: string): FileFormat {
   const name = path.toLowerCase().replace(/\.gz$/, '');
-  return name.endsWith('.csv') ? 'csv' : name.endsWith('.txt') ? 'txt' : 'ndjson';
+  return name.endsWith('.csv') || isTsv(path) ? 'csv' : name.endsWith('.txt') ? 'txt' : 'ndjson';
+}
+
+/** A `.tsv` name (a trailing `.gz` ignored): CSV with a tab between cells. */
+function isTsv(path: string): boolean {
+  return path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv');
 }
 
 /**
@@ -44,6 +49,7 @@ export async function listInputs(paths: string[], format?: InputFormat): Promise
       files.push({
         path: file.path,
         format: format ?? formatFromName(file.path),
+        ...(isTsv(file.path) ? { delimiter: '\t' } : {}),
         // A pipe or device has no meaningful size; progress then shows bytes only.
         ...(file.info.isFile() ? { size: file.info.size } : {}),
       });

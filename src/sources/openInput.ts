@@ -1,6 +1,6 @@
 import { openBytes } from './byteSource.js';
 import type { ByteSource } from './byteSource.js';
-import { readCsv } from './readCsv.js';
+import { readCsv, type CsvReadOptions } from './readCsv.js';
 import { readNdjson } from './readNdjson.js';
 import type { InputFile, InputFormat, InputReader, ReadContext, ReadOptions, SourceItem } from './types.js';
 
@@ -33,7 +33,7 @@ class Reader implements InputReader {
     if (this.started) throw new Error(`${this.file.path} is already being read; open it again to read it again`);
     this.started = true;
     const { file, options } = this;
-    const stdin = options.stdin ? { stdin: options.stdin } : {};
+    const stdin = { ...(options.stdin ? { stdin: options.stdin } : {}), encoding: options.encoding };
     const context: ReadContext = {
       path: file.path,
       start: options.start ?? { line: 1, offset: 0 },
@@ -44,8 +44,8 @@ class Reader implements InputReader {
       openAside: () => openBytes(file.path, stdin),
     };
     const format = options.format ?? file.format;
-    if (format === 'txt') return readSniffed(context, options);
-    return format === 'csv' ? readCsv(context, options.type) : readNdjson(context);
+    if (format === 'txt') return readSniffed(context, file, options);
+    return format === 'csv' ? readCsv(context, csvOptions(file, options)) : readNdjson(context);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SourceItem> {
@@ -56,10 +56,14 @@ class Reader implements InputReader {
   }
 }
 
+function csvOptions(file: InputFile, options: ReadOptions): CsvReadOptions {
+  return { type: options.type, delimiter: options.delimiter ?? file.delimiter, notice: options.notice };
+}
+
 /** A `.txt` input: CSV unless its first line starts with `{` (NDJSON). */
-async function* readSniffed(context: ReadContext, options: ReadOptions): AsyncGenerator<SourceItem[]> {
+async function* readSniffed(context: ReadContext, file: InputFile, options: ReadOptions): AsyncGenerator<SourceItem[]> {
   const format = await sniffFormat(await context.openAside());
-  yield* format === 'csv' ? readCsv(context, options.type) : readNdjson(context);
+  yield* format === 'csv' ? readCsv(context, csvOptions(file, options)) : readNdjson(context);
 }
 
 const SPACE = 0x20;

@@ -212,7 +212,7 @@ describe('CSV rows', () => {
   });
 
   it('skips a byte-order mark and blank lines, and reads a last row without a newline', async () => {
-    const csv = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('type,messageId\n\n  \nidentify,m1\n\nidentify,m2')]);
+    const csv = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('type,messageId,userId\n\n  \nidentify,m1,u1\n\nidentify,m2,u2')]);
     expect((await readAll(await csvFile(csv))).map(summary)).toEqual(['record m1 line 4', 'record m2 line 6']);
   });
 

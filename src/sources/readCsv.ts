@@ -2,7 +2,7 @@ import type { CallType, SegmentCall } from '../core/types.js';
 import { ActionsColumns, actionsHeader, TooDeepRow } from './actionsCsv.js';
 import { GzipDamage } from './byteSource.js';
 import type { ByteSource } from './byteSource.js';
-import { rowCells } from './csvCells.js';
+import { rowCells, sniffDelimiter } from './csvCells.js';
 import { CsvColumns } from './csvColumns.js';
 import { batchPieces } from './bytes.js';
 import { CsvRowFramer } from './csvRows.js';
@@ -11,6 +11,7 @@ import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
 import type { ReadContext, RecordPosition, SourceErrorCode, SourceItem } from './types.js';
 import { MAX_DEPTH, tooDeepReason } from './depth.js';
 import { NOT_UTF8_REASON } from './utf8.js';
+import { refusedInput } from './errors.js';
 
 /**
  * Reads a CSV input: a header row, then one call per row. A plain file resumes by reading
@@ -18,8 +19,8 @@ import { NOT_UTF8_REASON } from './utf8.js';
  * rows before the start line are framed but not parsed. The header also tells the
  * dialect: Segment's "AWS S3 (Actions)" files have their own columns and delimiters.
  */
-export async function* readCsv({ path, start, open, openAside }: ReadContext, defaultType?: CallType): AsyncGenerator<SourceItem[]> {
-  const items = new CsvItems(path, start.line, defaultType);
+export async function* readCsv({ path, start, open, openAside }: ReadContext, { type: defaultType, delimiter, notice }: CsvReadOptions = {}): AsyncGenerator<SourceItem[]> {
+  const items = new CsvItems(path, start.line, defaultType, delimiter, notice);
   const source = await open(start.offset);
   if (source.firstOffset > 0) {
     try {
@@ -48,10 +49,19 @@ export async function* readCsv({ path, start, open, openAside }: ReadContext, de
   if (items.pending.length > 0) yield items.take();
 }
 
+export interface CsvReadOptions {
+  /** `--type`: the call type of rows when the file has no `type` column. */
+  type?: CallType | undefined;
+  /** Between cells (`--delimiter`, `.tsv`); sniffed from the header when absent. */
+  delimiter?: string | undefined;
+  /** Told of a sniffed delimiter other than a comma. */
+  notice?: ((message: string) => void) | undefined;
+}
+
 /** Reads rows from the top until the header is known, then stops reading. */
 async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
   items.headerOnly = true;
-  const framer = new CsvRowFramer(items);
+  const framer = new CsvRowFramer(items, items.delimiterByte);
   items.framer = framer;
   const splitter = new LineSplitter(framer);
   for await (const chunk of source) {
@@ -70,6 +80,8 @@ async function readHeader(source: ByteSource, items: CsvItems): Promise<void> {
 
 const MIB = 1024 * 1024;
 
+const DELIMITER_NAMES: ReadonlyMap<string, string> = new Map([['\t', 'tabs'], [';', 'semicolons (;)'], ['|', 'pipes (|)']]);
+
 /** What turns a row's cells into a call: a string when the row is no call (INVALID_CSV). */
 interface RowColumns {
   readonly count: number;
@@ -87,8 +99,9 @@ class CsvItems implements CsvRowSink {
   private columns: RowColumns | undefined;
   /** Why the header row could not be used, if it could not. */
   private headerProblem = '';
-  /** Between cells: a comma, unless the header says otherwise. */
-  private delimiter = ',';
+  /** Between cells: the one given, else the one the header is sniffed for, unless an Actions header says otherwise. */
+  private delimiter: string;
+  private readonly delimiterGiven: boolean;
   /** The framer reading this input's rows, told the delimiter once the header is read. */
   framer: CsvRowFramer | undefined;
 
@@ -96,7 +109,12 @@ class CsvItems implements CsvRowSink {
     private readonly path: string,
     private readonly fromLine: number,
     private readonly defaultType: CallType | undefined,
-  ) {}
+    delimiter: string | undefined,
+    private readonly notice: ((message: string) => void) | undefined,
+  ) {
+    this.delimiter = delimiter ?? ',';
+    this.delimiterGiven = delimiter !== undefined;
+  }
 
   get delimiterByte(): number {
     return this.delimiter.charCodeAt(0);
@@ -167,13 +185,21 @@ class CsvItems implements CsvRowSink {
       if (this.framer) this.framer.delimiter = this.delimiterByte;
       return;
     }
-    const result = rowCells(row);
+    if (!this.delimiterGiven) {
+      this.delimiter = sniffDelimiter(row.text);
+      if (this.framer) this.framer.delimiter = this.delimiterByte;
+      if (this.delimiter !== ',') this.notice?.(`${this.path}: reading cells separated by ${DELIMITER_NAMES.get(this.delimiter) ?? this.delimiter}, as its header is (pass --delimiter to choose another)`);
+    }
+    const result = rowCells(row, this.delimiter);
     if ('error' in result) {
       this.headerProblem = `header on line ${row.line}: ${result.error}`;
       if (row.line >= this.fromLine) this.invalid(row, `Header row does not parse: ${result.error}`);
       return;
     }
-    this.columns = CsvColumns.fromHeader(result.cells);
+    const header = CsvColumns.fromHeader(result.cells);
+    // Inputs that can be looked at first were refused before the run began; standard input is refused here.
+    if (!header.ok) throw refusedInput(this.path, header.refusal);
+    this.columns = header.columns;
   }
 
   /** A bad row; when it is where the header should be, the header is unusable. */

@@ -37,7 +37,7 @@ const call = (id: string): string => JSON.stringify({ type: 'track', messageId: 
 describe('NDJSON: bad input becomes an item with its code and line', () => {
   it.each([
     { kind: 'invalid JSON', lines: [call('m1'), '{"type":"track",', call('m3')], expected: ['record m1 line 1', 'INVALID_JSON line 2', 'record m3 line 3'] },
-    { kind: 'an array', lines: ['["identify","u-bill"]'], expected: ['INVALID_RECORD line 1'] },
+    { kind: 'an array', lines: [call('m1'), '["identify","u-bill"]'], expected: ['record m1 line 1', 'INVALID_RECORD line 2'] },
     { kind: 'a number', lines: [call('m1'), '42'], expected: ['record m1 line 1', 'INVALID_RECORD line 2'] },
     { kind: 'a string', lines: ['"track"'], expected: ['INVALID_RECORD line 1'] },
     { kind: 'null', lines: ['null'], expected: ['INVALID_RECORD line 1'] },

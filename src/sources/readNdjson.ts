@@ -5,6 +5,7 @@ import { LineSplitter, MAX_LINE_BYTES } from './lineSplitter.js';
 import { isUtf8Text, NOT_UTF8_REASON } from './utf8.js';
 import type { LineSink } from './lineSplitter.js';
 import { readNdjsonLine } from './ndjsonLine.js';
+import { refusedInput } from './errors.js';
 import type { ReadContext, RecordPosition, SourceItem } from './types.js';
 
 /**
@@ -15,7 +16,8 @@ import type { ReadContext, RecordPosition, SourceItem } from './types.js';
 export async function* readNdjson({ path, start, open }: ReadContext): AsyncGenerator<SourceItem[]> {
   const source = await open(start.offset);
   const fromLine = start.line;
-  const lines = new NdjsonLines(path, fromLine);
+  // The layout is judged on the file's first line; a resume that seeks past it was judged before.
+  const lines = new NdjsonLines(path, fromLine, source.firstOffset === 0);
   const splitter = new LineSplitter(lines, { firstLine: source.firstOffset === 0 ? 1 : fromLine, firstOffset: source.firstOffset });
   for await (const chunk of source) {
     if (chunk instanceof GzipDamage) {
@@ -39,12 +41,30 @@ export async function* readNdjson({ path, start, open }: ReadContext): AsyncGene
 
 const MIB = 1024 * 1024;
 
+/**
+ * Refuses a JSON file that is not one call per line, before any of it is read: an array
+ * (first character `[`) or pretty-printed JSON (a first line of `{` alone), which would
+ * otherwise be a dead letter per physical line.
+ */
+function refuseJsonLayout(path: string, start: string, wholeLine: boolean): void {
+  const text = start.trim();
+  const shown = path === '-' ? 'input.json' : path;
+  if (text.startsWith('[')) {
+    throw refusedInput(path, `it is a JSON array, not NDJSON (one call per line): convert it with jq -c '.[]' ${shown} > calls.ndjson and pass calls.ndjson`);
+  }
+  if (text === '{' && wholeLine) {
+    throw refusedInput(path, `it is pretty-printed JSON (its first line is a lone "{"), not NDJSON (one call per line): convert it with jq -c . ${shown} > calls.ndjson and pass calls.ndjson`);
+  }
+}
+
 class NdjsonLines implements LineSink {
   items: SourceItem[] = [];
 
   constructor(
     private readonly path: string,
     private readonly fromLine: number,
+    /** The first non-blank line is still to be looked at for a JSON layout that is not NDJSON. */
+    private layoutUnchecked: boolean,
   ) {}
 
   take(): SourceItem[] {
@@ -54,9 +74,14 @@ class NdjsonLines implements LineSink {
   }
 
   onLine(buf: Buffer, start: number, end: number, line: number, offset: number, nextOffset: number): void {
-    if (line < this.fromLine) return;
+    if (line < this.fromLine && !this.layoutUnchecked) return;
     start = textStart(buf, start, end, offset);
     if (isBlank(buf, start, end)) return; // ignored, but it was counted
+    if (this.layoutUnchecked) {
+      this.layoutUnchecked = false;
+      refuseJsonLayout(this.path, buf.toString('utf8', start, Math.min(end, start + 64)), end - start <= 64);
+      if (line < this.fromLine) return;
+    }
     const position: RecordPosition = { file: this.path, line, offset, endLine: line + 1, endOffset: nextOffset };
     const text = buf.toString('utf8', start, end);
     if (!isUtf8Text(text, buf, start, end)) {

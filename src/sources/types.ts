@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { CallType, SegmentCall, SourcePosition } from '../core/types.js';
 import type { ByteSource } from './byteSource.js';
+import type { Encoding } from './textStream.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
@@ -18,6 +19,8 @@ export interface InputFile {
   format: FileFormat;
   /** Size on disk in bytes; undefined for standard input. */
   size?: number;
+  /** CSV: the character between cells, when not a comma (`.tsv`, or sniffed from the header). */
+  delimiter?: string;
 }
 
 /**
@@ -60,6 +63,12 @@ export interface ReadOptions {
   format?: InputFormat;
   /** `--type`: the call type of CSV rows when the file has no `type` column. */
   type?: CallType;
+  /** `--delimiter`: the character between CSV cells, for every CSV input. */
+  delimiter?: string | undefined;
+  /** `--encoding`: how inputs without a byte-order mark are encoded (UTF-8 when absent). */
+  encoding?: Encoding | undefined;
+  /** Told what the reader chose that the user should know (a delimiter sniffed from the header). */
+  notice?: (message: string) => void;
   /** Resume point: plain files seek to `offset`; gzip inputs skip lines before `line`. */
   start?: StartAt;
   /** What the path `-` reads; process.stdin when absent (tests inject a stream). */

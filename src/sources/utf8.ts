@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 
 export const NOT_UTF8_REASON =
-  'The record holds bytes that are not UTF-8: re-encode the export as UTF-8 (e.g. iconv -f latin1 -t utf-8); raw shows each such byte as \uFFFD';
+  'The record holds bytes that are not UTF-8: name the file\'s encoding with --encoding (windows-1252, latin1 or utf-16le) or re-encode it as UTF-8; raw shows each such byte as \uFFFD';
 
 /**
  * Whether `text`, decoded from bytes `[start, end)` of `buf`, is what they hold. Only

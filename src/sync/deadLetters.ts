@@ -49,7 +49,7 @@ export class DeadLetters {
 
   /** Synchronous: called while a record is committed, in input order. */
   add(record: MappedRecord, verdict: DeadLetterVerdict): void {
-    this.tally.deadLetter(verdict.code);
+    this.tally.deadLetter(verdict);
     this.writer?.pushLine(deadLetterText(deadLetterLine(record, verdict)));
   }
 

@@ -1,5 +1,6 @@
 // Property-based: for any bytes as NDJSON or CSV input, and any JSON value in any place a
-// call holds one, reading and mapping never throw, every record is counted once
+// call holds one, reading and mapping never throw (an input that cannot be read as a
+// whole is refused before its first record, and nothing else), every record is counted once
 // (read = delivered + skipped + deadLettered), every dead letter is one valid JSON line, and
 // a clean call among the hostile lines still reaches the sink: bad lines cost only themselves.
 import { readFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../core/catalog.js';
+import { InputError } from '../errors.js';
 import type { CallType, CatalogDocument, DeadLetterVerdict } from '../core/types.js';
 import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
@@ -25,6 +27,8 @@ interface Outcome {
   accepted: number;
   /** The messageIds of the records the sink was given. */
   acceptedIds: string[];
+  /** The input was refused as a whole, before its first record. */
+  refused: boolean;
 }
 
 /** A clean identify, put among hostile lines: whatever surrounds it, it must be delivered. */
@@ -65,12 +69,20 @@ async function pipeline(bytes: Buffer, format: InputFormat, type?: CallType): Pr
   // Pieces of varying size, so records and characters are cut across reads.
   const pieces: Buffer[] = [];
   for (let at = 0, size = 1; at < bytes.length; at += size, size = (size * 7) % 61 + 1) pieces.push(bytes.subarray(at, at + size));
-  await runInputs({ inputs: [{ path: '-', format }], read: { format, type, stdin: Readable.from(pieces) }, mapper, sink, tally, deadLetters: new DeadLetters(tally, writer), maxUncommitted: 50 });
+  let refused = false;
+  try {
+    await runInputs({ inputs: [{ path: '-', format }], read: { format, type, stdin: Readable.from(pieces) }, mapper, sink, tally, deadLetters: new DeadLetters(tally, writer), maxUncommitted: 50 });
+  } catch (error) {
+    // Refused as a whole (a JSON array, a header naming a column twice...): before any record.
+    if (!(error instanceof InputError)) throw error;
+    expect(tally.data.counts.read).toBe(0);
+    refused = true;
+  }
   await writer.close();
   const text = Buffer.concat(chunks).toString('utf8');
   const { droppedProperties, invalidValues, truncatedValues } = JSON.parse(JSON.stringify(tally.data)) as RunTally['data'];
   const named = [...Object.values(droppedProperties), ...Object.values(invalidValues), truncatedValues].flatMap((counts) => Object.values(counts));
-  return { counts: { ...tally.data.counts }, named, deadLetterLines: text === '' ? [] : text.slice(0, -1).split('\n'), accepted, acceptedIds };
+  return { counts: { ...tally.data.counts }, named, deadLetterLines: text === '' ? [] : text.slice(0, -1).split('\n'), accepted, acceptedIds, refused };
 }
 
 function expectAccounted({ counts, named, deadLetterLines }: Outcome): void {
@@ -123,10 +135,13 @@ describe('the pipeline on any input (property-based)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(ndjsonLine, { maxLength: 12 }), fc.nat(), fc.constantFrom('\n', '\r\n'), async (hostile, at, newline) => {
         const lines = [...hostile];
-        lines.splice(at % (lines.length + 1), 0, SENTINEL);
+        const index = at % (lines.length + 1);
+        lines.splice(index, 0, SENTINEL);
         const outcome = await pipeline(Buffer.concat(lines.flatMap((line) => [line, Buffer.from(newline)])), 'ndjson');
         expectAccounted(outcome);
-        expect(outcome.acceptedIds).toContain('sentinel');
+        // Only a head that is no NDJSON at all (an array, compressed bytes...) refuses the input.
+        if (outcome.refused) expect(index).toBeGreaterThan(0);
+        else expect(outcome.acceptedIds).toContain('sentinel');
       }),
       { numRuns: 150 },
     );
@@ -137,6 +152,7 @@ describe('the pipeline on any input (property-based)', () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), async (bytes) => {
         const outcome = await pipeline(Buffer.concat([SENTINEL, Buffer.from('\n'), bytes]), 'ndjson');
         expectAccounted(outcome);
+        expect(outcome.refused).toBe(false);
         expect(outcome.acceptedIds).toContain('sentinel');
         expect(outcome.counts.read).toBeGreaterThanOrEqual(1);
       }),

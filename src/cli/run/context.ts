@@ -2,7 +2,7 @@
 // from its flags, built here once: the client and requester, the hub ID, the catalog,
 // the event map and the memory of identities. Commands differ only in what they ask for
 // (a dry run may have no token, a diff never writes the catalog cache).
-import { Catalog, defaultCatalog, type CatalogDocument } from '../../core/index.js';
+import { Catalog, defaultCatalog, EventNameWatch, type CatalogDocument } from '../../core/index.js';
 import { HubSpotClient } from '../../hubspot/client.js';
 import { RunTally } from '../../report/tally.js';
 import { readCachedCatalog, writeCachedCatalog } from '../../state/catalogCache.js';
@@ -71,6 +71,8 @@ interface Mapping {
 }
 
 export class CommandContext {
+  /** Set by mapper() when --events is given. */
+  private eventWatch: EventNameWatch | undefined;
   /** Absent until connect(), and after it without a token (a dry run that reads nothing from HubSpot). */
   private requester: Requester | undefined;
 
@@ -145,13 +147,25 @@ export class CommandContext {
   /** The record mapper of a run over `portal`, reading and learning `memory`. */
   mapper(portal: Portal, memory: IdentityMemory): RecordMapper {
     const { options, rulesFor } = this.mapped();
+    const filters = filtersFrom(options);
+    if (filters.events !== undefined) {
+      const watch = new EventNameWatch(filters.events);
+      filters.onEventMatched = (name) => watch.matchedName(name);
+      filters.onEventFiltered = (name) => watch.filteredName(name);
+      this.eventWatch = watch;
+    }
     return new RecordMapper({
       context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
       identities: memory.identities,
       duplicates: memory.duplicates,
-      filters: filtersFrom(options),
+      filters,
       rules: rulesFor(memory.suppressedIds),
     });
+  }
+
+  /** What the run's filters should tell at the end: `--events` names that matched nothing. */
+  filterWarnings(): string[] {
+    return this.eventWatch?.warnings() ?? [];
   }
 
   private mapped(): Mapping {

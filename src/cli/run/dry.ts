@@ -13,10 +13,12 @@ import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, readOnlyMemory, type Portal } from './context.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
+import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
   const inputs = await listInputs(paths, flags.inputFormat);
+  await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
   // With a token the dry run may read (never write): the hub ID and the live catalog.
@@ -35,7 +37,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   } catch (error) {
     end = endedBy(error);
   }
-  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed };
+  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings() };
 }
 
 /**
@@ -60,7 +62,7 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
   try {
     await runInputs({
       inputs,
-      read: { format: flags.inputFormat, type: flags.type },
+      read: readOptionsFrom(flags),
       mapper,
       sink: dryRunSink(out),
       tally,

@@ -19,6 +19,7 @@ import { CommandContext, storeMemory, type Portal } from './context.js';
 import { RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { openStateDirectory, type OpenState } from './stateDirectory.js';
+import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 
 /** How long in-flight requests may take to finish after a signal before we save and exit. */
 const STOP_GRACE_MS = 30_000;
@@ -37,6 +38,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     // Inputs a run finished are not opened again: a nightly run over a growing Segment
     // layout would otherwise decompress every earlier day just to skip it.
     const pending = inputs.filter((file) => !checkpoint.done(file));
+    await inspectBeforeSending(pending, flags);
 
     // From here on every way the run ends is reported (summary, --report, checkpoint),
     // so the signal handlers are in place before the first request goes out.
@@ -66,7 +68,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     }
     await checkpoint.finish(end.status, end.message);
     await state.deadLetterWriter.close();
-    return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath };
+    return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings() };
   } finally {
     await state.close();
   }
@@ -105,7 +107,7 @@ async function readInputs(
   const { state, delivery, checkpoint, guard, flags } = run;
   await runInputs({
     inputs: pending,
-    read: { format: flags.inputFormat, type: flags.type },
+    read: readOptionsFrom(flags),
     mapper: run.context.mapper(run.portal, storeMemory(state.store)),
     sink: delivery,
     tally: state.tally,

@@ -1,7 +1,7 @@
 // The files and flags mapping stands on (the catalog file, the event map, filters,
 // routing, consent and suppression), checked and read into what the mapper takes.
 import { readFile } from 'node:fs/promises';
-import { Catalog, type CatalogDocument, type MapOptions, type RecordFilters } from '../../core/index.js';
+import { Catalog, parseInstant, type CatalogDocument, type MapOptions, type RecordFilters } from '../../core/index.js';
 import { UsageError } from '../../errors.js';
 import type { RecordMapperDeps } from '../../sync/recordMapper.js';
 import type { LearntSuppressedIds } from '../../state/stateStore.js';
@@ -61,8 +61,8 @@ export function mapOptionsFrom(flags: MappingOptions, eventMap: Record<string, s
 
 export function filtersFrom(flags: MappingOptions): RecordFilters {
   const filters: RecordFilters = {};
-  if (flags.since) filters.since = Date.parse(flags.since);
-  if (flags.until) filters.until = Date.parse(flags.until);
+  if (flags.since) filters.since = parseInstant(flags.since);
+  if (flags.until) filters.until = parseInstant(flags.until);
   if (flags.types?.length) {
     const known = ['identify', 'track', 'group', 'page', 'screen', 'alias'];
     const unknown = flags.types.filter((t) => !known.includes(t));

@@ -3,7 +3,7 @@
 // a signal are ways for a run to stop, anything else is a failure.
 import { writeFile } from 'node:fs/promises';
 import { EXIT, HubspotSyncError, type ExitCode } from '../../errors.js';
-import { formatSummary } from '../../report/summary.js';
+import { closingWarnings, formatSummary } from '../../report/summary.js';
 import { buildReport, type RunStatus, type RunTally } from '../../report/tally.js';
 
 export interface RunOutcome {
@@ -16,6 +16,8 @@ export interface RunOutcome {
   error?: unknown;
   /** The reader of standard output went away (`| head`): the run ends quietly, exit 0. */
   outputClosed?: boolean;
+  /** What the summary must also say (an `--events` name that matched nothing). */
+  warnings?: string[];
 }
 
 export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'error'>;
@@ -46,9 +48,10 @@ export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Prom
   // `| head` has what it wanted: like any Unix filter, end without a word.
   if (outcome.outputClosed) return EXIT.completed;
   if (flags.logFormat === 'json') {
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: outcome.error === undefined ? 'info' : 'error', msg: 'summary', message: outcome.message, ...report }) + '\n');
+    const warnings = [...(outcome.warnings ?? []), ...closingWarnings(report)];
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: outcome.error === undefined ? 'info' : 'error', msg: 'summary', message: outcome.message, ...report, warnings }) + '\n');
   } else {
-    process.stderr.write(formatSummary(report, outcome.deadLetterFile));
+    process.stderr.write(formatSummary(report, outcome.deadLetterFile, outcome.warnings));
     if (outcome.message && outcome.error === undefined) process.stderr.write(`  ${outcome.message}\n`);
     if (outcome.status === 'paused') process.stderr.write(flags.dryRun ? '  Run the same command again later.\n' : '  The checkpoint is saved: run the same command again later to resume.\n');
     if (outcome.status === 'interrupted') process.stderr.write('  The checkpoint is saved: run the same command again to resume.\n');

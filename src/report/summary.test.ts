@@ -1,0 +1,52 @@
+// Nothing done silently (docs/architecture.md#outputs): a run that sends nothing says why.
+import { describe, expect, it } from 'vitest';
+import { closingWarnings, formatSummary } from './summary.js';
+import { buildReport, RunTally } from './tally.js';
+
+function report(build: (tally: RunTally) => void, status: 'completed' | 'failed' = 'completed') {
+  const tally = new RunTally();
+  build(tally);
+  return buildReport(tally, status, true, 0);
+}
+
+const records = (tally: RunTally, n: number, outcome: 'delivered' | 'skipped' | 'deadLettered', reason?: 'filtered' | 'duplicate'): void => {
+  for (let i = 0; i < n; i++) {
+    tally.read();
+    tally.outcome(outcome, reason);
+  }
+};
+
+describe('closingWarnings', () => {
+  it.each<[string, (tally: RunTally) => void, RegExp | undefined]>([
+    ['no record read (empty files, an empty directory)', () => undefined, /^no record was read: the inputs are empty/],
+    ['a CSV without a type column and no --type', (tally) => {
+      records(tally, 5, 'deadLettered');
+      for (let i = 0; i < 5; i++) tally.deadLetter({ code: 'INVALID_RECORD', reason: 'no type', missingType: true });
+    }, /every record read was filtered, skipped or dead-lettered; the commonest cause: 5 record\(s\) have no call type: .*--type/],
+    ['filters that match nothing', (tally) => {
+      records(tally, 3, 'skipped', 'filtered');
+      records(tally, 1, 'skipped', 'duplicate');
+    }, /the commonest cause: 3 record\(s\) filtered out by --since, --until, --types or --events/],
+    ['an unreadable file', (tally) => {
+      records(tally, 4, 'deadLettered');
+      for (let i = 0; i < 4; i++) tally.deadLetter({ code: 'INVALID_JSON', reason: 'x' });
+    }, /the commonest cause: 4 dead letter\(s\) INVALID_JSON \(the input does not read as its format/],
+    ['one record mapped', (tally) => {
+      records(tally, 9, 'skipped', 'filtered');
+      records(tally, 1, 'delivered');
+    }, undefined],
+  ])('%s', (_, build, warning) => {
+    const warnings = closingWarnings(report(build));
+    if (warning === undefined) expect(warnings).toEqual([]);
+    else expect(warnings).toEqual([expect.stringMatching(warning)]);
+  });
+
+  it('says nothing of the kind for a run that failed (its error says why)', () => {
+    expect(closingWarnings(report(() => undefined, 'failed'))).toEqual([]);
+  });
+
+  it('ends the summary with the warnings, given ones first', () => {
+    const summary = formatSummary(report(() => undefined), undefined, ['--events "x" matched no track']);
+    expect(summary.trimEnd().split('\n').slice(-2)).toEqual([expect.stringMatching(/warning +--events "x" matched no track$/), expect.stringMatching(/warning +no record was read/)]);
+  });
+});
