@@ -1,7 +1,7 @@
 // A live replay, as phases with typed results: open the state directory, resolve the
 // portal, build the delivery, read the inputs, finish. The checkpoint is saved every few
 // seconds, on a signal, before a pause and at the end.
-import { UsageError } from '../../errors.js';
+import { UsageError, WriteFailedError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
@@ -15,12 +15,13 @@ import type { Requester } from '../../sync/requester.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
-import { RunGuard } from './guard.js';
+import { LATE, RunGuard, stopGraceMs } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
+import { stateDirPaths } from '../../state/stateDir.js';
 import { openStateDirectory, type OpenState } from './stateDirectory.js';
 
-/** How long in-flight requests may take to finish after a signal before we save and exit. */
-const STOP_GRACE_MS = 30_000;
+/** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
+const CHECKPOINT_SHARE = 1 / 6;
 
 export async function liveReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
@@ -31,6 +32,8 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
   const reserve = parseReserve(flags.dailyReserve);
   const context = await CommandContext.open(flags, flags);
   const state = await openStateDirectory(flags, inputs, `replay ${paths.join(' ')}`);
+  /** A write failed: no checkpoint is written after it, the last one written whole stands. */
+  let failedWrite = false;
   try {
     const checkpoint = new RunCheckpoint(state, started);
     // Inputs a run finished are not opened again: a nightly run over a growing Segment
@@ -39,7 +42,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
 
     // From here on every way the run ends is reported (summary, --report, checkpoint),
     // so the signal handlers are in place before the first request goes out.
-    const guard = new RunGuard(() => checkpoint.saveWhenDue());
+    const guard: RunGuard = new RunGuard(() => checkpoint.saveWhenDue((error) => guard.fail(error)));
     const progress = startProgress({
       mode: progressMode(flags, process.stderr),
       stream: process.stderr,
@@ -59,15 +62,28 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
     } catch (error) {
       end = endedBy(error);
+      failedWrite = error instanceof WriteFailedError;
     } finally {
-      guard.stop();
       progress.stop();
     }
-    await checkpoint.finish(end.status, end.message);
-    await state.deadLetterWriter.close();
+    if (!failedWrite) {
+      // The guard stays on: a signal while the disk does not answer still ends the run in time.
+      const saved = await guard.within(
+        checkpoint.finish(end.status, end.message).then(() => state.deadLetterWriter.close()).then(() => undefined, (error: unknown) => error),
+      );
+      if (saved !== undefined) {
+        failedWrite = true;
+        end = endedBy(saved === LATE ? new WriteFailedError(stateDirPaths(state.dir).checkpoint, 'no answer from the disk in time') : saved);
+      }
+    }
+    guard.stop();
     return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath };
   } finally {
-    await state.close();
+    // After a failed write the store cannot be flushed either: what it held past the last
+    // checkpoint is learnt again on resume, as after kill -9.
+    await state.close().catch((error: unknown) => {
+      if (!failedWrite) throw error;
+    });
   }
 }
 
@@ -101,7 +117,7 @@ async function readInputs(
   run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions },
 ): Promise<void> {
   const { state, delivery, checkpoint, guard, flags } = run;
-  await runInputs({
+  const reading = runInputs({
     inputs: pending,
     read: { format: flags.inputFormat, type: flags.type },
     mapper: run.context.mapper(run.portal, storeMemory(state.store)),
@@ -111,10 +127,19 @@ async function readInputs(
     startFor: (file) => checkpoint.startFor(file),
     onInput: (p) => checkpoint.progressOf.push(p),
     shouldStop: () => guard.stopping || delivery.failure !== undefined,
+  }).catch((error: unknown) => {
+    // A write that failed while reading (the dead-letter file, the state store) stops the
+    // run as a signal does.
+    if (!(error instanceof WriteFailedError)) throw error;
+    guard.fail(error);
   });
+  // A stop ends reading even while it waits on something that will never come.
+  await Promise.race([reading, guard.stopped]);
+  if (delivery.failure instanceof WriteFailedError) guard.fail(delivery.failure);
   if (guard.stopping) {
-    // Requests in flight get a bounded time to answer, so their records can settle.
-    await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+    // Requests in flight get a bounded time to answer, so their records can settle; the
+    // rest of the grace is kept for the last checkpoint.
+    await guard.within(delivery.stop(), stopGraceMs() * CHECKPOINT_SHARE);
     guard.throwIfSignalled();
   } else if (delivery.failure) {
     throw delivery.failure;
@@ -164,11 +189,12 @@ class RunCheckpoint {
     return this.checkpoint.inputs[file.path]?.watermark;
   }
 
-  /** Saves the checkpoint if the last save is a few seconds old; a failed save is retried next time. */
-  saveWhenDue(): void {
-    this.checkpointer.maybeWrite().catch((error: unknown) => {
-      process.stderr.write(`hubspot-sync: could not save the checkpoint in ${this.state.dir} (${(error as Error).message}); will try again.\n`);
-    });
+  /**
+   * Saves the checkpoint if the last save is a few seconds old. A failed save is not
+   * retried: a full disk stays full, so the run stops (`onFailure`) rather than wait.
+   */
+  saveWhenDue(onFailure: (error: unknown) => void): void {
+    this.checkpointer.maybeWrite().catch(onFailure);
   }
 
   /** Saves the checkpoint of a run that ended so. */
