@@ -199,7 +199,7 @@ export class LineWriter {
     if (fault === 'hang') await new Promise<never>(() => undefined);
     if (fault === 'fail') {
       this.stream.destroy(noSpaceError());
-      await once(this.stream, 'close');
+      await once(this.stream, 'close').catch(() => undefined);
       this.throwIfBroken();
     }
   }

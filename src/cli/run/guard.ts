@@ -75,6 +75,14 @@ export class RunGuard {
   }
 
   /**
+   * The run is ending (its last checkpoint): from now on it has the stop grace to end in,
+   * signal or not, so a disk that stops answering cannot keep it forever.
+   */
+  finishing(): void {
+    this.stopDeadline ??= Date.now() + this.graceMs;
+  }
+
+  /**
    * `work`, or LATE once the stop grace (less `reserveMs`, kept for what follows) is over:
    * a stopped run must end in time whatever it waits for (requests that never answer, a
    * disk that does not). Before a stop, it waits for `work` until a stop and its grace.
@@ -82,7 +90,8 @@ export class RunGuard {
   async within<T>(work: Promise<T>, reserveMs = 0): Promise<T | typeof LATE> {
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    const late = this.stopped.then(
+    const started = this.stopping ? Promise.resolve() : this.stopped;
+    const late = started.then(
       () =>
         new Promise<typeof LATE>((resolve) => {
           // A stop that comes after the work is done must not start a timer.

@@ -59,6 +59,9 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       const delivery = buildDelivery(requester, portal, state, flags);
       guard.onStop = () => delivery.interrupt();
       guard.throwIfSignalled();
+      // A checkpoint before the first record: a run that dies before the next one resumes
+      // from here, its dead-letter file cut back to here, never appended to twice.
+      if ((await guard.within(checkpoint.save())) === LATE) guard.throwIfSignalled();
       await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
     } catch (error) {
       end = endedBy(error);
@@ -67,7 +70,9 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       progress.stop();
     }
     if (!failedWrite) {
-      // The guard stays on: a signal while the disk does not answer still ends the run in time.
+      // The last checkpoint gets the stop grace, no more: a disk that does not answer must
+      // not keep a nightly job (and its lock) forever.
+      guard.finishing();
       const saved = await guard.within(
         checkpoint.finish(end.status, end.message).then(() => state.deadLetterWriter.close()).then(() => undefined, (error: unknown) => error),
       );
@@ -195,6 +200,11 @@ class RunCheckpoint {
    */
   saveWhenDue(onFailure: (error: unknown) => void): void {
     this.checkpointer.maybeWrite().catch(onFailure);
+  }
+
+  /** Saves the checkpoint now. */
+  save(): Promise<void> {
+    return this.checkpointer.write();
   }
 
   /** Saves the checkpoint of a run that ended so. */
