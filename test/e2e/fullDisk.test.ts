@@ -156,7 +156,7 @@ describe('a write that fails (HUBSPOT_SYNC_FAIL_WRITE), at several moments of a 
     });
   });
 
-  it.concurrent('a checkpoint part-way through that never finishes: the run sends everything, then ends by itself within the grace, exit 75', async () => {
+  it.concurrent('a later checkpoint that never finishes (during start-up, part-way or the last): the run ends by itself within the grace, exit 75', async () => {
     await withRun(async (run) => {
       const failed = await run.replay([input, '--concurrency', '1'], { env: { HUBSPOT_SYNC_FAIL_WRITE: 'checkpoint@2:hang', ...FAST_STOP } });
       expectWriteFailure(failed, join(run.stateDir, 'checkpoint.json'));

@@ -45,6 +45,13 @@ describe('RunGuard', () => {
     expect(() => g.throwIfSignalled()).not.toThrow();
   });
 
+  it('inTime gives work the grace from now, with no stop at all (a checkpoint the disk never finishes)', async () => {
+    const g = guard(20);
+    await expect(g.inTime(never)).resolves.toBe(LATE);
+    await expect(g.inTime(Promise.resolve(7))).resolves.toBe(7);
+    expect(g.stopping).toBe(false);
+  });
+
   it('the grace is 30 s unless the test setting shrinks it', () => {
     expect(stopGraceMs({})).toBe(30_000);
     expect(stopGraceMs({ HUBSPOT_SYNC_STOP_GRACE_MS: '1500' })).toBe(1500);

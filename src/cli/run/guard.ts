@@ -106,6 +106,17 @@ export class RunGuard {
     }
   }
 
+  /** `work`, or LATE once the stop grace has passed from now (or a stop's grace, if that ends first). */
+  async inTime<T>(work: Promise<T>): Promise<T | typeof LATE> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), this.graceMs)));
+    try {
+      return await Promise.race([this.within(work), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   stop(): void {
     clearInterval(this.ticker);
     process.off('SIGINT', this.onSignal);

@@ -61,7 +61,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       guard.throwIfSignalled();
       // A checkpoint before the first record: a run that dies before the next one resumes
       // from here, its dead-letter file cut back to here, never appended to twice.
-      if ((await guard.within(checkpoint.save())) === LATE) guard.throwIfSignalled();
+      if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
       await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
     } catch (error) {
       end = endedBy(error);
@@ -78,7 +78,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       );
       if (saved !== undefined) {
         failedWrite = true;
-        end = endedBy(saved === LATE ? new WriteFailedError(stateDirPaths(state.dir).checkpoint, 'no answer from the disk in time') : saved);
+        end = endedBy(saved === LATE ? noAnswer(state) : saved);
       }
     }
     guard.stop();
@@ -90,6 +90,11 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       if (!failedWrite) throw error;
     });
   }
+}
+
+/** A checkpoint write the disk did not finish within the stop grace. */
+function noAnswer(state: OpenState): WriteFailedError {
+  return new WriteFailedError(stateDirPaths(state.dir).checkpoint, 'no answer from the disk in time');
 }
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
