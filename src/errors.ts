@@ -104,7 +104,6 @@ const WRITE_REASONS: Record<string, string> = {
   SQLITE_IOERR: 'input/output error',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
-  ENOENT: 'no such file or directory',
 };
 
 /**
