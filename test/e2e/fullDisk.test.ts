@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
@@ -26,8 +26,14 @@ const LATENCY_MS = 300;
 
 const open: LiveRun[] = [];
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
+  await Promise.all(open.splice(0).map(closeAndRemove));
 });
+
+/** Stops the stand-in and removes the run's temporary folder (its state directory's parent). */
+async function closeAndRemove(run: LiveRun): Promise<void> {
+  await run.close();
+  await rm(dirname(run.stateDir), { recursive: true, force: true });
+}
 
 /** A stand-in for one concurrent test, closed when it ends. */
 async function withRun(test: (run: LiveRun) => Promise<void>): Promise<void> {
@@ -35,7 +41,7 @@ async function withRun(test: (run: LiveRun) => Promise<void>): Promise<void> {
   try {
     await test(run);
   } finally {
-    await run.close();
+    await closeAndRemove(run);
   }
 }
 
@@ -81,7 +87,7 @@ beforeAll(async () => {
     deadLetters: await readFile(join(run.stateDir, 'dead-letter.ndjson'), 'utf8'),
     requests: run.emulator.requests().length,
   };
-  await run.close();
+  await closeAndRemove(run);
   expect(reference.report.counts.deadLettered).toBeGreaterThan(60);
 });
 
@@ -223,7 +229,8 @@ describe('writes that fail for real', () => {
 
   it('a 1 MiB filesystem that fills mid-run (tmpfs where mounting is allowed; else the state database made to fail): exit 75, then the same command resumes exactly once space is freed', async () => {
     const run = await slowLive();
-    const mountPoint = join(await tempDir(), 'small');
+    const folder = await tempDir();
+    const mountPoint = join(folder, 'small');
     await mkdir(mountPoint);
     const mounted = tryMount(mountPoint, 'size=1m');
     try {
@@ -244,6 +251,7 @@ describe('writes that fail for real', () => {
       await expectExactResume(run, stateDir, ['--state-dir', stateDir]);
     } finally {
       if (mounted) execFileSync('umount', [mountPoint]);
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });
@@ -251,7 +259,8 @@ describe('writes that fail for real', () => {
 describe('a state directory that exists but cannot be written', () => {
   it('is a usage error before anything is sent: exit 2, naming the directory and the cause', async () => {
     const run = await slowLive();
-    const stateDir = join(await tempDir(), 'readonly-state');
+    const folder = await tempDir();
+    const stateDir = join(folder, 'readonly-state');
     await mkdir(stateDir);
     const undo = makeUnwritable(stateDir);
     try {
@@ -262,6 +271,7 @@ describe('a state directory that exists but cannot be written', () => {
       expect(run.emulator.requests()).toHaveLength(0);
     } finally {
       undo();
+      await rm(folder, { recursive: true, force: true });
     }
   });
 });

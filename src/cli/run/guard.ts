@@ -41,7 +41,8 @@ export class RunGuard {
   /** Starts watching: `tick` runs every second (it saves the checkpoint when due). */
   constructor(
     tick: () => void,
-    private readonly graceMs = stopGraceMs(),
+    /** How long a stopped run may take to end. */
+    readonly graceMs = stopGraceMs(),
   ) {
     this.interrupted.catch(() => undefined);
     process.on('SIGINT', this.onSignal);

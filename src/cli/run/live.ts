@@ -1,12 +1,14 @@
 // A live replay, as phases with typed results: open the state directory, resolve the
-// portal, build the delivery, read the inputs, finish. The checkpoint is saved every few
-// seconds, on a signal, before a pause and at the end.
+// portal, build the delivery, read the inputs, finish. The checkpoint is saved before the
+// first record, every few seconds, on a signal, before a pause and at the end; never after
+// a write failed.
 import { UsageError, WriteFailedError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
 import type { InputFile, StartAt } from '../../sources/types.js';
 import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
+import { stateDirPaths } from '../../state/stateDir.js';
 import { systemClock } from '../../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
@@ -15,9 +17,8 @@ import type { Requester } from '../../sync/requester.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
-import { LATE, RunGuard, stopGraceMs } from './guard.js';
+import { LATE, RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
-import { stateDirPaths } from '../../state/stateDir.js';
 import { openStateDirectory, type OpenState } from './stateDirectory.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
@@ -149,7 +150,7 @@ async function readInputs(
   if (guard.stopping) {
     // Requests in flight get a bounded time to answer, so their records can settle; the
     // rest of the grace is kept for the last checkpoint.
-    await guard.within(delivery.stop(), stopGraceMs() * CHECKPOINT_SHARE);
+    await guard.within(delivery.stop(), guard.graceMs * CHECKPOINT_SHARE);
     guard.throwIfSignalled();
   } else if (delivery.failure) {
     throw delivery.failure;
