@@ -74,3 +74,46 @@ export class InterruptedError extends HubspotSyncError {
     super(`stopped by ${signal}`, EXIT.interrupted);
   }
 }
+
+/**
+ * A write the run depends on failed (a full disk, a quota, an I/O error, a read-only
+ * remount). Nothing is lost: the run sends nothing new, keeps the last checkpoint written
+ * whole and exits 75 with one line naming the path and the cause. It never waits for
+ * space: a cron job is better off ending and running again once space is freed.
+ */
+export class WriteFailedError extends HubspotSyncError {
+  constructor(
+    readonly path: string,
+    /** What the machine said, in words (`no space left on device`). */
+    readonly reason: string,
+  ) {
+    super(`${reason} for ${path}: nothing is lost; free space (or fix the disk), then run the same command again to resume.`, EXIT.paused);
+  }
+}
+
+// errno and SQLite codes a write fails with, in words. SQLite's own messages ("database or
+// disk is full") do not name the cause the way the rest of the run does.
+const WRITE_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  SQLITE_FULL: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EROFS: 'read-only file system',
+  SQLITE_READONLY: 'read-only file system',
+  EIO: 'input/output error',
+  SQLITE_IOERR: 'input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/**
+ * `error`, thrown while writing `path`, as the WriteFailedError that ends the run when the
+ * machine refused the write; any other error (a bug) is returned as it is.
+ */
+export function writeFailure(path: string, error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (error instanceof HubspotSyncError || typeof code !== 'string') return error;
+  // SQLite's extended codes (SQLITE_IOERR_WRITE) mean what their primary code does.
+  const reason = WRITE_REASONS[code] ?? WRITE_REASONS[code.split('_').slice(0, 2).join('_')];
+  return reason === undefined ? error : new WriteFailedError(path, reason);
+}

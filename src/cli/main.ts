@@ -48,6 +48,6 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 keepHeapNearLiveSize();
 const code = await main(process.argv);
 process.exitCode = code;
-// A run stopped by a signal has saved its checkpoint and report: a start-up request still
-// waiting to be retried must not keep the process alive.
-if (code === EXIT.interrupted) process.exit(code);
+// A run stopped by a signal or a failed write has reported how it ended: a start-up request
+// still waiting to be retried, or a write the disk never answers, must not keep it alive.
+if (code === EXIT.interrupted || code === EXIT.paused) process.exit(code);

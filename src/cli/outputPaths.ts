@@ -4,7 +4,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, WriteFailedError, writeFailure } from '../errors.js';
 
 /** Makes sure `path` can be written: its folder exists (created if need be) and allows it. */
 export async function prepareOutputFile(path: string, flag: string): Promise<void> {
@@ -28,12 +28,27 @@ export async function prepareOutputFile(path: string, flag: string): Promise<voi
   }
 }
 
-/** Makes sure the state directory exists (mode 0700 when created here) or says why not. */
+/**
+ * Makes sure the state directory exists (mode 0700 when created here) and can be written,
+ * or says why not: one made by another user or with sudo, or on a read-only mount, must
+ * stop the run before anything is sent. access(2) answers for root too (a read-only mount
+ * is EROFS, an immutable directory EPERM), where permission bits alone would not.
+ */
 export async function prepareStateDir(dir: string, ensure: (dir: string) => Promise<unknown>): Promise<void> {
   try {
     await ensure(dir);
   } catch (error) {
     throw new UsageError(`--state-dir ${dir} cannot be created or used (${reasonOf(error)}).`);
+  }
+  try {
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const failure = writeFailure(dir, error);
+    const why = failure instanceof WriteFailedError ? `${failure.reason}, ${reasonOf(error)}` : reasonOf(error);
+    throw new UsageError(
+      `--state-dir ${dir} exists but cannot be written (${why}): give a directory this user can write, ` +
+        'or make this one writable (its owner, its permissions, or a read-only mount).',
+    );
   }
 }
 

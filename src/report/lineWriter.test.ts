@@ -134,3 +134,25 @@ describe('LineWriter file marks: is it still the file a checkpoint described?', 
   });
 });
 
+
+describe('a file on a full disk (/dev/full refuses every write with ENOSPC, for root too)', () => {
+  it('a flush fails with one line naming the file; every later write fails at once instead of waiting for a drain that never comes', async () => {
+    const writer = await LineWriter.toFile('/dev/full');
+    for (let i = 0; i < 1000; i++) writer.push({ i, pad: 'x'.repeat(100) });
+    await expect(writer.flush()).rejects.toThrow('no space left on device for /dev/full: nothing is lost');
+    // The stream is destroyed now: before, the next flush waited for 'drain' forever.
+    for (let i = 0; i < 1000; i++) writer.push({ i, pad: 'x'.repeat(100) });
+    await expect(writer.flush()).rejects.toMatchObject({ exitCode: 75, path: '/dev/full', reason: 'no space left on device' });
+    await expect(writer.sync()).rejects.toMatchObject({ exitCode: 75 });
+    // Closing a file whose writes failed only lets it go.
+    await expect(writer.close()).resolves.toBeUndefined();
+  });
+
+  it('sync (before a checkpoint) fails the same way, and so does what follows it', async () => {
+    const writer = await LineWriter.toFile('/dev/full');
+    writer.push({ code: 'INVALID_EMAIL' });
+    await expect(writer.sync()).rejects.toMatchObject({ exitCode: 75, path: '/dev/full' });
+    writer.push({ code: 'INVALID_EMAIL' });
+    await expect(writer.flush()).rejects.toMatchObject({ exitCode: 75 });
+  });
+});

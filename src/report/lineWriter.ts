@@ -6,6 +6,8 @@ import { createWriteStream, fstat, fsync, open, type WriteStream } from 'node:fs
 import { chmod, open as openFile, stat, truncate } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { writeFailure } from '../errors.js';
+import { plannedFault, noSpaceError, type WriteKind } from '../state/writeFaults.js';
 
 const CHUNK = 64 * 1024;
 /** Bytes at the end of a file whose hash tells a resumed run it is the file it wrote. */
@@ -38,10 +40,15 @@ export class LineWriter {
   private gone = false;
   /** The last bytes written to a file (up to TAIL_BYTES), for its mark. */
   private tail: Buffer = Buffer.alloc(0);
+  /**
+   * Why a write to the file failed (a full disk): the stream is destroyed then and will
+   * never emit 'drain' again, so every later write fails at once instead of waiting.
+   */
+  private broken?: unknown;
 
   private constructor(
     private readonly stream: Writable,
-    private readonly file?: { stream: WriteStream; fd: number; dev: string; ino: string },
+    private readonly file?: { stream: WriteStream; fd: number; dev: string; ino: string; path: string; kind?: WriteKind },
   ) {}
 
   /**
@@ -62,7 +69,7 @@ export class LineWriter {
    * last checkpoint are dropped, so a record re-read from the watermark is not written
    * twice. A length past the file's end never pads it: the file is then appended to.
    */
-  static async toFile(path: string, options: { length?: number } = {}): Promise<LineWriter> {
+  static async toFile(path: string, options: { length?: number; kind?: WriteKind } = {}): Promise<LineWriter> {
     const fd = await promisify(open)(path, 'a', 0o600);
     const info = await promisify(fstat)(fd, { bigint: true });
     // Only a regular file is made private and cut back: `--out /dev/null` is a device,
@@ -76,7 +83,8 @@ export class LineWriter {
       }
     }
     const stream = createWriteStream(path, { fd });
-    const writer = new LineWriter(stream, { stream, fd, dev: info.dev.toString(), ino: info.ino.toString() });
+    const writer = new LineWriter(stream, { stream, fd, dev: info.dev.toString(), ino: info.ino.toString(), path, kind: options.kind });
+    stream.on('error', (error) => (writer.broken ??= error));
     writer.bytes = size;
     if (info.isFile()) writer.tail = await readTail(path, size);
     return writer;
@@ -139,13 +147,18 @@ export class LineWriter {
     this.buffer = [];
     this.buffered = 0;
     if (this.gone) return;
+    this.throwIfBroken();
     // Encoded once: counting, the tail and the stream all take the same bytes.
     const bytes = Buffer.from(chunk);
     this.bytes += bytes.length;
-    if (this.file) this.keepTail(bytes);
+    if (this.file) {
+      this.keepTail(bytes);
+      await this.planned();
+    }
     try {
       if (!this.stream.write(bytes)) await once(this.stream, 'drain');
     } catch (error) {
+      if (this.file) throw writeFailure(this.file.path, error);
       if (!isClosedOutput(error)) throw error;
       this.gone = true;
     }
@@ -155,15 +168,40 @@ export class LineWriter {
   async sync(): Promise<void> {
     await this.flush();
     if (!this.file) return;
-    await new Promise<void>((resolve, reject) => this.stream.write('', (err) => (err ? reject(err) : resolve())));
-    await promisify(fsync)(this.file.fd);
+    this.throwIfBroken();
+    const { path } = this.file;
+    try {
+      await this.planned();
+      await new Promise<void>((resolve, reject) => this.stream.write('', (err) => (err ? reject(err) : resolve())));
+      await promisify(fsync)(this.file.fd);
+    } catch (error) {
+      throw writeFailure(path, error);
+    }
   }
 
+  /** Flushes and closes; a file whose writes already failed is only let go (its failure was reported). */
   async close(): Promise<void> {
+    if (this.broken !== undefined) return;
     await this.flush();
     if (!this.file) return;
     this.file.stream.end();
     await once(this.file.stream, 'close');
+    this.throwIfBroken();
+  }
+
+  private throwIfBroken(): void {
+    if (this.file && this.broken !== undefined) throw writeFailure(this.file.path, this.broken);
+  }
+
+  /** The test setting's fault for this file (src/state/writeFaults.ts): a failure as the stream itself reports one. */
+  private async planned(): Promise<void> {
+    const fault = this.file?.kind && plannedFault(this.file.kind);
+    if (fault === 'hang') await new Promise<never>(() => undefined);
+    if (fault === 'fail') {
+      this.stream.destroy(noSpaceError());
+      await once(this.stream, 'close').catch(() => undefined);
+      this.throwIfBroken();
+    }
   }
 
   /** A copy: a view would keep the whole written chunk alive. */

@@ -4,7 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import type { CatalogDocument } from '../core/types.js';
+import { writeFailure } from '../errors.js';
 import { PRIVATE_FILE_MODE, stateDirPaths } from './stateDir.js';
+import { faultIfPlanned } from './writeFaults.js';
 
 export interface CachedCatalog extends CatalogDocument {
   /** ISO-8601 time the catalog was fetched from HubSpot. */
@@ -32,7 +34,13 @@ export async function readCachedCatalog(dir: string, maxAgeMs = Infinity, now: D
 /** Saves `doc` as the cached catalog, atomically, mode 0600. */
 export async function writeCachedCatalog(dir: string, doc: CatalogDocument, fetchedAt: Date = new Date()): Promise<void> {
   const cached: CachedCatalog = { fetchedAt: fetchedAt.toISOString(), contacts: doc.contacts, companies: doc.companies };
-  await writeFileAtomic(stateDirPaths(dir).catalog, `${JSON.stringify(cached)}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+  const path = stateDirPaths(dir).catalog;
+  try {
+    await faultIfPlanned('catalog');
+    await writeFileAtomic(path, `${JSON.stringify(cached)}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+  } catch (error) {
+    throw writeFailure(path, error);
+  }
 }
 
 function isCachedCatalog(value: unknown): value is CachedCatalog {

@@ -3,9 +3,10 @@
 // with its shape checked, so a damaged one stops the run with a message, not a crash.
 import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { UsageError } from '../errors.js';
+import { UsageError, writeFailure } from '../errors.js';
 import type { Checkpoint } from './checkpoint.js';
 import { fsyncDir, PRIVATE_FILE_MODE, stateDirPaths } from './stateDir.js';
+import { faultIfPlanned } from './writeFaults.js';
 
 /**
  * The checkpoint of state directory `dir`, or undefined when there is none. A file that
@@ -40,10 +41,18 @@ export function serializeCheckpoint(checkpoint: Checkpoint): string {
   return `${JSON.stringify(checkpoint, null, 2)}\n`;
 }
 
+/** Replaces the checkpoint atomically; a failure (a full disk) is a WriteFailedError and leaves the old one whole. */
 export async function writeCheckpointText(dir: string, text: string): Promise<void> {
-  // write-file-atomic: a temporary file beside the target, written, fsynced, chmod'ed and
-  // renamed over it; the directory fsync makes the rename itself survive a power cut.
-  await writeFileAtomic(stateDirPaths(dir).checkpoint, text, { mode: PRIVATE_FILE_MODE, fsync: true });
+  const path = stateDirPaths(dir).checkpoint;
+  try {
+    await faultIfPlanned('checkpoint');
+    // write-file-atomic: a temporary file beside the target, written, fsynced, chmod'ed and
+    // renamed over it (the temporary file is removed when it fails); the directory fsync
+    // makes the rename itself survive a power cut.
+    await writeFileAtomic(path, text, { mode: PRIVATE_FILE_MODE, fsync: true });
+  } catch (error) {
+    throw writeFailure(path, error);
+  }
   await fsyncDir(dir);
 }
 

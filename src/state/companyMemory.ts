@@ -10,7 +10,9 @@
 //   database (the id is what makes it safe).
 import { readFileSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
+import { writeFailure } from '../errors.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
+import { failIfPlanned } from './writeFaults.js';
 
 interface Saved {
   keyProperty?: string;
@@ -80,7 +82,12 @@ export class CompanyMemory {
     if (!this.path) return;
     const saved: Saved = { unconfirmed: Object.fromEntries(this.unconfirmed) };
     if (this.keyName !== undefined) saved.keyProperty = this.keyName;
-    writeFileAtomic.sync(this.path, `${JSON.stringify(saved)}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+    try {
+      failIfPlanned('companies');
+      writeFileAtomic.sync(this.path, `${JSON.stringify(saved)}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
   }
 }
 

@@ -14,12 +14,13 @@
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { IdentityMap } from '../core/types.js';
-import { UsageError } from '../errors.js';
+import { UsageError, WriteFailedError, writeFailure } from '../errors.js';
 import { BufferedMap } from './bufferedMap.js';
 import { BufferedSet } from './bufferedSet.js';
 import { ReadSession } from './readSession.js';
 import { StoredDuplicateWindow } from './duplicateWindow.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
+import { failIfPlanned } from './writeFaults.js';
 
 export interface StateStoreOptions {
   /**
@@ -159,6 +160,9 @@ export class StateStore {
     } catch (error) {
       if (db?.open) db.close();
       if (error instanceof UsageError) throw error;
+      // A full disk is no damage: say so, not "move it away".
+      const failure = writeFailure(path, error);
+      if (failure instanceof WriteFailedError) throw failure;
       throw new UsageError(
         `The state database ${path} cannot be used: ${(error as Error).message}. ` +
           'If it is damaged, move it away and run again: a new one is created, and only what it remembered ' +
@@ -178,7 +182,14 @@ export class StateStore {
   flush(): void {
     if (this.readOnly || this.closed) return;
     this.session.end();
-    this.writeBuffers();
+    try {
+      failIfPlanned('state');
+      this.writeBuffers();
+    } catch (error) {
+      // SQLITE_FULL and the like: the run stops on one line naming the file (the
+      // transaction was rolled back, so the file is as the last flush left it).
+      throw writeFailure(this.db.name, error);
+    }
     // Only after the transaction: when it throws (disk full), nothing buffered is lost.
     this.identityTable.clear();
     this.companyTable.clear();
@@ -199,13 +210,17 @@ export class StateStore {
   }
 
   /** Flushes (unless read-only) and closes. Safe to call more than once. */
+  /** Flushes and closes; the file is closed even when the flush fails (a full disk), which is then thrown. */
   close(): void {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.session.end();
-    if (!this.readOnly) restInRollbackMode(this.db);
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      this.session.end();
+      if (!this.readOnly) restInRollbackMode(this.db);
+      this.db.close();
+    }
   }
 
   private flushIfFull(): void {

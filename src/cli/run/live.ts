@@ -1,12 +1,14 @@
 // A live replay, as phases with typed results: open the state directory, resolve the
-// portal, build the delivery, read the inputs, finish. The checkpoint is saved every few
-// seconds, on a signal, before a pause and at the end.
-import { UsageError } from '../../errors.js';
+// portal, build the delivery, read the inputs, finish. The checkpoint is saved before the
+// first record, every few seconds, on a signal, before a pause and at the end; never after
+// a write failed.
+import { UsageError, WriteFailedError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
 import type { InputFile, StartAt } from '../../sources/types.js';
 import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
+import { stateDirPaths } from '../../state/stateDir.js';
 import { systemClock } from '../../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
@@ -16,13 +18,13 @@ import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
 import { testTimings } from '../testTimings.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
-import { RunGuard } from './guard.js';
+import { LATE, RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { openStateDirectory, type OpenState } from './stateDirectory.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 
-/** How long in-flight requests may take to finish after a signal before we save and exit. */
-const STOP_GRACE_MS = 30_000;
+/** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
+const CHECKPOINT_SHARE = 1 / 6;
 
 export async function liveReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
@@ -33,6 +35,8 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
   const reserve = parseReserve(flags.dailyReserve);
   const context = await CommandContext.open(flags, flags);
   const state = await openStateDirectory(flags, inputs, `replay ${paths.join(' ')}`);
+  /** A write failed: no checkpoint is written after it, the last one written whole stands. */
+  let failedWrite = false;
   try {
     const checkpoint = new RunCheckpoint(state, started);
     // Inputs a run finished are not opened again: a nightly run over a growing Segment
@@ -42,7 +46,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
 
     // From here on every way the run ends is reported (summary, --report, checkpoint),
     // so the signal handlers are in place before the first request goes out.
-    const guard = new RunGuard(() => checkpoint.saveWhenDue());
+    const guard: RunGuard = new RunGuard(() => checkpoint.saveWhenDue((error) => guard.fail(error)));
     const progress = startProgress({
       mode: progressMode(flags, process.stderr),
       stream: process.stderr,
@@ -59,19 +63,42 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       const delivery = buildDelivery(requester, portal, state, flags);
       guard.onStop = () => delivery.interrupt();
       guard.throwIfSignalled();
+      // A checkpoint before the first record: a run that dies before the next one resumes
+      // from here, its dead-letter file cut back to here, never appended to twice.
+      if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
       await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
     } catch (error) {
       end = endedBy(error);
+      failedWrite = error instanceof WriteFailedError;
     } finally {
-      guard.stop();
       progress.stop();
     }
-    await checkpoint.finish(end.status, end.message);
-    await state.deadLetterWriter.close();
+    if (!failedWrite) {
+      // The last checkpoint gets the stop grace, no more: a disk that does not answer must
+      // not keep a nightly job (and its lock) forever.
+      guard.finishing();
+      const saved = await guard.within(
+        checkpoint.finish(end.status, end.message).then(() => state.deadLetterWriter.close()).then(() => undefined, (error: unknown) => error),
+      );
+      if (saved !== undefined) {
+        failedWrite = true;
+        end = endedBy(saved === LATE ? noAnswer(state) : saved);
+      }
+    }
+    guard.stop();
     return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings() };
   } finally {
-    await state.close();
+    // After a failed write the store cannot be flushed either: what it held past the last
+    // checkpoint is learnt again on resume, as after kill -9.
+    await state.close().catch((error: unknown) => {
+      if (!failedWrite) throw error;
+    });
   }
+}
+
+/** A checkpoint write the disk did not finish within the stop grace. */
+function noAnswer(state: OpenState): WriteFailedError {
+  return new WriteFailedError(stateDirPaths(state.dir).checkpoint, 'no answer from the disk in time');
 }
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
@@ -105,7 +132,7 @@ async function readInputs(
   run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions },
 ): Promise<void> {
   const { state, delivery, checkpoint, guard, flags } = run;
-  await runInputs({
+  const reading = runInputs({
     inputs: pending,
     read: readOptionsFrom(flags),
     mapper: run.context.mapper(run.portal, storeMemory(state.store)),
@@ -115,10 +142,19 @@ async function readInputs(
     startFor: (file) => checkpoint.startFor(file),
     onInput: (p) => checkpoint.progressOf.push(p),
     shouldStop: () => guard.stopping || delivery.failure !== undefined,
+  }).catch((error: unknown) => {
+    // A write that failed while reading (the dead-letter file, the state store) stops the
+    // run as a signal does.
+    if (!(error instanceof WriteFailedError)) throw error;
+    guard.fail(error);
   });
+  // A stop ends reading even while it waits on something that will never come.
+  await Promise.race([reading, guard.stopped]);
+  if (delivery.failure instanceof WriteFailedError) guard.fail(delivery.failure);
   if (guard.stopping) {
-    // Requests in flight get a bounded time to answer, so their records can settle.
-    await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+    // Requests in flight get a bounded time to answer, so their records can settle; the
+    // rest of the grace is kept for the last checkpoint.
+    await guard.within(delivery.stop(), guard.graceMs * CHECKPOINT_SHARE);
     guard.throwIfSignalled();
   } else if (delivery.failure) {
     throw delivery.failure;
@@ -168,11 +204,17 @@ class RunCheckpoint {
     return this.checkpoint.inputs[file.path]?.watermark;
   }
 
-  /** Saves the checkpoint if the last save is a few seconds old; a failed save is retried next time. */
-  saveWhenDue(): void {
-    this.checkpointer.maybeWrite().catch((error: unknown) => {
-      process.stderr.write(`hubspot-sync: could not save the checkpoint in ${this.state.dir} (${(error as Error).message}); will try again.\n`);
-    });
+  /**
+   * Saves the checkpoint if the last save is a few seconds old. A failed save is not
+   * retried: a full disk stays full, so the run stops (`onFailure`) rather than wait.
+   */
+  saveWhenDue(onFailure: (error: unknown) => void): void {
+    this.checkpointer.maybeWrite().catch(onFailure);
+  }
+
+  /** Saves the checkpoint now. */
+  save(): Promise<void> {
+    return this.checkpointer.write();
   }
 
   /** Saves the checkpoint of a run that ended so. */

@@ -2,9 +2,10 @@
 // code. Errors say how they end a run through their exit code (src/errors.ts): a pause and
 // a signal are ways for a run to stop, anything else is a failure.
 import { writeFile } from 'node:fs/promises';
-import { EXIT, HubspotSyncError, type ExitCode } from '../../errors.js';
+import { EXIT, HubspotSyncError, writeFailure, type ExitCode } from '../../errors.js';
 import { closingWarnings, formatSummary } from '../../report/summary.js';
 import { buildReport, type RunStatus, type RunTally } from '../../report/tally.js';
+import { faultIfPlanned } from '../../state/writeFaults.js';
 
 export interface RunOutcome {
   tally: RunTally;
@@ -40,11 +41,12 @@ export interface FinishOptions {
 
 /**
  * Report file, closing summary, exit code: the same for every way a run ends. A failed
- * run's own error is left to the caller to print, once, last.
+ * run's own error is left to the caller to print, once, last. A report that cannot be
+ * written (a full disk) is thrown after the summary, unless the run has an error of its own.
  */
 export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Promise<ExitCode> {
   const report = buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs);
-  if (flags.report) await writeFile(flags.report, JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });
+  const reportFailure = flags.report === undefined ? undefined : await writeReport(flags.report, JSON.stringify(report, null, 2) + '\n');
   // `| head` has what it wanted: like any Unix filter, end without a word.
   if (outcome.outputClosed) return EXIT.completed;
   if (flags.logFormat === 'json') {
@@ -56,7 +58,19 @@ export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Prom
     if (outcome.status === 'paused') process.stderr.write(flags.dryRun ? '  Run the same command again later.\n' : '  The checkpoint is saved: run the same command again later to resume.\n');
     if (outcome.status === 'interrupted') process.stderr.write('  The checkpoint is saved: run the same command again to resume.\n');
   }
+  if (reportFailure !== undefined && outcome.error === undefined && outcome.status !== 'paused') throw reportFailure;
   return exitCodeFor(outcome.status, report.counts.deadLettered, flags.failOnDeadLetters);
+}
+
+/** Writes the report; resolves to why it could not be written, if it could not. */
+async function writeReport(path: string, text: string): Promise<unknown> {
+  try {
+    await faultIfPlanned('report');
+    await writeFile(path, text, { mode: 0o600 });
+    return undefined;
+  } catch (error) {
+    return writeFailure(path, error);
+  }
 }
 
 export function exitCodeFor(status: RunStatus, deadLettered: number, failOnDeadLetters: boolean): ExitCode {

@@ -43,8 +43,11 @@ export async function openStateDirectory(flags: StateOptions, inputs: readonly I
   const lock = await acquireLock(dir, { command });
   const store = StateStore.open(stateDirPaths(dir).state, { cache: 'small' });
   const close = async () => {
-    store.close();
-    await lock.release();
+    try {
+      store.close();
+    } finally {
+      await lock.release();
+    }
   };
   try {
     const previous = flags.fresh ? undefined : await readCheckpoint(dir);
@@ -89,15 +92,16 @@ async function fingerprintInputs(inputs: readonly InputFile[], previous: Checkpo
  * again), else kept whole and appended to, saying so in one line.
  */
 async function openDeadLetterFile(path: string, previous: Checkpoint | undefined): Promise<LineWriter> {
-  if (previous === undefined) return LineWriter.toFile(path);
+  const kind = 'dead-letters';
+  if (previous === undefined) return LineWriter.toFile(path, { kind });
   const { deadLetterLength: length, deadLetterFile: file } = previous;
   // Nothing was written before: a missing file is simply started.
-  if (length === 0 && (await stat(path).catch(() => undefined)) === undefined) return LineWriter.toFile(path);
+  if (length === 0 && (await stat(path).catch(() => undefined)) === undefined) return LineWriter.toFile(path, { kind });
   // A checkpoint written before files were marked: cut back only what is really there.
   const verdict = file ? await sameFileAsMarked(path, { length, ...file }) : await atLeast(path, length);
-  if (verdict.same) return LineWriter.toFile(path, { length });
+  if (verdict.same) return LineWriter.toFile(path, { length, kind });
   process.stderr.write(`hubspot-sync: the dead-letter file ${path} is not as the last run left it (${verdict.why}): it is kept as it is and new dead letters are appended to it.\n`);
-  return LineWriter.toFile(path);
+  return LineWriter.toFile(path, { kind });
 }
 
 async function atLeast(path: string, length: number): Promise<{ same: true } | { same: false; why: string }> {
