@@ -126,7 +126,9 @@ export const OPTIONS = [
   { key: 'stateDir', flags: '--state-dir <dir>', group: 'state', default: '.hubspot-sync',
     description: 'state directory: checkpoint, identity map, caches, dead letters, lock' },
   { key: 'fresh', flags: '--fresh', group: 'replay', default: false,
-    description: 'ignore and replace the checkpoint' },
+    description: 'start over: ignore the checkpoint and forget the delivered messageIds (a directory of another portal forgets all it holds but dead letters)' },
+  { key: 'resend', flags: '--resend', group: 'replay', default: false,
+    description: 'this run only: send again records that earlier completed runs delivered' },
   // replay output
   { key: 'dryRun', flags: '--dry-run', group: 'replay', default: false,
     description: 'send nothing; write the mapped operations' },

@@ -24,6 +24,8 @@ export interface StateDirPaths {
   deadLetter: string;
   /** Keeps two runs apart. */
   lock: string;
+  /** The hub ID of the portal the directory belongs to (JSON). */
+  portal: string;
 }
 
 export function stateDirPaths(dir: string): StateDirPaths {
@@ -35,6 +37,7 @@ export function stateDirPaths(dir: string): StateDirPaths {
     companies: join(dir, 'companies.json'),
     deadLetter: join(dir, 'dead-letter.ndjson'),
     lock: join(dir, 'lock'),
+    portal: join(dir, 'portal.json'),
   };
 }
 

@@ -95,7 +95,7 @@ export class EmulatorCore {
     this.timeZone = options.timeZone ?? 'US/Eastern';
     this.token = options.token ?? 'pat-emulator-0000';
     this.now = options.now ?? Date.now;
-    this.state = new EmulatorState(options.searchLagMs ?? 0);
+    this.state = new EmulatorState(options.searchLagMs ?? 0, options.idOffset ?? 0);
     const catalog = options.catalog ?? defaultEmulatorCatalog();
     this.contacts = {
       type: 'contacts',

@@ -1,7 +1,7 @@
 // A live replay, as phases with typed results: open the state directory, resolve the
 // portal, build the delivery, read the inputs, finish. The checkpoint is saved every few
 // seconds, on a signal, before a pause and at the end.
-import { UsageError } from '../../errors.js';
+import { RefusedError, UsageError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
@@ -17,7 +17,7 @@ import type { ReplayOptions } from '../replay.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
 import { RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
-import { openStateDirectory, type OpenState } from './stateDirectory.js';
+import { bindToPortal, openStateDirectory, recordRefusal, type OpenState } from './stateDirectory.js';
 
 /** How long in-flight requests may take to finish after a signal before we save and exit. */
 const STOP_GRACE_MS = 30_000;
@@ -49,19 +49,32 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       intervalMs: progressIntervalMs(),
     });
     let end: RunEnd = { status: 'completed' };
+    let refused: RefusedError | undefined;
     try {
       context.connect({ concurrency: flags.concurrency, tally: state.tally, budget: new DailyBudget(reserve, flags.dailyLimit) });
       const requester = context.connected();
-      const portal = await context.portal({ cache: { stateDir: state.dir, use: 'write' }, delivers: true, guard: (work) => guard.unlessSignalled(work) });
+      const portal = await context.portal({
+        cache: { stateDir: state.dir, use: 'write' },
+        delivers: true,
+        guard: (work) => guard.unlessSignalled(work),
+        bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, 'portal', message)),
+      });
       const delivery = buildDelivery(requester, portal, state, flags);
       guard.onStop = () => delivery.interrupt();
       guard.throwIfSignalled();
       await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
     } catch (error) {
-      end = endedBy(error);
+      if (error instanceof RefusedError) refused = error;
+      else end = endedBy(error);
     } finally {
       guard.stop();
       progress.stop();
+    }
+    if (refused) {
+      // Refused before reading: the checkpoint stays the run before's, noting the refusal.
+      await state.deadLetterWriter.close();
+      await recordRefusal(state.dir, refused.message);
+      throw refused;
     }
     await checkpoint.finish(end.status, end.message);
     await state.deadLetterWriter.close();
@@ -73,9 +86,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
 function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions): Delivery {
-  const notify = (message: string) => {
-    process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'companies', message })}\n` : `hubspot-sync: ${message}\n`);
-  };
+  const notify = (message: string) => notice(flags, 'companies', message);
   return new Delivery(
     requester,
     {
@@ -91,6 +102,11 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
   );
 }
 
+/** One line on standard error, in the run's log format. */
+function notice(flags: ReplayOptions, topic: string, message: string): void {
+  process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: topic, message })}\n` : `hubspot-sync: ${message}\n`);
+}
+
 /**
  * Reads the pending inputs from their watermarks into the delivery until they end, a
  * signal comes or the delivery fails. Resolves only when every input was read and
@@ -104,10 +120,11 @@ async function readInputs(
   await runInputs({
     inputs: pending,
     read: { format: flags.inputFormat, type: flags.type },
-    mapper: run.context.mapper(run.portal, storeMemory(state.store)),
+    mapper: run.context.mapper(run.portal, storeMemory(state.store, flags.resend ? undefined : state.generation)),
     sink: delivery,
     tally: state.tally,
     deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
+    onDelivered: (messageId) => state.store.delivered.add(messageId, state.generation),
     startFor: (file) => checkpoint.startFor(file),
     onInput: (p) => checkpoint.progressOf.push(p),
     shouldStop: () => guard.stopping || delivery.failure !== undefined,
@@ -144,6 +161,7 @@ class RunCheckpoint {
       updatedAt: new Date(started).toISOString(),
       status: 'running',
       runs: (previous?.runs ?? 0) + 1,
+      generation: state.generation,
     };
     this.checkpointer = new Checkpointer(state.dir, this.checkpoint, {
       collect: (cp) => this.collect(cp),
