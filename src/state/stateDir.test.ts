@@ -24,6 +24,7 @@ describe('stateDirPaths', () => {
       deadLetter: join('/s', 'dead-letter.ndjson'),
       lock: join('/s', 'lock'),
       portal: join('/s', 'portal.json'),
+      daily: join('/s', 'daily.json'),
     });
   });
 });

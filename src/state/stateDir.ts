@@ -26,6 +26,8 @@ export interface StateDirPaths {
   lock: string;
   /** The hub ID of the portal the directory belongs to (JSON). */
   portal: string;
+  /** Requests the directory's runs made in the current UTC day (JSON). */
+  daily: string;
 }
 
 export function stateDirPaths(dir: string): StateDirPaths {
@@ -38,6 +40,7 @@ export function stateDirPaths(dir: string): StateDirPaths {
     deadLetter: join(dir, 'dead-letter.ndjson'),
     lock: join(dir, 'lock'),
     portal: join(dir, 'portal.json'),
+    daily: join(dir, 'daily.json'),
   };
 }
 

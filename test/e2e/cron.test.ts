@@ -2,7 +2,7 @@
 // own hub IDs, tokens and id ranges): a state directory belongs to one portal, what it
 // delivered is never sent twice, and a changed file never blocks a night.
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
@@ -275,5 +275,29 @@ describe('a changed file never blocks a night', () => {
     const grownReport = await report(join(dir, 'grown.json'));
     expect(grownReport.counts.read).toBe(calls.length - 20);
     expect(grownReport.skipped.delivered).toBe(0);
+  });
+});
+
+describe('--daily-limit over the runs of a UTC day', () => {
+  it('is shared by every run of the state directory that day and never exceeded; the next day goes on', async () => {
+    const dir = await tempDir();
+    const input = await writeNdjson(dir, 'events.ndjson', mixedCalls(300, { groupEvery: 3 }));
+    const production = await portal(PRODUCTION);
+    const stateDir = join(dir, 'state');
+    const first = await replay(production, stateDir, [input, '--daily-limit', '12', '--concurrency', '1']);
+    expect(first.code, first.stderr).toBe(75);
+    expect(production.stats().requests.total).toBe(12);
+    const second = await replay(production, stateDir, [input, '--daily-limit', '12']);
+    expect(second.code).toBe(75);
+    expect(second.stderr).toContain('earlier runs of this state directory');
+    expect(production.stats().requests.total).toBe(12);
+
+    // The next UTC day: the directory's count of the day before no longer applies.
+    const daily = JSON.parse(await readFile(join(stateDir, 'daily.json'), 'utf8')) as { day: string; requests: number };
+    expect(daily.requests).toBe(12);
+    await writeFile(join(stateDir, 'daily.json'), JSON.stringify({ ...daily, day: '2000-01-01' }));
+    const nextDay = await replay(production, stateDir, [input, '--daily-limit', '12', '--concurrency', '1']);
+    expect([0, 75]).toContain(nextDay.code);
+    expect(production.stats().requests.total).toBe(24);
   });
 });

@@ -9,6 +9,7 @@ import type { InputFile, StartAt } from '../../sources/types.js';
 import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
 import { systemClock } from '../../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
+import { dailyLedger } from '../../state/dailyCount.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
 import { Delivery } from '../../sync/delivery.js';
 import type { Requester } from '../../sync/requester.js';
@@ -48,10 +49,12 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
       intervalMs: progressIntervalMs(),
     });
+    // --daily-limit counts every run of the state directory in the UTC day.
+    const budget = new DailyBudget(reserve, flags.dailyLimit, dailyLedger(state.dir));
     let end: RunEnd = { status: 'completed' };
     let refused: RefusedError | undefined;
     try {
-      context.connect({ concurrency: flags.concurrency, tally: state.tally, budget: new DailyBudget(reserve, flags.dailyLimit) });
+      context.connect({ concurrency: flags.concurrency, tally: state.tally, budget });
       const requester = context.connected();
       const portal = await context.portal({
         cache: { stateDir: state.dir, use: 'write' },
@@ -69,6 +72,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     } finally {
       guard.stop();
       progress.stop();
+      budget.settle();
     }
     if (refused) {
       // Refused before reading: the checkpoint stays the run before's, noting the refusal.
