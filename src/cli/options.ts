@@ -115,7 +115,7 @@ export const OPTIONS = [
   { key: 'concurrency', flags: '--concurrency <n>', group: 'delivery', default: 4, parse: positiveInt('--concurrency'),
     description: 'requests in flight at once' },
   { key: 'dailyLimit', flags: '--daily-limit <n>', group: 'delivery', parse: positiveInt('--daily-limit'),
-    description: 'stop (exit 75) once this state directory'\''s runs made this many requests in the UTC day' },
+    description: 'stop (exit 75) once the runs of this state directory made this many requests in the UTC day' },
   { key: 'dailyReserve', flags: '--daily-reserve <n|pct>', group: 'delivery', default: '10%',
     description: 'stop (exit 75) when the daily remaining falls to this many requests or percent' },
   { key: 'maxRetries', flags: '--max-retries <n>', group: 'requests', default: 6, parse: nonNegativeInt('--max-retries'),
