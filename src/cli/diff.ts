@@ -82,7 +82,7 @@ async function compareWithPortal(collector: DiffCollector, requester: Requester,
       await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
     }
   }
-  if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
+  if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other, deliveredBefore: tally.data.skipped.delivered }));
   await out.close();
 }
 

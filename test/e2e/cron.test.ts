@@ -157,6 +157,9 @@ describe('what a state directory delivered is never sent twice', () => {
     const dry = await replay(production, stateDir, [night2, '--dry-run', '--out', join(dir, 'ops.ndjson'), '--report', join(dir, 'dry.json')]);
     expect(dry.code, dry.stderr).toBe(0);
     expect((await report(join(dir, 'dry.json'))).skipped.delivered).toBe(overlap);
+    const diff = await runCli(['diff', night2, '--state-dir', stateDir], { env: envOf(production) });
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain(`not compared: ${overlap} records delivered by earlier runs of this state directory`);
 
     const before = production.stats().requests.total;
     const second = await replay(production, stateDir, [night2, '--report', join(dir, 'night2.json')]);
