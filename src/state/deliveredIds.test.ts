@@ -103,3 +103,17 @@ describe('delivered ids', () => {
     expect(openStore({ readOnly: true }).delivered.deliveredBefore('m-1', 2)).toBe(true);
   });
 });
+
+describe('deliveredBeforeOf', () => {
+  it('needs no lookup while nothing was delivered, nor with --resend', () => {
+    const store = openStore();
+    expect(store.deliveredBeforeOf(1)).toBeUndefined();
+    store.delivered.add('m-1', 1);
+    store.flush();
+    expect(store.deliveredBeforeOf(undefined)).toBeUndefined();
+    const lookup = store.deliveredBeforeOf(2)!;
+    expect(lookup('m-1')).toBe(true);
+    expect(lookup('m-2')).toBe(false);
+    expect(store.deliveredBeforeOf(1)!('m-1')).toBe(false);
+  });
+});

@@ -27,6 +27,7 @@ export class DeliveredIds {
   private readonly prune: Database.Statement<[number]> | undefined;
   private readonly deleteAll: Database.Statement<[]> | undefined;
   private readonly countRows: Database.Statement<[], number> | undefined;
+  private readonly anyRow: Database.Statement<[], number> | undefined;
 
   /** Without `db` (a read-only file older than the table) nothing was delivered before. */
   constructor(
@@ -43,6 +44,7 @@ export class DeliveredIds {
     this.prune = db.prepare<[number]>('DELETE FROM delivered_messages WHERE seq <= ?');
     this.deleteAll = db.prepare<[]>('DELETE FROM delivered_messages');
     this.countRows = db.prepare<[], number>('SELECT count(*) FROM delivered_messages').pluck();
+    this.anyRow = db.prepare<[], number>('SELECT 1 FROM delivered_messages LIMIT 1').pluck();
     this.nextSeq = (db.prepare<[], number | null>('SELECT max(seq) FROM delivered_messages').pluck().get() ?? 0) + 1;
   }
 
@@ -83,6 +85,13 @@ export class DeliveredIds {
   reset(): void {
     this.pending = new Map();
     this.deleteAll?.run();
+  }
+
+  /** Whether any id is on disk: without one, no lookup can find anything. */
+  any(): boolean {
+    if (this.anyRow === undefined) return false;
+    this.session.enter();
+    return this.anyRow.get() !== undefined;
   }
 
   /** Ids on disk (buffered ones not included). */

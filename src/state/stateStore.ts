@@ -232,6 +232,16 @@ export class StateStore {
     return this.deliveredTable.count();
   }
 
+  /**
+   * The lookup of ids delivered before `generation`, or undefined when none is on disk:
+   * ids written later are of this run's generation or after, so a run (a dry run reading
+   * at full speed above all) that starts with none pays nothing per record.
+   */
+  deliveredBeforeOf(generation: number | undefined): ((id: string) => boolean) | undefined {
+    if (generation === undefined || !this.deliveredTable.any()) return undefined;
+    return (id) => this.deliveredTable.deliveredBefore(id, generation);
+  }
+
   /** Entries in each table, buffered ones included. */
   counts(): StateCounts {
     return { identities: this.identityTable.count(), companies: this.companyTable.count(), duplicateWindow: this.duplicateTable.count() };

@@ -204,7 +204,7 @@ export function readOnlyMemory(stateDir: string | undefined, deliveredGeneration
   return {
     identities,
     duplicates,
-    deliveredBefore: deliveredGeneration === undefined ? undefined : (id) => store.delivered.deliveredBefore(id, deliveredGeneration),
+    deliveredBefore: store.deliveredBeforeOf(deliveredGeneration),
     // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
     suppressedIds: store.suppressedIds,
     close() {
@@ -237,7 +237,7 @@ export function storeMemory(store: StateStore, deliveredGeneration?: number): Id
   return {
     identities: store.identities,
     duplicates: store.duplicates,
-    deliveredBefore: deliveredGeneration === undefined ? undefined : (id) => store.delivered.deliveredBefore(id, deliveredGeneration),
+    deliveredBefore: store.deliveredBeforeOf(deliveredGeneration),
     suppressedIds: store.suppressedIds,
   };
 }
