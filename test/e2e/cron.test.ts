@@ -85,6 +85,11 @@ describe('a state directory belongs to one portal', () => {
     expect(diff.code).toBe(2);
     expect(diff.stderr).toContain(String(PRODUCTION.portalId));
     expect(writesTo(production)).toBe(0);
+    // A dry run with --fresh reads nothing of the other portal's directory and binds nothing.
+    const dryFresh = await replay(production, stateDir, [input, '--dry-run', '--fresh', '--out', join(dir, 'ops.ndjson'), '--report', join(dir, 'dry-fresh.json')]);
+    expect(dryFresh.code, dryFresh.stderr).toBe(0);
+    expect((await report(join(dir, 'dry-fresh.json'))).skipped.delivered).toBe(0);
+    expect((await status(stateDir)).hubId).toBe(SANDBOX.portalId);
 
     const fresh = await replay(production, stateDir, [input, '--fresh', '--report', join(dir, 'fresh.json')]);
     expect(fresh.code, fresh.stderr).toBe(0);
