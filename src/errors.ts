@@ -28,6 +28,12 @@ export class UsageError extends HubspotSyncError {
   }
 }
 
+/**
+ * A run refused at start, before it read any input (a state directory of another portal,
+ * a hub ID that is not the token's): exit 2, and `status` shows the run as refused.
+ */
+export class RefusedError extends UsageError {}
+
 /** HubSpot refused the token or its scopes: exit 2, nothing more can be done this run. */
 export class AuthError extends HubspotSyncError {
   constructor(message: string) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../errors.js';
-import { applyConfig, readConfigFile } from './config.js';
+import { applyConfig, readConfigFile, syntaxErrorPlace } from './config.js';
 import { optionsIn, toCommanderOption, type OptionGroup } from './options.js';
 
 /** Parses `args` as a command taking `groups` would, then applies `config` as the file. */
@@ -152,5 +152,33 @@ describe('readConfigFile', () => {
     expect(usageError(() => readConfigFile('broken.json', cwd)).message).toContain('is not valid JSON');
     writeFileSync(join(cwd, 'array.json'), '[1, 2]');
     expect(usageError(() => readConfigFile('array.json', cwd)).message).toContain('must hold a JSON object');
+  });
+});
+
+describe('syntaxErrorPlace', () => {
+  it.each([
+    ['{ hubId: 77 }', 'line 1, column 3'],
+    ['{\n  "rate": 50,\n  hubId: 77\n}', 'line 3, column 3'],
+    ['{\n  "rate": 50\n  "hubId": 77\n}', 'line 3, column 3'],
+    ['{\n  "rate": 50,\n', 'line 3, column 1'],
+    ['', 'line 1, column 1'],
+  ])('places the error in %j at %s', (text, place) => {
+    let message = '';
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(syntaxErrorPlace(text, message)).toBe(place);
+  });
+
+  it('reads a message that gives the line and column itself', () => {
+    expect(syntaxErrorPlace('whatever', 'Unexpected token (line 4 column 9)')).toBe('line 4, column 9');
+  });
+
+  it('names the file, line and column in the error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hubspot-sync-config-'));
+    writeFileSync(join(dir, 'hubspot-sync.config.json'), '{\n  "rate": 50,\n  hubId: 77\n}\n');
+    expect(() => readConfigFile(undefined, dir)).toThrow(/hubspot-sync\.config\.json is not valid JSON at line 3, column 3: Expected double-quoted property name/);
   });
 });

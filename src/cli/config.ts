@@ -22,12 +22,30 @@ export function readConfigFile(path: string | undefined, cwd = process.cwd()): {
   try {
     values = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`The config file ${file} is not valid JSON (${(error as Error).message}). Fix it or pass another with --config.`);
+    throw new UsageError(`The config file ${file} is not valid JSON at ${syntaxErrorPlace(text, (error as Error).message)}: ${syntaxProblem((error as Error).message)}. Fix it or pass another with --config.`);
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new UsageError(`The config file ${file} must hold a JSON object of option names to values.`);
   }
   return { path: file, values: values as Record<string, unknown> };
+}
+
+/**
+ * Where JSON.parse stopped, as `line L, column C` (1-based): its message gives a character
+ * position (or, in newer engines, the line and column), or says the text ended early.
+ */
+export function syntaxErrorPlace(text: string, message: string): string {
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return `line ${lineColumn[1]}, column ${lineColumn[2]}`;
+  const position = /at position (\d+)/.exec(message);
+  const at = position ? Math.min(Number(position[1]), text.length) : text.length;
+  const before = text.slice(0, at).split('\n');
+  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+}
+
+/** The parser's complaint without the place, which syntaxErrorPlace says better. */
+function syntaxProblem(message: string): string {
+  return message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the text ends too early');
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Catalog } from '../core/index.js';
 import type { PropertyValues } from '../core/types.js';
 import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
-import { CommandContext, readOnlyMemory } from './run/context.js';
+import { CommandContext, readOnlyMemory, readOnlyStateFor } from './run/context.js';
 import { inspectBeforeSending, readOptionsFrom } from './run/inspect.js';
 
 export const DIFF_GROUPS = ['connection', 'requests', 'input', 'viewFormat', 'mapping', 'delivery', 'state'] as const;
@@ -28,9 +28,15 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
   context.connect({ concurrency: flags.concurrency, tally });
-  const portal = await context.portal({ cache: { use: 'none' } });
+  let generation: number | undefined;
+  const portal = await context.portal({
+    cache: { use: 'none' },
+    bind: async (hubId) => {
+      generation = (await readOnlyStateFor(flags.stateDir, hubId, { fresh: false, resend: false })).deliveredGeneration;
+    },
+  });
 
-  const memory = readOnlyMemory(flags.stateDir);
+  const memory = readOnlyMemory(flags.stateDir, generation);
   const collector = new DiffCollector();
   try {
     await runInputs({
@@ -78,7 +84,7 @@ async function compareWithPortal(collector: DiffCollector, requester: Requester,
       await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
     }
   }
-  if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other }));
+  if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other, deliveredBefore: tally.data.skipped.delivered }));
   await out.close();
 }
 

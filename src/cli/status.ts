@@ -3,7 +3,9 @@
 import { open } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { formatBytes } from '../report/progress.js';
-import { readCheckpoint } from '../state/checkpoint.js';
+import { readCheckpoint, type Checkpoint } from '../state/checkpoint.js';
+import { lockState } from '../state/lock.js';
+import { readBoundHubId } from '../state/portalBinding.js';
 import type { OptionsOf } from './options.js';
 
 export const STATUS_GROUPS = ['state', 'viewFormat'] as const;
@@ -15,6 +17,8 @@ export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   if (!checkpoint) {
     throw new UsageError(`No checkpoint in ${flags.stateDir}: no replay has run with this state directory (pass --state-dir to look elsewhere).`);
   }
+  const hubId = (await readBoundHubId(flags.stateDir)) ?? null;
+  const lastRun = await lastRunOf(checkpoint, flags.stateDir);
   const inputs = await Promise.all(Object.entries(checkpoint.inputs).map(async ([path, input]) => {
     const size = input.size ?? input.fingerprint.size;
     // The watermark's offset is in the decompressed stream: against a gzip file's size on
@@ -26,7 +30,8 @@ export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   if (flags.format === 'json') {
     process.stdout.write(JSON.stringify({
       stateDir: flags.stateDir,
-      lastRun: { status: checkpoint.status, startedAt: checkpoint.startedAt, updatedAt: checkpoint.updatedAt, message: checkpoint.message ?? null, runs: checkpoint.runs },
+      hubId,
+      lastRun,
       inputs,
       counts: checkpoint.tally.counts,
       deadLetters: checkpoint.tally.deadLetters,
@@ -37,8 +42,8 @@ export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   }
   const { counts } = checkpoint.tally;
   const lines = [
-    `State directory ${flags.stateDir}`,
-    `Last run: ${checkpoint.status} at ${checkpoint.updatedAt} (started ${checkpoint.startedAt}, run ${checkpoint.runs})${checkpoint.message ? `\n  ${checkpoint.message}` : ''}`,
+    `State directory ${flags.stateDir}, portal ${hubId === null ? 'not recorded yet' : `hub ID ${hubId}`}`,
+    `Last run: ${lastRun.status} at ${lastRun.updatedAt} (started ${lastRun.startedAt}, run ${lastRun.runs})${lastRun.message ? `\n  ${lastRun.message}` : ''}`,
     '',
     'Inputs:',
     ...inputs.map((i) => {
@@ -53,6 +58,22 @@ export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   if (dead.length > 0) lines.push(`Dead letters: ${dead.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.completed;
+}
+
+/**
+ * How the last run ended, truthfully. A run that ends releases the lock: a lock left by a
+ * process that is gone, or a checkpoint still `running` with no live holder, means the
+ * run was killed (`interrupted`), perhaps before its first checkpoint. A run refused at
+ * start is `refused` (the checkpoint is the run before's).
+ */
+async function lastRunOf(checkpoint: Checkpoint, dir: string) {
+  const { startedAt, updatedAt, runs } = checkpoint;
+  const lock = await lockState(dir);
+  if (checkpoint.refused && lock !== 'left') return { status: 'refused', startedAt: checkpoint.refused.at, updatedAt: checkpoint.refused.at, message: checkpoint.refused.message, runs };
+  if (lock === 'left' || (checkpoint.status === 'running' && lock === 'none')) {
+    return { status: 'interrupted', startedAt, updatedAt, message: 'the process ended without finishing (killed, or the machine stopped); the same command resumes it', runs };
+  }
+  return { status: checkpoint.status, startedAt, updatedAt, message: checkpoint.message ?? null, runs };
 }
 
 /** Whether the input (still) starts with the gzip magic bytes; false when it is gone. */

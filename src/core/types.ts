@@ -78,7 +78,9 @@ export type SkipReason =
   /** The user did not consent to a category HubSpot is mapped to. */
   | 'consent_denied'
   /** The call is a suppressed person's. */
-  | 'suppressed';
+  | 'suppressed'
+  /** An earlier completed run of the state directory delivered its messageId. */
+  | 'delivered';
 
 export interface DeadLetterVerdict {
   code: DeadLetterCode;

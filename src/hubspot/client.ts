@@ -6,6 +6,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type * as GotModule from 'got';
 import type { Got } from 'got';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { getProxyForUrl } from 'proxy-from-env';
 import { UsageError } from '../errors.js';
 import { DEFAULT_API_VERSION, endpointLabel, endpointPath, ENDPOINTS, type ApiVersion, type EndpointName } from './endpoints.js';
 import { HubSpotApiError, parseEnvelope, TransportError, UnreadableAnswerError } from './errors.js';
@@ -103,6 +105,13 @@ export class HubSpotClient {
     const options = this.options;
     const url = checkBaseUrl(options.baseUrl);
     const keepAlive = { keepAlive: true, maxSockets: 32 };
+    // Company hosts often reach the internet only through a proxy: HTTPS_PROXY,
+    // HTTP_PROXY and NO_PROXY (either case) are honoured. Requests go through a CONNECT
+    // tunnel, so the token travels inside TLS to HubSpot, never readable by the proxy.
+    const proxy = getProxyForUrl(url);
+    const agent = proxy
+      ? { http: new HttpProxyAgent({ ...keepAlive, proxy }), https: new HttpsProxyAgent({ ...keepAlive, proxy }) }
+      : { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) };
     return got.extend({
       prefixUrl: url.href.replace(/\/$/, ''),
       headers: { authorization: `Bearer ${options.token}`, 'user-agent': 'hubspot-sync' },
@@ -110,7 +119,7 @@ export class HubSpotClient {
       throwHttpErrors: false,
       retry: { limit: 0 },
       timeout: { request: options.timeoutMs ?? 60_000 },
-      agent: { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) },
+      agent,
     });
   }
 

@@ -12,6 +12,8 @@ export interface DiffEntry extends RecordDiff {
 export interface DiffSummaryExtras {
   deadLetters: Record<string, number>;
   notCompared: Record<string, number>;
+  /** Records an earlier completed run of the state directory delivered: a live run skips them. */
+  deliveredBefore?: number;
 }
 
 const ANSI = { green: '\u001b[32m', yellow: '\u001b[33m', dim: '\u001b[2m', reset: '\u001b[0m' };
@@ -66,6 +68,8 @@ export class DiffText {
     lines.push(`  dead letters: ${deadTotal}${deadTotal ? ` (${dead.map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}`);
     const other = Object.entries(extras.notCompared).filter(([, n]) => n > 0);
     if (other.length > 0) lines.push(`  not compared: ${other.map(([op, n]) => `${n} ${op}`).join(', ')} (diff compares contact and company properties)`);
+    const delivered = extras.deliveredBefore ?? 0;
+    if (delivered > 0) lines.push(`  not compared: ${delivered} record${delivered === 1 ? '' : 's'} delivered by earlier runs of this state directory (a live run skips them)`);
     return lines.join('\n') + '\n';
   }
 

@@ -66,7 +66,7 @@ describe('RunTally', () => {
     tally.read();
     tally.outcome('skipped', 'integration_disabled');
     const report = buildReport(tally, 'completed', false, 0);
-    expect(report.skipped).toEqual({ duplicate: 2, filtered: 1, unsupported_type: 3, integration_disabled: 1, consent_denied: 0, suppressed: 1 });
+    expect(report.skipped).toEqual({ duplicate: 2, filtered: 1, unsupported_type: 3, integration_disabled: 1, consent_denied: 0, suppressed: 1, delivered: 0 });
     expect(report.counts).toEqual({ read: 8, delivered: 0, skipped: 8, deadLettered: 0 });
     // The checkpoint carries the same object, so it is saved with every reason too.
     expect(tally.data.skipped).toBe(report.skipped);

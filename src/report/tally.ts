@@ -35,7 +35,7 @@ export function emptyTally(): TallyCounts {
 }
 
 function emptySkips(): Record<SkipReason, number> {
-  return { duplicate: 0, filtered: 0, unsupported_type: 0, integration_disabled: 0, consent_denied: 0, suppressed: 0 };
+  return { duplicate: 0, filtered: 0, unsupported_type: 0, integration_disabled: 0, consent_denied: 0, suppressed: 0, delivered: 0 };
 }
 
 /**

@@ -102,7 +102,12 @@ function asDeadLetter(value: SegmentCall): DeadLetterLine | undefined {
  */
 function replayDeadLetter(deadLetter: DeadLetterLine, position: RecordPosition, out: SourceItem[], deep: boolean): void {
   if ('event' in deadLetter) {
+    const first = out.length;
     readValue(deadLetter.event, position, out, deep);
+    for (let i = first; i < out.length; i++) {
+      const item = out[i]!;
+      if (item.kind === 'record') item.fromDeadLetter = true;
+    }
     return;
   }
   if (!isBlank(deadLetter.raw)) {

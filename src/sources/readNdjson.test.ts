@@ -135,7 +135,7 @@ describe('NDJSON dead letters replay', () => {
   it('unwraps an event into that event, at the dead-letter line', async () => {
     const event = JSON.parse(call('m1'));
     const items = await readAll(await ndjsonFile(`\n${JSON.stringify({ code: 'MISSING_EMAIL', reason: 'no email', source, event })}\n`));
-    expect(items).toEqual([{ kind: 'record', call: event, position: expect.objectContaining({ line: 2, offset: 1 }) }]);
+    expect(items).toEqual([{ kind: 'record', call: event, position: expect.objectContaining({ line: 2, offset: 1 }), fromDeadLetter: true }]);
   });
 
   it.each([

@@ -40,7 +40,13 @@ export interface RecordPosition extends SourcePosition {
 export type SourceErrorCode = 'INVALID_JSON' | 'INVALID_RECORD' | 'INVALID_CSV' | 'TRUNCATED_INPUT';
 
 export type SourceItem =
-  | { kind: 'record'; call: SegmentCall; position: RecordPosition }
+  | {
+      kind: 'record';
+      call: SegmentCall;
+      position: RecordPosition;
+      /** Read from a dead letter this tool wrote: always processed, even if delivered before. */
+      fromDeadLetter?: true;
+    }
   | {
       kind: 'invalid';
       code: SourceErrorCode;

@@ -7,7 +7,7 @@ import type { Fingerprint } from './fingerprint.js';
 
 export { readCheckpoint, writeCheckpoint } from './checkpointFile.js';
 export { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
-export { fingerprintOf, sameInput, FINGERPRINT_HEAD_BYTES, type Fingerprint } from './fingerprint.js';
+export { fingerprintOf, grewFrom, sameInput, FINGERPRINT_HEAD_BYTES, type Fingerprint } from './fingerprint.js';
 
 export interface InputCheckpoint {
   fingerprint: Fingerprint;
@@ -40,4 +40,18 @@ export interface Checkpoint {
   status: CheckpointStatus;
   runs: number;
   message?: string;
+  /**
+   * The run's place among the completed runs of the directory: the delivered ids of
+   * earlier generations are skipped (deliveredIds.ts). A resumed run keeps it.
+   */
+  generation?: number;
+  /** A later run refused at start (checkpoint otherwise as the run before left it). */
+  refused?: { at: string; message: string };
+}
+
+/** The generation of a run after `previous`: the same when it continues it, the next after a completed one. */
+export function generationAfter(previous: Checkpoint | undefined): number {
+  if (previous === undefined) return 1;
+  const generation = previous.generation ?? 1;
+  return previous.status === 'completed' ? generation + 1 : generation;
 }

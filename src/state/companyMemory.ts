@@ -65,6 +65,14 @@ export class CompanyMemory {
     if (this.unconfirmed.has(domain)) this.confirmed.add(domain);
   }
 
+  /** Forgets everything, on disk too: the directory now belongs to another portal. */
+  forget(): void {
+    this.keyName = undefined;
+    this.unconfirmed.clear();
+    this.confirmed.clear();
+    this.write();
+  }
+
   /** Number of domains still unconfirmed. */
   get pending(): number {
     return this.unconfirmed.size - this.confirmed.size;

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FINGERPRINT_HEAD_BYTES, fingerprintOf, sameInput } from './fingerprint.js';
+import { FINGERPRINT_HEAD_BYTES, fingerprintOf, grewFrom, sameInput } from './fingerprint.js';
 
 let dir: string;
 let path: string;
@@ -77,5 +77,22 @@ describe('sameInput', () => {
     expect(sameInput({ size: 1, head: 'a' }, { size: 1, head: 'a' })).toBe(true);
     expect(sameInput({ size: 1, head: 'a' }, { size: 2, head: 'a' })).toBe(false);
     expect(sameInput({ size: 1, head: 'a' }, { size: 1, head: 'b' })).toBe(false);
+  });
+});
+
+describe('grewFrom', () => {
+  it.each([
+    ['a small file appended to', 1_000, (b: Buffer) => Buffer.concat([b, Buffer.from('{"type":"track"}\n')]), true],
+    ['a large file appended to', 100_000, (b: Buffer) => Buffer.concat([b, Buffer.from('{"type":"track"}\n')]), true],
+    ['a small file with a line added at its start', 1_000, (b: Buffer) => Buffer.concat([Buffer.from('{"type":"track"}\n'), b]), false],
+    ['a large file with a line added at its start', 100_000, (b: Buffer) => Buffer.concat([Buffer.from('{"type":"track"}\n'), b]), false],
+    ['a file cut short', 1_000, (b: Buffer) => b.subarray(0, 500), false],
+    ['the same file', 1_000, (b: Buffer) => b, false],
+  ])('%s: %s', async (_name, size, change, grew) => {
+    const bytes = content(size);
+    await writeFile(path, bytes);
+    const saved = await fingerprintOf(path);
+    await writeFile(path, change(bytes));
+    expect(await grewFrom(path, saved, await fingerprintOf(path))).toBe(grew);
   });
 });

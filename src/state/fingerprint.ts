@@ -13,11 +13,11 @@ export interface Fingerprint {
 export const FINGERPRINT_HEAD_BYTES = 64 * 1024;
 
 /** The fingerprint of the file at `path`, size and head read from one open file. */
-export async function fingerprintOf(path: string): Promise<Fingerprint> {
+export async function fingerprintOf(path: string, headBytes = FINGERPRINT_HEAD_BYTES): Promise<Fingerprint> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(size, FINGERPRINT_HEAD_BYTES));
+    const head = Buffer.alloc(Math.min(size, headBytes));
     let filled = 0;
     while (filled < head.length) {
       const { bytesRead } = await handle.read(head, filled, head.length - filled, filled);
@@ -32,11 +32,22 @@ export async function fingerprintOf(path: string): Promise<Fingerprint> {
 
 /**
  * Whether two fingerprints are the same input: exact equality of size and head. A file
- * that grew (an appended log) is a changed input too, refused unless --fresh: a watermark
- * is a byte offset into exactly the bytes that were read, and from size and head alone a
- * grown file cannot be told from one rewritten past its first 64 KiB. Segment exports
- * are written once; new data arrives as new files, which are new inputs.
+ * that differs is either one that grew (see grewFrom) or a changed one, which a run
+ * reads again from its start.
  */
 export function sameInput(a: Fingerprint, b: Fingerprint): boolean {
   return a.size === b.size && a.head === b.head;
+}
+
+/**
+ * Whether the file at `path`, now `now`, only grew since it was `saved`: larger, and its
+ * first bytes (as many as the saved head covered) the same. From size and head alone a
+ * file rewritten past its first 64 KiB cannot be told from one that grew; a watermark
+ * there is then wrong only for a rewritten file, and appending is how logs change.
+ */
+export async function grewFrom(path: string, saved: Fingerprint, now: Fingerprint): Promise<boolean> {
+  if (now.size <= saved.size) return false;
+  const covered = Math.min(saved.size, FINGERPRINT_HEAD_BYTES);
+  const head = covered === FINGERPRINT_HEAD_BYTES ? now.head : (await fingerprintOf(path, covered)).head;
+  return head === saved.head;
 }

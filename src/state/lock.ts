@@ -95,6 +95,13 @@ export async function readLock(dir: string): Promise<LockInfo | undefined> {
   return (await inspect(stateDirPaths(dir).lock))?.info;
 }
 
+/** Whether a live run holds the lock of `dir` now, or a run that is gone left it behind (killed). */
+export async function lockState(dir: string): Promise<'none' | 'held' | 'left'> {
+  const info = await readLock(dir);
+  if (info === undefined) return 'none';
+  return isHeld(info) ? 'held' : 'left';
+}
+
 function heldLock(path: string, info: LockInfo, token: string): StateLock {
   let released = false;
   return {

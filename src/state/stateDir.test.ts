@@ -23,6 +23,8 @@ describe('stateDirPaths', () => {
       companies: join('/s', 'companies.json'),
       deadLetter: join('/s', 'dead-letter.ndjson'),
       lock: join('/s', 'lock'),
+      portal: join('/s', 'portal.json'),
+      daily: join('/s', 'daily.json'),
     });
   });
 });

@@ -24,6 +24,10 @@ export interface StateDirPaths {
   deadLetter: string;
   /** Keeps two runs apart. */
   lock: string;
+  /** The hub ID of the portal the directory belongs to (JSON). */
+  portal: string;
+  /** Requests the directory's runs made in the current UTC day (JSON). */
+  daily: string;
 }
 
 export function stateDirPaths(dir: string): StateDirPaths {
@@ -35,6 +39,8 @@ export function stateDirPaths(dir: string): StateDirPaths {
     companies: join(dir, 'companies.json'),
     deadLetter: join(dir, 'dead-letter.ndjson'),
     lock: join(dir, 'lock'),
+    portal: join(dir, 'portal.json'),
+    daily: join(dir, 'daily.json'),
   };
 }
 

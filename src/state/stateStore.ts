@@ -19,6 +19,7 @@ import { BufferedMap } from './bufferedMap.js';
 import { BufferedSet } from './bufferedSet.js';
 import { ReadSession } from './readSession.js';
 import { StoredDuplicateWindow } from './duplicateWindow.js';
+import { DEFAULT_DELIVERED_KEPT, DELIVERED_IDS_SCHEMA, DeliveredIds } from './deliveredIds.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
 import { failIfPlanned } from './writeFaults.js';
 
@@ -31,6 +32,8 @@ export interface StateStoreOptions {
   readOnly?: boolean;
   /** How many of the most recent messageIds are remembered (at least 1,000,000: docs/mapping.md#duplicates). */
   duplicateWindow?: number;
+  /** How many delivered messageIds are remembered (at least 10,000,000: docs/mapping.md#delivered-before). */
+  deliveredKept?: number;
   /** Buffered entries that trigger a flush on their own, bounding memory between checkpoints. */
   autoFlushAt?: number;
   /**
@@ -78,6 +81,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS seen_messages (message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, origin INTEGER) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS seen_messages_by_seq ON seen_messages (seq);
   ${SUPPRESSED_IDS_SCHEMA}
+  ${DELIVERED_IDS_SCHEMA}
 `;
 
 export class StateStore {
@@ -85,12 +89,15 @@ export class StateStore {
   readonly companyIds: CompanyIdMap;
   readonly duplicates: Pick<StoredDuplicateWindow, 'has' | 'add' | 'checkAndMark'>;
   readonly suppressedIds: LearntSuppressedIds;
+  /** The messageIds earlier completed runs delivered (deliveredIds.ts). */
+  readonly delivered: Pick<DeliveredIds, 'deliveredBefore' | 'add'>;
 
   private readonly session: ReadSession;
   private readonly identityTable: BufferedMap;
   private readonly companyTable: BufferedMap;
   private readonly duplicateTable: StoredDuplicateWindow;
   private readonly suppressedTable: BufferedSet;
+  private readonly deliveredTable: DeliveredIds;
   private readonly writeBuffers: () => void;
   private readonly autoFlushAt: number;
   private closed = false;
@@ -107,6 +114,7 @@ export class StateStore {
     this.companyTable = new BufferedMap(db, this.session, 'companies', 'domain', 'id', afterWrite);
     this.duplicateTable = new StoredDuplicateWindow(db, this.session, options.duplicateWindow ?? DEFAULT_DUPLICATE_WINDOW, afterWrite);
     this.suppressedTable = new BufferedSet(hasTable(db, 'suppressed_ids') ? db : undefined, this.session, 'suppressed_ids', 'id', afterWrite);
+    this.deliveredTable = new DeliveredIds(hasTable(db, 'delivered_messages') ? db : undefined, this.session, options.deliveredKept ?? DEFAULT_DELIVERED_KEPT, afterWrite);
     // Objects of arrow functions: callers hand `store.identities` around on its own.
     this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
     this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v), delete: (k) => this.companyTable.delete(k) };
@@ -120,11 +128,16 @@ export class StateStore {
       add: (k) => this.suppressedTable.add(k),
       count: () => this.suppressedTable.count(),
     };
+    this.delivered = {
+      deliveredBefore: (id, generation) => this.deliveredTable.deliveredBefore(id, generation),
+      add: (id, generation) => this.deliveredTable.add(id, generation),
+    };
     this.writeBuffers = db.transaction(() => {
       this.identityTable.write();
       this.companyTable.write();
       this.duplicateTable.write();
       this.suppressedTable.write();
+      this.deliveredTable.write();
     });
   }
 
@@ -155,7 +168,7 @@ export class StateStore {
       db.pragma('synchronous = FULL');
       tuneForLookups(db, options.cache);
       if (schemaVersion(db, path) === 0) db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
-      else db.exec(SUPPRESSED_IDS_SCHEMA);
+      else db.exec(`${SUPPRESSED_IDS_SCHEMA} ${DELIVERED_IDS_SCHEMA}`);
       return new StateStore(db, false, options);
     } catch (error) {
       if (db?.open) db.close();
@@ -195,6 +208,7 @@ export class StateStore {
     this.companyTable.clear();
     this.duplicateTable.clear();
     this.suppressedTable.clear();
+    this.deliveredTable.clear();
   }
 
   /** Empties the duplicate window, on disk too: for a run that starts over (--fresh). */
@@ -202,6 +216,41 @@ export class StateStore {
     if (this.readOnly) throw new Error('clearDuplicates() on a read-only state store');
     this.session.end();
     this.duplicateTable.reset();
+  }
+
+  /**
+   * Forgets everything the directory's runs learnt (identities, company ids, the
+   * duplicate window, suppressed ids, delivered ids), on disk too: for a directory bound
+   * to another portal by --fresh.
+   */
+  forgetAll(): void {
+    if (this.readOnly) throw new Error('forgetAll() on a read-only state store');
+    this.flush();
+    this.duplicateTable.reset();
+    this.deliveredTable.reset();
+    this.db.exec('DELETE FROM identities; DELETE FROM companies; DELETE FROM suppressed_ids;');
+  }
+
+  /** Forgets the delivered ids, on disk too: --fresh starts over. */
+  clearDelivered(): void {
+    if (this.readOnly) throw new Error('clearDelivered() on a read-only state store');
+    this.session.end();
+    this.deliveredTable.reset();
+  }
+
+  /** Delivered ids on disk. */
+  deliveredCount(): number {
+    return this.deliveredTable.count();
+  }
+
+  /**
+   * The lookup of ids delivered before `generation`, or undefined when none is on disk:
+   * ids written later are of this run's generation or after, so a run (a dry run reading
+   * at full speed above all) that starts with none pays nothing per record.
+   */
+  deliveredBeforeOf(generation: number | undefined): ((id: string) => boolean) | undefined {
+    if (generation === undefined || !this.deliveredTable.any()) return undefined;
+    return (id) => this.deliveredTable.deliveredBefore(id, generation);
   }
 
   /** Entries in each table, buffered ones included. */
@@ -224,7 +273,7 @@ export class StateStore {
   }
 
   private flushIfFull(): void {
-    if (this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size >= this.autoFlushAt) this.flush();
+    if (this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size + this.deliveredTable.size >= this.autoFlushAt) this.flush();
   }
 }
 

@@ -23,6 +23,39 @@ describe('DailyBudget', () => {
     expect(budget.exhausted).toContain('--daily-limit of 3');
   });
 
+  it.each([
+    // limit, spent by earlier runs today, requests this run may send
+    [10, 0, 10],
+    [10, 4, 6],
+    [10, 10, 0],
+    [10, 25, 0],
+    [100, 37, 63],
+  ])('with --daily-limit %i and %i spent earlier today, sends %i more', (limit, spentBefore, allowed) => {
+    const totals: number[] = [];
+    const budget = new DailyBudget({ kind: 'percent', value: 10 }, limit, { spentBefore, record: (total) => totals.push(total) });
+    let sent = 0;
+    while (budget.exhausted === undefined && sent < 1000) {
+      budget.spend();
+      sent++;
+      // Counted on disk before the request goes: a kill now never lets a later run exceed the limit.
+      expect(totals.at(-1)).toBeGreaterThanOrEqual(spentBefore + sent);
+      expect(totals.at(-1)).toBeLessThanOrEqual(Math.max(limit, spentBefore));
+    }
+    expect(sent).toBe(allowed);
+    budget.settle();
+    if (sent > 0) expect(totals.at(-1)).toBe(spentBefore + sent);
+  });
+
+  it('counts a day without a limit too, a block at a time, and settles to the exact count', () => {
+    const totals: number[] = [];
+    const budget = new DailyBudget({ kind: 'percent', value: 10 }, undefined, { spentBefore: 5, record: (total) => totals.push(total) });
+    for (let i = 0; i < 45; i++) budget.spend();
+    expect(totals).toEqual([25, 45, 65]);
+    budget.settle();
+    expect(totals.at(-1)).toBe(50);
+    expect(budget.exhausted).toBeUndefined();
+  });
+
   it("is spent when HubSpot's daily remaining falls to a percentage of the daily limit", () => {
     const budget = new DailyBudget({ kind: 'percent', value: 10 });
     budget.observe(250_000, 25_001);

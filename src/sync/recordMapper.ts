@@ -1,6 +1,6 @@
 // Turns what a source yields into a mapped record, in this order of checks: parse →
-// valid call → duplicate messageId → filters → routing → consent → suppression by id →
-// mapping → suppression by email (docs/mapping.md#order-of-checks).
+// valid call → duplicate messageId → delivered before → filters → routing → consent →
+// suppression by id → mapping → suppression by email (docs/mapping.md#order-of-checks).
 // The identity map is learnt here, as records stream, so a track after its user's
 // identify finds the email; so are the ids of suppressed people.
 import { checkCall, mapDelivered, passesFilters, type RecordFilters } from '../core/index.js';
@@ -37,10 +37,15 @@ export interface SuppressionStore extends SuppressionLookup {
   suppressIds(ids: readonly string[]): void;
 }
 
+/** Whether an earlier completed run of the state directory delivered a messageId. */
+export type DeliveredBefore = (messageId: string) => boolean;
+
 export interface RecordMapperDeps {
   context: Omit<MapContext, 'identities'>;
   identities: IdentityMap;
   duplicates: DuplicateWindow;
+  /** Absent: nothing counts as delivered before (--resend, standard input only). */
+  deliveredBefore?: DeliveredBefore;
   filters: RecordFilters;
   /** Routing, consent and suppression; routing alone (integrations honoured) when absent. */
   rules?: Omit<DeliveryRules, 'suppression'> & { suppression?: SuppressionStore };
@@ -87,6 +92,10 @@ export class RecordMapper {
     const messageId = call.messageId;
     if (typeof messageId === 'string' && messageId !== '' && this.deps.duplicates.checkAndMark(messageId, position)) {
       return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'duplicate' };
+    }
+    // A dead letter replayed is sent again whatever an earlier run did with its messageId.
+    if (typeof messageId === 'string' && messageId !== '' && item.fromDeadLetter !== true && this.deps.deliveredBefore?.(messageId) === true) {
+      return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'delivered' };
     }
     let result: RuledResult;
     try {

@@ -112,7 +112,7 @@ export class Requester {
           response = await this.slots.add(async () => {
             if (this.refused) throw this.refused;
             if (this.budget.exhausted) throw new PauseError(`Paused: ${this.budget.exhausted}.`);
-            if (limit !== 'events') this.budget.spend();
+            this.budget.spend();
             try {
               return await this.client.send<T>(name, params);
             } catch (error) {

@@ -88,7 +88,7 @@ describe('config file', () => {
     await writeFile(join(cwd, 'hubspot-sync.config.json'), '{ hubId: 77 }');
     const broken = await runCli(['replay', EVENTS, '--dry-run'], { cwd });
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toContain('is not valid JSON');
+    expect(broken.stderr).toContain('is not valid JSON at line 1, column 3');
     const missing = await runCli(['replay', EVENTS, '--dry-run', '--config', 'nope.json'], { cwd });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nope.json');

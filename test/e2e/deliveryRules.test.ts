@@ -51,7 +51,7 @@ describe('dry run with each rule on and off', () => {
     // Lines 2 (HubSpot: false), 3 (All: false) and 15 (HubSpot: "false") are not sent; line 4
     // (All: false, but the Actions destination on) is; line 9 is a screen.
     expect(on.lines).toEqual([1, 4, 5, 6, 7, 8, 10, 11, 12, 14, 16]);
-    expect(on.report.skipped).toEqual({ duplicate: 0, filtered: 0, unsupported_type: 1, integration_disabled: 3, consent_denied: 0, suppressed: 0 });
+    expect(on.report.skipped).toEqual({ duplicate: 0, filtered: 0, unsupported_type: 1, integration_disabled: 3, consent_denied: 0, suppressed: 0, delivered: 0 });
     expect(on.stderr).toContain('skipped       4 (unsupported_type 1, integration_disabled 3)');
 
     const off = await dryRun(['--ignore-integrations']);
@@ -81,7 +81,7 @@ describe('dry run with each rule on and off', () => {
     // 14 the identify of the userId that alias tied to it.
     expect(on.lines).toEqual([1, 4, 5, 6, 11, 16]);
     expect(on.operations.filter((op) => SUPPRESSED_EMAILS.includes(op.email ?? ''))).toEqual([]);
-    expect(on.report.skipped).toEqual({ duplicate: 0, filtered: 0, unsupported_type: 0, integration_disabled: 3, consent_denied: 0, suppressed: 7 });
+    expect(on.report.skipped).toEqual({ duplicate: 0, filtered: 0, unsupported_type: 0, integration_disabled: 3, consent_denied: 0, suppressed: 7, delivered: 0 });
     expect(on.report.counts).toEqual({ read: 16, delivered: 6, skipped: 10, deadLettered: 0 });
     expect(on.deadLetters).toEqual([]);
   });

@@ -73,7 +73,7 @@ describe('off a terminal', () => {
   });
 
   it('a dry run writes only the operations on standard output, the summary on standard error', async () => {
-    const run = await replay(['--dry-run', '--hub-id', '123']);
+    const run = await replay(['--dry-run', '--hub-id', '123456']); // the token's portal: another is refused
     expect(run.code, run.stderr).toBe(0);
     const operations = parseLines(run.stdout) as Array<Record<string, unknown>>;
     expect(operations.length).toBeGreaterThan(10);

@@ -30,7 +30,7 @@ const connection = () => ['--token', READ_ONLY, '--base-url', emulator.url];
 
 /** A dry run that never talks to HubSpot: no token in the arguments or the environment. */
 async function offlineDryRun(args: readonly string[]): Promise<Operation[]> {
-  const run = await runCli(['replay', EVENTS, '--dry-run', '--hub-id', '123', '--state-dir', join(dir, 'state'), ...args]);
+  const run = await runCli(['replay', EVENTS, '--dry-run', '--hub-id', '123456', '--state-dir', join(dir, 'state'), ...args]);
   expect(run.code, run.stderr).toBe(0);
   return parseLines(run.stdout) as Operation[];
 }
@@ -49,7 +49,8 @@ describe('properties pull', () => {
     expect(pull.stderr).toContain(`--catalog ${file}`);
 
     const withFile = await offlineDryRun(['--catalog', file]);
-    const live = await runCli(['replay', EVENTS, '--dry-run', '--hub-id', '123', '--state-dir', join(dir, 'state'), ...connection()]);
+    // With a token the hub ID is the token's portal's (a --hub-id naming another is refused).
+    const live = await runCli(['replay', EVENTS, '--dry-run', '--hub-id', '123456', '--state-dir', join(dir, 'state'), ...connection()]);
     expect(live.code, live.stderr).toBe(0);
     expect(withFile).toEqual(parseLines(live.stdout));
 

@@ -97,7 +97,7 @@ export class EmulatorCore {
     this.token = options.token ?? 'pat-emulator-0000';
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.state = new EmulatorState(options.searchLagMs ?? 0);
+    this.state = new EmulatorState(options.searchLagMs ?? 0, options.idOffset ?? 0);
     const catalog = options.catalog ?? defaultEmulatorCatalog();
     this.contacts = {
       type: 'contacts',

@@ -222,12 +222,12 @@ export class EmulatorState {
   /** fullyQualifiedName → uuids already stored (first one wins). */
   readonly eventUuids = new Map<string, Set<string>>();
 
-  constructor(searchLagMs: number) {
+  constructor(searchLagMs: number, idOffset = 0) {
     const bump = (): void => {
       this.version++;
     };
-    this.contactStore = new CrmStore('contacts', 1001, bump);
-    this.companyStore = new CrmStore('companies', 5_000_000_001, bump, searchLagMs);
+    this.contactStore = new CrmStore('contacts', 1001 + idOffset, bump);
+    this.companyStore = new CrmStore('companies', 5_000_000_001 + idOffset, bump, searchLagMs);
   }
 
   /** Contacts by lowercased email. */

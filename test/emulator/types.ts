@@ -118,6 +118,11 @@ export interface EmulatorOptions {
   /** Extra tokens and the scopes they were granted. */
   tokens?: Record<string, string[]>;
   portalId?: number;
+  /**
+   * Added to every contact and company id this portal gives (default 0), so that two
+   * stand-in portals hand out ids from different ranges, as HubSpot's portals do.
+   */
+  idOffset?: number;
   /** Default 'enterprise'; custom behavioral events need enterprise (403 otherwise). */
   tier?: Tier;
   /** Portal time zone (default 'US/Eastern'); the daily limit resets at its midnight. */

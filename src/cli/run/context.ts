@@ -3,11 +3,14 @@
 // the event map and the memory of identities. Commands differ only in what they ask for
 // (a dry run may have no token, a diff never writes the catalog cache).
 import { Catalog, defaultCatalog, EventNameWatch, type CatalogDocument } from '../../core/index.js';
+import { RefusedError } from '../../errors.js';
 import { HubSpotClient } from '../../hubspot/client.js';
 import { RunTally } from '../../report/tally.js';
 import { readCachedCatalog, writeCachedCatalog } from '../../state/catalogCache.js';
 import { SpillingIdentityMap } from '../../state/spillingIdentityMap.js';
 import { stateDirPaths } from '../../state/stateDir.js';
+import { generationAfter, readCheckpoint } from '../../state/checkpoint.js';
+import { bindingOf, otherPortalError } from '../../state/portalBinding.js';
 import { StateStore, type LearntSuppressedIds } from '../../state/stateStore.js';
 import { DailyBudget } from '../../sync/dailyBudget.js';
 import { listEventDefinitions } from '../../sync/eventWriter.js';
@@ -53,12 +56,15 @@ export interface PortalSettings {
   /** A live run: it reads the event definitions when it may not create missing ones. */
   delivers?: boolean;
   guard?: <T>(work: Promise<T>) => Promise<T>;
+  /** Told the hub ID as soon as it is known, before the catalog: the state directory's binding. */
+  bind?: (hubId: number) => Promise<void>;
 }
 
 /** The identities, duplicate window and suppressed ids a mapper reads and learns. */
 export interface IdentityMemory {
   identities: RecordMapperDeps['identities'];
   duplicates: RecordMapperDeps['duplicates'];
+  deliveredBefore?: RecordMapperDeps['deliveredBefore'];
   suppressedIds: LearntSuppressedIds;
 }
 
@@ -119,14 +125,33 @@ export class CommandContext {
    * definitions when missing ones may not be created. `guard` wraps each request, so a
    * live run's signal does not wait out a start-up request's retries.
    */
-  async portal({ cache, delivers = false, guard = (work) => work }: PortalSettings): Promise<Portal> {
+  async portal({ cache, delivers = false, guard = (work) => work, bind }: PortalSettings): Promise<Portal> {
     const mapping = this.mapped();
     const { hubId: givenHubId, createEventDefinitions } = mapping.options;
-    const hubId = givenHubId !== undefined ? parseHubId(givenHubId) : await guard(fetchHubId(this.connected()));
+    const hubId = await this.resolveHubId(givenHubId, guard);
+    await bind?.(hubId);
     const catalog = mapping.catalog ?? (await guard(this.resolveCatalog(cache)));
     // Only a delivery that may not create event definitions must know which exist.
     const eventDefinitions = delivers && !createEventDefinitions ? await guard(listEventDefinitions(this.connected())) : undefined;
     return { hubId, catalog, eventMap: mapping.eventMap, eventDefinitions };
+  }
+
+  /**
+   * The hub ID: the one given (--hub-id, HUBSPOT_HUB_ID, the config's hubId), else the
+   * token's account. With a token, a given hub ID that is not the token's account is
+   * refused: every custom event would be named for the wrong portal.
+   */
+  private async resolveHubId(given: string | undefined, guard: <T>(work: Promise<T>) => Promise<T>): Promise<number> {
+    const hubId = given === undefined ? undefined : parseHubId(given);
+    if (hubId !== undefined && !this.requester) return hubId;
+    const account = await guard(fetchHubId(this.connected()));
+    if (hubId !== undefined && hubId !== account) {
+      throw new RefusedError(
+        `The hub ID given (--hub-id, HUBSPOT_HUB_ID or the config's hubId) is ${hubId}, but the token belongs to the portal with hub ID ${account}: nothing was read or sent. ` +
+          `Give --hub-id ${account}, or the token of hub ID ${hubId}.`,
+      );
+    }
+    return account;
   }
 
   /**
@@ -158,6 +183,7 @@ export class CommandContext {
       context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
       identities: memory.identities,
       duplicates: memory.duplicates,
+      deliveredBefore: memory.deliveredBefore,
       filters,
       rules: rulesFor(memory.suppressedIds),
     });
@@ -185,14 +211,15 @@ export class CommandContext {
  * directory's map (only read), suppressed ids likewise, and the duplicate window.
  * `close` releases them; a second call does nothing.
  */
-export function readOnlyMemory(stateDir: string): IdentityMemory & { close(): void } {
-  const store = StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
+export function readOnlyMemory(stateDir: string | undefined, deliveredGeneration?: number): IdentityMemory & { close(): void } {
+  const store = stateDir === undefined ? StateStore.inMemory() : StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
   const identities = new SpillingIdentityMap(store.identities);
   const duplicates = new MemoryDuplicateWindow();
   let open = true;
   return {
     identities,
     duplicates,
+    deliveredBefore: store.deliveredBeforeOf(deliveredGeneration),
     // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
     suppressedIds: store.suppressedIds,
     close() {
@@ -205,11 +232,27 @@ export function readOnlyMemory(stateDir: string): IdentityMemory & { close(): vo
   };
 }
 
+/**
+ * What a dry run or diff may read of the state directory, once the hub ID is known: a
+ * directory of another portal is refused (nothing of it is read with --fresh). Gives the
+ * generation whose earlier deliveries count as delivered before, unless --resend.
+ */
+export async function readOnlyStateFor(stateDir: string, hubId: number, options: { fresh: boolean; resend: boolean }): Promise<{ use: boolean; deliveredGeneration?: number }> {
+  const binding = await bindingOf(stateDir, hubId);
+  if (binding.kind === 'other') {
+    if (!options.fresh) throw otherPortalError(stateDir, binding.boundTo, hubId);
+    return { use: false };
+  }
+  if (options.fresh || options.resend) return { use: true };
+  return { use: true, deliveredGeneration: generationAfter(await readCheckpoint(stateDir)) };
+}
+
 /** What a live run remembers: the state directory's own store, written as records resolve. */
-export function storeMemory(store: StateStore): IdentityMemory {
+export function storeMemory(store: StateStore, deliveredGeneration?: number): IdentityMemory {
   return {
     identities: store.identities,
     duplicates: store.duplicates,
+    deliveredBefore: store.deliveredBeforeOf(deliveredGeneration),
     suppressedIds: store.suppressedIds,
   };
 }

@@ -1,7 +1,7 @@
 // `replay --dry-run`: maps exactly as a live run would and writes the operations; sends
 // nothing and writes nothing into the state directory (it only reads the identity map
 // and the cached catalog there, when they exist).
-import { UsageError } from '../../errors.js';
+import { RefusedError, UsageError } from '../../errors.js';
 import { LineWriter } from '../../report/lineWriter.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import { RunTally } from '../../report/tally.js';
@@ -11,7 +11,7 @@ import { DeadLetters } from '../../sync/deadLetters.js';
 import { dryRunSink } from '../../sync/dryRunSink.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
-import { CommandContext, readOnlyMemory, type Portal } from './context.js';
+import { CommandContext, readOnlyMemory, readOnlyStateFor, type Portal } from './context.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 
@@ -31,10 +31,18 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   let end: RunEnd = { status: 'completed' };
   let outputClosed = false;
   try {
-    const portal = await context.portal({ cache: { stateDir: flags.stateDir, use: 'read' } });
-    outputClosed = await mapAll(inputs, flags, tally, context, portal);
+    let state: Awaited<ReturnType<typeof readOnlyStateFor>> = { use: true };
+    const portal = await context.portal({
+      cache: { stateDir: flags.stateDir, use: 'read' },
+      bind: async (hubId) => {
+        state = await readOnlyStateFor(flags.stateDir, hubId, flags);
+      },
+    });
+    const memory = readOnlyMemory(state.use ? flags.stateDir : undefined, state.deliveredGeneration);
+    outputClosed = await mapAll(inputs, flags, tally, context, portal, memory);
     if (outputClosed) end = { status: 'interrupted' };
   } catch (error) {
+    if (error instanceof RefusedError) throw error;
     end = endedBy(error);
   }
   return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings() };
@@ -44,8 +52,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
  * Maps every input and writes the operations. Stops reading as soon as the reader of
  * standard output goes away (`| head`), and then resolves to true.
  */
-async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal): Promise<boolean> {
-  const memory = readOnlyMemory(flags.stateDir);
+async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal, memory: ReturnType<typeof readOnlyMemory>): Promise<boolean> {
   const mapper = context.mapper(portal, memory);
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;

@@ -2,7 +2,7 @@
 // portal, build the delivery, read the inputs, finish. The checkpoint is saved before the
 // first record, every few seconds, on a signal, before a pause and at the end; never after
 // a write failed.
-import { UsageError, WriteFailedError } from '../../errors.js';
+import { RefusedError, UsageError, WriteFailedError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
@@ -11,6 +11,7 @@ import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
 import { stateDirPaths } from '../../state/stateDir.js';
 import { systemClock } from '../../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
+import { dailyLedger } from '../../state/dailyCount.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
 import { Delivery } from '../../sync/delivery.js';
 import type { Requester } from '../../sync/requester.js';
@@ -20,7 +21,7 @@ import { testTimings } from '../testTimings.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
 import { LATE, RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
-import { openStateDirectory, type OpenState } from './stateDirectory.js';
+import { bindToPortal, openStateDirectory, recordRefusal, type OpenState } from './stateDirectory.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
@@ -55,11 +56,19 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
       intervalMs: progressIntervalMs(),
     });
+    // --daily-limit counts every run of the state directory in the UTC day.
+    const budget = new DailyBudget(reserve, flags.dailyLimit, dailyLedger(state.dir));
     let end: RunEnd = { status: 'completed' };
+    let refused: RefusedError | undefined;
     try {
-      context.connect({ concurrency: flags.concurrency, tally: state.tally, budget: new DailyBudget(reserve, flags.dailyLimit) });
+      context.connect({ concurrency: flags.concurrency, tally: state.tally, budget });
       const requester = context.connected();
-      const portal = await context.portal({ cache: { stateDir: state.dir, use: 'write' }, delivers: true, guard: (work) => guard.unlessSignalled(work) });
+      const portal = await context.portal({
+        cache: { stateDir: state.dir, use: 'write' },
+        delivers: true,
+        guard: (work) => guard.unlessSignalled(work),
+        bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, 'portal', message)),
+      });
       const delivery = buildDelivery(requester, portal, state, flags);
       guard.onStop = () => delivery.interrupt();
       guard.throwIfSignalled();
@@ -68,10 +77,21 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
       await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
     } catch (error) {
-      end = endedBy(error);
-      failedWrite = error instanceof WriteFailedError;
+      if (error instanceof RefusedError) refused = error;
+      else {
+        end = endedBy(error);
+        failedWrite = error instanceof WriteFailedError;
+      }
     } finally {
       progress.stop();
+      budget.settle();
+    }
+    if (refused) {
+      // Refused before reading: the checkpoint stays the run before's, noting the refusal.
+      guard.stop();
+      await state.deadLetterWriter.close();
+      await recordRefusal(state.dir, refused.message);
+      throw refused;
     }
     if (!failedWrite) {
       // The last checkpoint gets the stop grace, no more: a disk that does not answer must
@@ -103,9 +123,7 @@ function noAnswer(state: OpenState): WriteFailedError {
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
 function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions): Delivery {
-  const notify = (message: string) => {
-    process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'companies', message })}\n` : `hubspot-sync: ${message}\n`);
-  };
+  const notify = (message: string) => notice(flags, 'companies', message);
   return new Delivery(
     requester,
     {
@@ -122,6 +140,11 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
   );
 }
 
+/** One line on standard error, in the run's log format. */
+function notice(flags: ReplayOptions, topic: string, message: string): void {
+  process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: topic, message })}\n` : `hubspot-sync: ${message}\n`);
+}
+
 /**
  * Reads the pending inputs from their watermarks into the delivery until they end, a
  * signal comes or the delivery fails. Resolves only when every input was read and
@@ -135,10 +158,11 @@ async function readInputs(
   const reading = runInputs({
     inputs: pending,
     read: readOptionsFrom(flags),
-    mapper: run.context.mapper(run.portal, storeMemory(state.store)),
+    mapper: run.context.mapper(run.portal, storeMemory(state.store, flags.resend ? undefined : state.generation)),
     sink: delivery,
     tally: state.tally,
     deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
+    onDelivered: (messageId) => state.store.delivered.add(messageId, state.generation),
     startFor: (file) => checkpoint.startFor(file),
     onInput: (p) => checkpoint.progressOf.push(p),
     shouldStop: () => guard.stopping || delivery.failure !== undefined,
@@ -184,6 +208,7 @@ class RunCheckpoint {
       updatedAt: new Date(started).toISOString(),
       status: 'running',
       runs: (previous?.runs ?? 0) + 1,
+      generation: state.generation,
     };
     this.checkpointer = new Checkpointer(state.dir, this.checkpoint, {
       collect: (cp) => this.collect(cp),
