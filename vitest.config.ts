@@ -16,6 +16,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/tempRoot.ts'],
+    // Every property test ends in bounded time, failing if it had to be cut short.
+    setupFiles: ['test/support/fastCheck.ts'],
     maxWorkers: WORKERS,
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/*.test.ts'], exclude: NEEDS_A_PROCESS, pool: 'threads' } },
