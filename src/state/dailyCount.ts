@@ -2,6 +2,7 @@
 // so that --daily-limit holds over every run of the day, as two cron runs share it.
 import { readFileSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
+import { writeFailure } from '../errors.js';
 import { PRIVATE_FILE_MODE, stateDirPaths } from './stateDir.js';
 
 /** The UTC day of `now`, as YYYY-MM-DD. */
@@ -16,7 +17,12 @@ export function dailyLedger(dir: string, now: Date = new Date()): { spentBefore:
   return {
     spentBefore: spentOn(path, day),
     record(total) {
-      writeFileAtomic.sync(path, `${JSON.stringify({ day, requests: total })}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+      try {
+        writeFileAtomic.sync(path, `${JSON.stringify({ day, requests: total })}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+      } catch (error) {
+        // A full disk stops the run on one line naming the file, as every write does.
+        throw writeFailure(path, error);
+      }
     },
   };
 }

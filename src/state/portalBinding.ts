@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { RefusedError, UsageError } from '../errors.js';
+import { RefusedError, UsageError, writeFailure } from '../errors.js';
 import { PRIVATE_FILE_MODE, stateDirPaths } from './stateDir.js';
 
 /** What a run does about the directory's portal, given the hub ID it runs against. */
@@ -55,7 +55,10 @@ export function otherPortalError(dir: string, boundTo: number, hubId: number): R
 
 /** Records `hubId` as the directory's portal. */
 export async function bindPortal(dir: string, hubId: number): Promise<void> {
-  await writeFileAtomic(stateDirPaths(dir).portal, `${JSON.stringify({ hubId, boundAt: new Date().toISOString() })}\n`, { mode: PRIVATE_FILE_MODE, fsync: true });
+  const path = stateDirPaths(dir).portal;
+  await writeFileAtomic(path, `${JSON.stringify({ hubId, boundAt: new Date().toISOString() })}\n`, { mode: PRIVATE_FILE_MODE, fsync: true }).catch((error: unknown) => {
+    throw writeFailure(path, error);
+  });
 }
 
 /**

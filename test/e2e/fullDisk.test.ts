@@ -21,6 +21,8 @@ import { liveRun, waitForRequest, type LiveRun } from '../support/emulatorRun.js
 
 const STACK_TRACE = /\n\s+at .+\(|\n\s+at file:|unexpected error/;
 const FAST_STOP = { HUBSPOT_SYNC_STOP_GRACE_MS: '1500' };
+/** What the 1 MiB filesystem leaves free for the state directory. */
+const ROOM_KIB = 160;
 /** Each request takes this long, one at a time: a run lasts several checkpoints (one every 2 s). */
 const LATENCY_MS = 300;
 
@@ -235,9 +237,10 @@ describe('writes that fail for real', () => {
     const mounted = tryMount(mountPoint, 'size=1m');
     try {
       const stateDir = join(mountPoint, 'state');
-      // The run's state takes about 76 KiB once started and 190 KiB at its end: the
-      // filler leaves room for the start, not for the end, so a write fails part-way.
-      if (mounted) await writeFile(join(mountPoint, 'filler'), Buffer.alloc(1024 * 1024 - 120 * 1024));
+      // The run's state takes about 110 KiB once started (the catalog cache written beside
+      // its temporary copy, the database and its log) and 190 KiB at its end: the filler
+      // leaves room for the start, not for the end, so a write fails part-way.
+      if (mounted) await writeFile(join(mountPoint, 'filler'), Buffer.alloc(1024 * 1024 - ROOM_KIB * 1024));
       const env = mounted ? FAST_STOP : { HUBSPOT_SYNC_FAIL_WRITE: 'state@2', ...FAST_STOP };
       const args = [input, '--concurrency', '1', '--state-dir', stateDir];
       const failed = await run.replay(args, { env });
@@ -247,6 +250,8 @@ describe('writes that fail for real', () => {
       expect(line, failed.stderr).toHaveLength(1);
       expect(line[0]).toContain(stateDir);
       expect(run.emulator.requests().length).toBeLessThan(reference.requests);
+      // Part-way: past the start-up requests (account, catalog, definitions).
+      if (mounted) expect(run.emulator.requests().length, failed.stderr).toBeGreaterThan(3);
       if (mounted) await rm(join(mountPoint, 'filler'));
       await expectExactResume(run, stateDir, ['--state-dir', stateDir]);
     } finally {

@@ -48,71 +48,91 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     // From here on every way the run ends is reported (summary, --report, checkpoint),
     // so the signal handlers are in place before the first request goes out.
     const guard: RunGuard = new RunGuard(() => checkpoint.saveWhenDue((error) => guard.fail(error)));
-    const progress = startProgress({
-      mode: progressMode(flags, process.stderr),
-      stream: process.stderr,
-      tally: state.tally,
-      inputs: checkpoint.progressOf,
-      totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
-      intervalMs: progressIntervalMs(),
-    });
-    // --daily-limit counts every run of the state directory in the UTC day.
-    const budget = new DailyBudget(reserve, flags.dailyLimit, dailyLedger(state.dir));
-    let end: RunEnd = { status: 'completed' };
-    let refused: RefusedError | undefined;
+    // Whatever ends the run, its signal handlers and checkpoint timer go with it: a timer
+    // left behind would keep the process (and its lock) alive after its last line.
     try {
-      context.connect({ concurrency: flags.concurrency, tally: state.tally, budget });
-      const requester = context.connected();
-      const portal = await context.portal({
-        cache: { stateDir: state.dir, use: 'write' },
-        delivers: true,
-        guard: (work) => guard.unlessSignalled(work),
-        bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, 'portal', message)),
+      const progress = startProgress({
+        mode: progressMode(flags, process.stderr),
+        stream: process.stderr,
+        tally: state.tally,
+        inputs: checkpoint.progressOf,
+        totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
+        intervalMs: progressIntervalMs(),
       });
-      const delivery = buildDelivery(requester, portal, state, flags);
-      guard.onStop = () => delivery.interrupt();
-      guard.throwIfSignalled();
-      // A checkpoint before the first record: a run that dies before the next one resumes
-      // from here, its dead-letter file cut back to here, never appended to twice.
-      if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
-      await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
-    } catch (error) {
-      if (error instanceof RefusedError) refused = error;
-      else {
-        end = endedBy(error);
-        failedWrite = error instanceof WriteFailedError;
+      // --daily-limit counts every run of the state directory in the UTC day.
+      const budget = new DailyBudget(reserve, flags.dailyLimit, dailyLedger(state.dir));
+      let end: RunEnd = { status: 'completed' };
+      let refused: RefusedError | undefined;
+      try {
+        context.connect({ concurrency: flags.concurrency, tally: state.tally, budget });
+        const requester = context.connected();
+        const portal = await context.portal({
+          cache: { stateDir: state.dir, use: 'write' },
+          delivers: true,
+          guard: (work) => guard.unlessSignalled(work),
+          bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, 'portal', message)),
+        });
+        const delivery = buildDelivery(requester, portal, state, flags);
+        guard.onStop = () => delivery.interrupt();
+        guard.throwIfSignalled();
+        // A checkpoint before the first record: a run that dies before the next one resumes
+        // from here, its dead-letter file cut back to here, never appended to twice.
+        if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
+        await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
+      } catch (error) {
+        if (error instanceof RefusedError) refused = error;
+        else {
+          end = endedBy(error);
+          failedWrite = error instanceof WriteFailedError;
+        }
+      } finally {
+        progress.stop();
       }
-    } finally {
-      progress.stop();
-      budget.settle();
-    }
-    if (refused) {
-      // Refused before reading: the checkpoint stays the run before's, noting the refusal.
-      guard.stop();
-      await state.deadLetterWriter.close();
-      await recordRefusal(state.dir, refused.message);
-      throw refused;
-    }
-    if (!failedWrite) {
-      // The last checkpoint gets the stop grace, no more: a disk that does not answer must
-      // not keep a nightly job (and its lock) forever.
-      guard.finishing();
-      const saved = await guard.within(
-        checkpoint.finish(end.status, end.message).then(() => state.deadLetterWriter.close()).then(() => undefined, (error: unknown) => error),
-      );
-      if (saved !== undefined) {
+      // The day's ledger is set to the requests really sent: on a full disk, a write that fails too.
+      const unsettled = settle(budget);
+      if (unsettled !== undefined && !failedWrite && refused === undefined) {
+        end = endedBy(unsettled);
         failedWrite = true;
-        end = endedBy(saved === LATE ? noAnswer(state) : saved);
       }
+      if (refused) {
+        // Refused before reading: the checkpoint stays the run before's, noting the refusal.
+        await state.deadLetterWriter.close();
+        await recordRefusal(state.dir, refused.message);
+        throw refused;
+      }
+      if (!failedWrite) {
+        // The last checkpoint gets the stop grace, no more: a disk that does not answer must
+        // not keep a nightly job (and its lock) forever.
+        guard.finishing();
+        const saved = await guard.within(
+          checkpoint.finish(end.status, end.message).then(() => state.deadLetterWriter.close()).then(() => undefined, (error: unknown) => error),
+        );
+        if (saved !== undefined) {
+          failedWrite = true;
+          end = endedBy(saved === LATE ? noAnswer(state) : saved);
+        }
+      }
+      return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings() };
+    } finally {
+      guard.stop();
     }
-    guard.stop();
-    return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings() };
   } finally {
     // After a failed write the store cannot be flushed either: what it held past the last
     // checkpoint is learnt again on resume, as after kill -9.
     await state.close().catch((error: unknown) => {
       if (!failedWrite) throw error;
     });
+  }
+}
+
+/** Settles the day's ledger; a write that failed (a full disk) is answered, anything else thrown. */
+function settle(budget: DailyBudget): WriteFailedError | undefined {
+  try {
+    budget.settle();
+    return undefined;
+  } catch (error) {
+    if (error instanceof WriteFailedError) return error;
+    throw error;
   }
 }
 
