@@ -12,11 +12,13 @@ import { dryRunSink } from '../../sync/dryRunSink.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, readOnlyMemory, type Portal } from './context.js';
+import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
   const inputs = await listInputs(paths, flags.inputFormat);
+  await refuseOwnDeadLetterFile(inputs, flags.deadLetter, '--dead-letter');
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
   // With a token the dry run may read (never write): the hub ID and the live catalog.

@@ -7,6 +7,7 @@ import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
 import type { InputFile, StartAt } from '../../sources/types.js';
 import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
+import { stateDirPaths } from '../../state/stateDir.js';
 import { systemClock } from '../../sync/throttle.js';
 import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
@@ -18,6 +19,7 @@ import { CommandContext, storeMemory, type Portal } from './context.js';
 import { RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { openStateDirectory, type OpenState } from './stateDirectory.js';
+import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 
 /** How long in-flight requests may take to finish after a signal before we save and exit. */
 const STOP_GRACE_MS = 30_000;
@@ -28,6 +30,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
   }
   const inputs = await listInputs(paths, flags.inputFormat);
+  await refuseOwnDeadLetterFile(inputs, flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter, flags.deadLetter ? '--dead-letter' : 'the state directory\'s default');
   const reserve = parseReserve(flags.dailyReserve);
   const context = await CommandContext.open(flags, flags);
   const state = await openStateDirectory(flags, inputs, `replay ${paths.join(' ')}`);
