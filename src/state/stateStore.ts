@@ -13,13 +13,14 @@
 // not on disk (more may be on disk than it names; every fact here is safe to know early).
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { IdentityMap } from '../core/types.js';
+import type { IdentityMap, LearntAt } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { BufferedMap } from './bufferedMap.js';
 import { BufferedSet } from './bufferedSet.js';
 import { ReadSession } from './readSession.js';
 import { StoredDuplicateWindow } from './duplicateWindow.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
+import { IDENTITY_FACTS_SCHEMA, IdentityFacts } from './identityFacts.js';
 
 export interface StateStoreOptions {
   /**
@@ -77,6 +78,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS seen_messages (message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, origin INTEGER) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS seen_messages_by_seq ON seen_messages (seq);
   ${SUPPRESSED_IDS_SCHEMA}
+  ${IDENTITY_FACTS_SCHEMA}
 `;
 
 export class StateStore {
@@ -90,6 +92,8 @@ export class StateStore {
   private readonly companyTable: BufferedMap;
   private readonly duplicateTable: StoredDuplicateWindow;
   private readonly suppressedTable: BufferedSet;
+  /** Where this run's identity facts were learnt; a writable store's only. */
+  private readonly identityFacts: IdentityFacts | undefined;
   private readonly writeBuffers: () => void;
   private readonly autoFlushAt: number;
   private closed = false;
@@ -106,8 +110,9 @@ export class StateStore {
     this.companyTable = new BufferedMap(db, this.session, 'companies', 'domain', 'id', afterWrite);
     this.duplicateTable = new StoredDuplicateWindow(db, this.session, options.duplicateWindow ?? DEFAULT_DUPLICATE_WINDOW, afterWrite);
     this.suppressedTable = new BufferedSet(hasTable(db, 'suppressed_ids') ? db : undefined, this.session, 'suppressed_ids', 'id', afterWrite);
+    this.identityFacts = readOnly ? undefined : new IdentityFacts(db);
     // Objects of arrow functions: callers hand `store.identities` around on its own.
-    this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
+    this.identities = { get: (k) => this.identityTable.get(k), set: (k, v, at) => this.learnIdentity(k, v, at) };
     this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v), delete: (k) => this.companyTable.delete(k) };
     this.duplicates = {
       has: (id, position) => this.duplicateTable.has(id, position),
@@ -124,6 +129,7 @@ export class StateStore {
       this.companyTable.write();
       this.duplicateTable.write();
       this.suppressedTable.write();
+      this.identityFacts?.write();
     });
   }
 
@@ -155,6 +161,7 @@ export class StateStore {
       tuneForLookups(db, options.cache);
       if (schemaVersion(db, path) === 0) db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
       else db.exec(SUPPRESSED_IDS_SCHEMA);
+      db.exec(IDENTITY_FACTS_SCHEMA);
       return new StateStore(db, false, options);
     } catch (error) {
       if (db?.open) db.close();
@@ -184,6 +191,34 @@ export class StateStore {
     this.companyTable.clear();
     this.duplicateTable.clear();
     this.suppressedTable.clear();
+    this.identityFacts?.clear();
+  }
+
+  /**
+   * A resumed run's identity map as it stood at its resume points: the facts learnt at or
+   * after `resumeAt(input)` (a byte offset; undefined: from the start) are taken back,
+   * to be learnt again in order. Returns how many were. Call before any lookup.
+   */
+  rewindIdentities(resumeAt: (input: string) => number | undefined): number {
+    if (!this.identityFacts) throw new Error('rewindIdentities() on a read-only state store');
+    this.session.end();
+    return this.identityFacts.rewind(resumeAt);
+  }
+
+  /** Forgets where facts were learnt, not the facts: for a run that starts anew. */
+  clearIdentityFacts(): void {
+    if (!this.identityFacts) throw new Error('clearIdentityFacts() on a read-only state store');
+    this.session.end();
+    this.identityFacts.reset();
+  }
+
+  private learnIdentity(id: string, email: string, at: LearntAt | undefined): void {
+    if (this.identityFacts && at) {
+      const previous = this.identityTable.get(id);
+      if (previous === email) return;
+      this.identityFacts.note(id, previous, at);
+    }
+    this.identityTable.set(id, email);
   }
 
   /** Empties the duplicate window, on disk too: for a run that starts over (--fresh). */
@@ -209,7 +244,8 @@ export class StateStore {
   }
 
   private flushIfFull(): void {
-    if (this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size >= this.autoFlushAt) this.flush();
+    const buffered = this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size + (this.identityFacts?.size ?? 0);
+    if (buffered >= this.autoFlushAt) this.flush();
   }
 }
 

@@ -55,6 +55,10 @@ export async function openStateDirectory(flags: StateOptions, inputs: readonly I
     const tally = new RunTally(continuing ? previous.tally : emptyTally());
     // Duplicates are those of this run (docs/mapping.md#duplicates); a resumed run is the same run.
     if (!continuing) store.clearDuplicates();
+    // What records past the watermark taught the identity map is learnt again, in order,
+    // as they are read again: a resumed run resolves each call as an uninterrupted one.
+    if (continuing) store.rewindIdentities((input) => previous.inputs[input]?.watermark.offset);
+    else store.clearIdentityFacts();
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(dir).deadLetter;
     const deadLetterWriter = await openDeadLetterFile(deadLetterPath, continuing ? previous : undefined);
     const companyMemory = new CompanyMemory(stateDirPaths(dir).companies);
