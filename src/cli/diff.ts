@@ -15,6 +15,8 @@ import type { PropertyValues } from '../core/types.js';
 import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
 import { CommandContext, readOnlyMemory } from './run/context.js';
+import { notice } from './run/notice.js';
+import { closeBasis, learningPhase, mappingMemory, type MappingBasis } from '../phases/phases.js';
 
 export const DIFF_GROUPS = ['connection', 'requests', 'input', 'viewFormat', 'mapping', 'delivery', 'state'] as const;
 
@@ -30,18 +32,31 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
 
   const memory = readOnlyMemory(flags.stateDir);
   const collector = new DiffCollector();
+  const read = { format: flags.inputFormat, type: flags.type };
+  let basis: MappingBasis = { kind: 'streamed' };
   try {
+    // The diff maps as a replay would, first reading included.
+    basis = await learningPhase({
+      retroactive: flags.retroactiveIdentities,
+      inputs,
+      read,
+      known: memory,
+      mapperFor: (learning) => context.mapper(portal, learning),
+      notify: (message) => notice({ logFormat: 'text' }, message),
+    });
     await runInputs({
       inputs,
-      read: { format: flags.inputFormat, type: flags.type },
-      mapper: context.mapper(portal, memory),
+      read,
+      mapper: context.mapper(portal, mappingMemory(memory, basis)),
       sink: collector,
       tally,
       deadLetters: new DeadLetters(tally),
     });
+    closeBasis(basis);
     memory.close(); // what mapping remembered is not needed to compare
     await compareWithPortal(collector, context.connected(), portal.catalog, tally, flags);
   } finally {
+    closeBasis(basis);
     memory.close();
     collector.close();
   }

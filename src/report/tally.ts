@@ -13,6 +13,8 @@ export interface TallyCounts {
   invalidValues: Record<PropertyObject, Record<string, number>>;
   truncatedValues: Record<string, number>;
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
+  /** `retroactive`: records that reached a contact only through the first reading. */
+  identities: { retroactive: number };
 }
 
 export function emptyTally(): TallyCounts {
@@ -25,6 +27,7 @@ export function emptyTally(): TallyCounts {
     invalidValues: { contact: {}, company: {}, event: {} },
     truncatedValues: {},
     requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
+    identities: { retroactive: 0 },
   };
 }
 
@@ -59,6 +62,13 @@ export class RunTally {
     // A checkpoint written before a skip reason existed lacks its count: the report still
     // lists every reason.
     data.skipped = { ...emptySkips(), ...data.skipped };
+    // A checkpoint from before retroactive identities has no `identities`.
+    data.identities ??= { retroactive: 0 };
+  }
+
+  /** A delivered record that reached its contact only through the first reading. */
+  retroactive(): void {
+    this.data.identities.retroactive++;
   }
 
   read(): void {
@@ -105,6 +115,6 @@ export interface RunReport extends TallyCounts {
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
-  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests } = tally.data;
-  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests, durationMs };
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests, identities } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, requests, identities, durationMs };
 }

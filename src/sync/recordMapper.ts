@@ -7,6 +7,7 @@ import { jsonText } from '../core/json.js';
 import type {
   DeadLetterVerdict,
   IdentityMap,
+  ReadonlyIdentityMap,
   DeliveryRules,
   MapContext,
   RuledResult,
@@ -29,6 +30,8 @@ export interface MappedRecord {
   warnings: MappingWarning[];
   deadLetter?: DeadLetterVerdict;
   skip?: SkipReason;
+  /** It reaches its contact only through the first reading's emails (retroactive identities). */
+  retroactive?: true;
 }
 
 /** The suppression list as the pipeline sees it: read, and learn a suppressed call's ids. */
@@ -39,6 +42,8 @@ export interface SuppressionStore extends SuppressionLookup {
 export interface RecordMapperDeps {
   context: Omit<MapContext, 'identities'>;
   identities: IdentityMap;
+  /** The first reading's first email per id (retroactive identities); absent: stream rules alone. */
+  firstEmails?: ReadonlyIdentityMap;
   duplicates: DuplicateWindow;
   filters: RecordFilters;
   /** Routing, consent and suppression; routing alone (integrations honoured) when absent. */
@@ -51,9 +56,19 @@ const NO_OPERATIONS: Operation[] = [];
 export class RecordMapper {
   private readonly context: MapContext;
   private readonly rules: NonNullable<RecordMapperDeps['rules']>;
+  /** Answers the first reading's emails gave, so a record resolved through them is known. */
+  private retroactiveHits = 0;
 
   constructor(private readonly deps: RecordMapperDeps) {
-    this.context = { ...deps.context, identities: deps.identities };
+    const { firstEmails } = deps;
+    const counted: ReadonlyIdentityMap | undefined = firstEmails && {
+      get: (id) => {
+        const email = firstEmails.get(id);
+        if (email !== undefined) this.retroactiveHits++;
+        return email;
+      },
+    };
+    this.context = { ...deps.context, identities: deps.identities, firstEmails: counted };
     this.rules = deps.rules ?? { ignoreIntegrations: false };
   }
 
@@ -88,6 +103,7 @@ export class RecordMapper {
       return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'duplicate' };
     }
     let result: RuledResult;
+    const hitsBefore = this.retroactiveHits;
     try {
       if (!passesFilters(call, this.deps.filters)) {
         return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'filtered' };
@@ -96,7 +112,7 @@ export class RecordMapper {
     } catch (error) {
       return unmappable(position, call, error);
     }
-    for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email);
+    for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email, position);
     if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds);
     return {
       position,
@@ -105,6 +121,7 @@ export class RecordMapper {
       warnings: result.warnings,
       deadLetter: result.deadLetter,
       skip: result.skip,
+      ...(this.retroactiveHits > hitsBefore && result.operations.length > 0 && !result.deadLetter ? { retroactive: true as const } : {}),
     };
   }
 }

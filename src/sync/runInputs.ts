@@ -147,7 +147,7 @@ class Commits {
   ) {}
 
   now(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): void {
-    this.add(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections);
+    this.add(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections, record.retroactive);
   }
 
   /**
@@ -156,14 +156,14 @@ class Commits {
    * its operations are kilobytes; only a dead letter needs the call).
    */
   later(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): () => void {
-    const { warnings, skip } = record;
+    const { warnings, skip, retroactive } = record;
     const kinds = record.operations.map(({ op }) => op);
     const kept = keptFor(record, rejections);
-    return () => this.add(progress, warnings, kinds, skip, kept, rejections);
+    return () => this.add(progress, warnings, kinds, skip, kept, rejections, retroactive);
   }
 
   /** `kept` is the record when it is dead-lettered (the file needs its call). */
-  private add(progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[]): void {
+  private add(progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[], retroactive?: true): void {
     progress.committed++;
     this.tally.read();
     this.tally.warnings(warnings);
@@ -173,7 +173,10 @@ class Commits {
       for (const verdict of rejections) this.deadLetters.add(kept, verdict);
       this.tally.outcome('deadLettered');
     } else if (skip) this.tally.outcome('skipped', skip);
-    else this.tally.outcome('delivered');
+    else {
+      this.tally.outcome('delivered');
+      if (retroactive) this.tally.retroactive();
+    }
   }
 }
 

@@ -59,6 +59,8 @@ export interface IdentityMemory {
   identities: RecordMapperDeps['identities'];
   duplicates: RecordMapperDeps['duplicates'];
   suppressedIds: LearntSuppressedIds;
+  /** Phase 1's first emails (retroactive identities); absent: the stream rules alone. */
+  firstEmails?: RecordMapperDeps['firstEmails'];
 }
 
 /** A mapping command's options and the files they name, read. */
@@ -147,6 +149,7 @@ export class CommandContext {
     return new RecordMapper({
       context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
       identities: memory.identities,
+      firstEmails: memory.firstEmails,
       duplicates: memory.duplicates,
       filters: filtersFrom(options),
       rules: rulesFor(memory.suppressedIds),

@@ -10,9 +10,11 @@ import type { InputFile } from '../../sources/types.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
 import { dryRunSink } from '../../sync/dryRunSink.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
+import { closeBasis, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, readOnlyMemory, type Portal } from './context.js';
 import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
+import { notice } from './notice.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
@@ -46,32 +48,47 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
  */
 async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal): Promise<boolean> {
   const memory = readOnlyMemory(flags.stateDir);
-  const mapper = context.mapper(portal, memory);
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
+  const read = { format: flags.inputFormat, type: flags.type };
   // Progress goes to standard error, but not onto the terminal the operations scroll on.
+  // Its share is over both readings when the run reads twice.
   const progressOf: InputProgress[] = [];
   const progress = startProgress({
     mode: !flags.out && process.stdout.isTTY ? 'quiet' : progressMode(flags, process.stderr),
     stream: process.stderr,
     tally,
     inputs: progressOf,
-    totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0) * (readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 2 : 1),
     intervalMs: progressIntervalMs(),
   });
+  let basis: MappingBasis = { kind: 'streamed' };
   try {
-    await runInputs({
+    basis = await learningPhase({
+      retroactive: flags.retroactiveIdentities,
       inputs,
-      read: { format: flags.inputFormat, type: flags.type },
-      mapper,
-      sink: dryRunSink(out),
-      tally,
-      deadLetters: new DeadLetters(tally, deadLetterWriter),
+      read,
+      known: memory,
+      mapperFor: (learning) => context.mapper(portal, learning),
+      notify: (message) => notice(flags, message),
       onInput: (p) => progressOf.push(p),
       shouldStop: () => out.closed,
     });
+    if (basis.kind !== 'stopped') {
+      await runInputs({
+        inputs,
+        read,
+        mapper: context.mapper(portal, mappingMemory(memory, basis)),
+        sink: dryRunSink(out),
+        tally,
+        deadLetters: new DeadLetters(tally, deadLetterWriter),
+        onInput: (p) => progressOf.push(p),
+        shouldStop: () => out.closed,
+      });
+    }
   } finally {
     progress.stop();
+    closeBasis(basis);
     await out.close();
     await deadLetterWriter?.close();
     memory.close();

@@ -20,6 +20,8 @@ import { RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { openStateDirectory, type OpenState } from './stateDirectory.js';
 import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
+import { notice } from './notice.js';
+import { closeBasis, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
 
 /** How long in-flight requests may take to finish after a signal before we save and exit. */
 const STOP_GRACE_MS = 30_000;
@@ -47,8 +49,9 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       mode: progressMode(flags, process.stderr),
       stream: process.stderr,
       tally: state.tally,
-      inputs: checkpoint.progressOf,
-      totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
+      inputs: checkpoint.shown,
+      // Over both readings when the run reads twice: the share and ETA are the whole run's.
+      totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0) * (readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending }) ? 2 : 1),
       intervalMs: progressIntervalMs(),
     });
     let end: RunEnd = { status: 'completed' };
@@ -76,9 +79,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
 function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions): Delivery {
-  const notify = (message: string) => {
-    process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'companies', message })}\n` : `hubspot-sync: ${message}\n`);
-  };
+  const notify = (message: string) => notice(flags, message, 'companies');
   return new Delivery(
     requester,
     {
@@ -104,17 +105,42 @@ async function readInputs(
   run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions },
 ): Promise<void> {
   const { state, delivery, checkpoint, guard, flags } = run;
-  await runInputs({
+  const read = { format: flags.inputFormat, type: flags.type };
+  const memory = storeMemory(state.store);
+  const startFor = (file: InputFile) => checkpoint.startFor(file);
+  const shouldStop = () => guard.stopping || delivery.failure !== undefined;
+  // Phase 1 writes nothing: a run killed during it simply reads again next time.
+  const basis = await learningPhase({
+    retroactive: flags.retroactiveIdentities,
     inputs: pending,
-    read: { format: flags.inputFormat, type: flags.type },
-    mapper: run.context.mapper(run.portal, storeMemory(state.store)),
-    sink: delivery,
-    tally: state.tally,
-    deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
-    startFor: (file) => checkpoint.startFor(file),
-    onInput: (p) => checkpoint.progressOf.push(p),
-    shouldStop: () => guard.stopping || delivery.failure !== undefined,
+    read,
+    startFor,
+    known: memory,
+    mapperFor: (learning) => run.context.mapper(run.portal, learning),
+    notify: (message) => notice(flags, message),
+    onInput: (p) => checkpoint.shown.push(p),
+    shouldStop,
   });
+  try {
+    if (basis.kind !== 'stopped') {
+      await runInputs({
+        inputs: pending,
+        read,
+        mapper: run.context.mapper(run.portal, mappingMemory(memory, basis)),
+        sink: delivery,
+        tally: state.tally,
+        deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
+        startFor,
+        onInput: (p) => {
+          checkpoint.progressOf.push(p);
+          checkpoint.shown.push(p);
+        },
+        shouldStop,
+      });
+    }
+  } finally {
+    closeBasis(basis);
+  }
   if (guard.stopping) {
     // Requests in flight get a bounded time to answer, so their records can settle.
     await Promise.race([delivery.stop(), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
@@ -129,8 +155,10 @@ async function readInputs(
  * time it is written.
  */
 class RunCheckpoint {
-  /** Every input opened so far, with its watermark. */
+  /** Every input the mapping phase opened so far, with its watermark. */
   readonly progressOf: InputProgress[] = [];
+  /** Every input opened so far in either phase, for the progress line. */
+  readonly shown: InputProgress[] = [];
   private readonly checkpoint: Checkpoint;
   private readonly checkpointer: Checkpointer;
   /** Set by finish(): until then the checkpoint says the run is running. */
