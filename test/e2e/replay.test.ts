@@ -116,7 +116,7 @@ describe.each(API_VERSIONS)('replay into HubSpot, API version %s', (apiVersion) 
     const expected = clean.emulator.snapshot();
     await clean.close();
 
-    run = await live({ faults: { seed: 7, errorRate: 0.1, resetRate: 0.05 } });
+    run = await live({ faults: { seed: 7, errorRate: 0.1, resetRate: 0.05, wholeBatchShare: 0.5 } });
     const faulty = await run.replay([input, '--report', join(dir, 'report.json')]);
     expect(faulty.code, faulty.stderr).toBe(0);
     expect(run.emulator.stats().faults.errors + run.emulator.stats().faults.resets).toBeGreaterThan(0);

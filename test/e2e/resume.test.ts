@@ -73,7 +73,7 @@ beforeAll(async () => {
 
 describe.each(API_VERSIONS)('kill -9 at any moment loses nothing, API version %s', (apiVersion) => {
   it('ends, after several SIGKILLs and resumes with faults on, exactly where one uninterrupted run ends', async () => {
-    const run = await live({ faults: { seed: 11, errorRate: 0.05, resetRate: 0.03, latencyMs: [40, 120] } }, apiVersion);
+    const run = await live({ faults: { seed: 11, errorRate: 0.05, resetRate: 0.03, latencyMs: [40, 120], wholeBatchShare: 0.5 } }, apiVersion);
     const random = mulberry32(2026);
     let kills = 0;
     const resumedFrom: number[] = [];
