@@ -31,8 +31,12 @@ const KINDS: ReadonlyArray<readonly [JourneyKind, number]> = [
 const EVENTS = ['Product Viewed', 'Pricing Viewed', 'Docs Searched', 'Report Viewed', 'Invite Sent'];
 const START = Date.UTC(2026, 2, 1);
 
-/** `people` journeys (a shared device counts its two people), interleaved by time. */
-export function journeyCalls({ people, seed = 1 }: { people: number; seed?: number }): Journeys {
+/**
+ * `people` journeys (a shared device counts its two people), interleaved by time. With
+ * `typos`, every 23rd person signs up with an email HubSpot refuses (a `.con` domain),
+ * so a live run meets HubSpot's refusals too.
+ */
+export function journeyCalls({ people, seed = 1, typos = false }: { people: number; seed?: number; typos?: boolean }): Journeys {
   const rng = new Prng(seed);
   const timed: Array<{ at: number; order: number; call: JourneyCall }> = [];
   const suppressed: string[] = [];
@@ -58,7 +62,7 @@ export function journeyCalls({ people, seed = 1 }: { people: number; seed?: numb
     const kind = pickKind(rng);
     counts[kind]++;
     const user = `user-${seed}-${p}`;
-    const email = `person${p}@journeys${seed}.example.com`;
+    const email = `person${p}@journeys${seed}.example.${typos && p % 23 === 22 ? 'con' : 'com'}`;
     const device = `anon-${seed}-${p}-${rng.hex(6)}`;
     let t = START + rng.int(0, 20 * 24 * 60) * 60_000;
     switch (kind) {

@@ -52,7 +52,8 @@ export interface CompanyIdMap {
 /** The ids learnt from suppressed people's calls, kept across runs (a set of strings). */
 export interface LearntSuppressedIds {
   has(key: string): boolean;
-  add(key: string): void;
+  /** `at`: where it was learnt (a live run takes back, after kill -9, what records past its watermark taught). */
+  add(key: string, at?: LearntAt): void;
   /** Entries, buffered ones included. */
   count(): number;
 }
@@ -121,7 +122,7 @@ export class StateStore {
     };
     this.suppressedIds = {
       has: (k) => this.suppressedTable.has(k),
-      add: (k) => this.suppressedTable.add(k),
+      add: (k, at) => this.learnSuppressedId(k, at),
       count: () => this.suppressedTable.count(),
     };
     this.writeBuffers = db.transaction(() => {
@@ -219,6 +220,11 @@ export class StateStore {
       this.identityFacts.note(id, previous, at);
     }
     this.identityTable.set(id, email);
+  }
+
+  private learnSuppressedId(id: string, at: LearntAt | undefined): void {
+    if (this.identityFacts && at && !this.suppressedTable.has(id)) this.identityFacts.noteSuppressed(id, at);
+    this.suppressedTable.add(id);
   }
 
   /** Empties the duplicate window, on disk too: for a run that starts over (--fresh). */

@@ -7,6 +7,7 @@ import { jsonText } from '../core/json.js';
 import type {
   DeadLetterVerdict,
   IdentityMap,
+  LearntAt,
   ReadonlyIdentityMap,
   DeliveryRules,
   MapContext,
@@ -36,7 +37,8 @@ export interface MappedRecord {
 
 /** The suppression list as the pipeline sees it: read, and learn a suppressed call's ids. */
 export interface SuppressionStore extends SuppressionLookup {
-  suppressIds(ids: readonly string[]): void;
+  /** `at`: where they were learnt, so a resumed run can take back what records past its watermark taught. */
+  suppressIds(ids: readonly string[], at?: LearntAt): void;
 }
 
 export interface RecordMapperDeps {
@@ -113,7 +115,7 @@ export class RecordMapper {
       return unmappable(position, call, error);
     }
     for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email, position);
-    if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds);
+    if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds, position);
     return {
       position,
       call,
