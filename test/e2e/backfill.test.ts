@@ -127,6 +127,27 @@ describe('a journeys-shaped export, read whole first', () => {
     expect(new Set(liveOutcome.snapshot.associations.map(([email, domain]) => `${email} ${domain}`))).toEqual(new Set(associations.map(([email, domain]) => `${email} ${domain}`)));
   });
 
+  it('standard input streams once, with a notice; the config file turns retroactive identities off as the flag does', async () => {
+    const exp = await journeysExport(40, 4);
+    const dir = await tempDir();
+    const args = ['--dry-run', '--hub-id', '123456', '--state-dir', join(dir, 'state'), '--suppress', exp.suppress];
+    const piped = await runCli(['replay', '-', ...args, '--report', join(dir, 'piped.json')], { stdin: await readFile(exp.input) });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toContain('standard input can be read only once, so the run streams everything once');
+    const streamed = (await dryRun(exp, ['--no-retroactive-identities'])).report;
+    const pipedReport = JSON.parse(await readFile(join(dir, 'piped.json'), 'utf8')) as RunReport;
+    expect(pipedReport.counts).toEqual(streamed.counts);
+    expect(pipedReport.identities.retroactive).toBe(0);
+
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ retroactiveIdentities: false }));
+    const configured = await runCli(['replay', exp.input, ...args, '--config', config, '--report', join(dir, 'configured.json')]);
+    expect(configured.code, configured.stderr).toBe(0);
+    expect((JSON.parse(await readFile(join(dir, 'configured.json'), 'utf8')) as RunReport).counts).toEqual(streamed.counts);
+    const retro = await runCli(['replay', exp.input, ...args]);
+    expect(retro.stderr).toMatch(/retroactive\s+\d+ \(anonymous calls attributed through an identify later in the export\)/);
+  });
+
   it('a group naming a contact whose identify comes later: the dry run predicts the association and the live run makes it', async () => {
     const dir = await tempDir();
     const calls = [
@@ -215,7 +236,6 @@ describe.each([
     expect(last.code, last.stderr).toBe(0);
     const final = await outcome(run, join(dir, 'final.json'));
 
-    console.log('DBG', JSON.stringify({ seed, retroactive, resumedFrom, counts: final.report.counts, identities: final.report.identities, deadLetters: final.report.deadLetters }));
     expect(final.snapshot).toEqual(reference.snapshot);
     expect(final.report.counts).toEqual(reference.report.counts);
     expect(final.report.skipped).toEqual(reference.report.skipped);

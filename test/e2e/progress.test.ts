@@ -14,8 +14,9 @@ import { ESC, hasColour, runInPty, screenLines } from '../support/pty.js';
 const EVENTS = join(FIXTURES, 'events.ndjson');
 const FAST_LINES = { HUBSPOT_SYNC_PROGRESS_INTERVAL_MS: '100' };
 
-const PLAIN_LINE = /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] progress: (\d+) records · \d+\/s · [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\)(?: · ETA \S+)? · (\d+) requests · (\d+) 429s · (\d+) dead letters?$/;
-const SPINNER_LINE = /(\d+) records · \d+\/s · [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\) · ETA \S+ · (\d+) requests · \d+ 429s · (\d+) dead letters?$/;
+// A run over files reads them twice, first learning, then mapping: the line says which.
+const PLAIN_LINE = /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] progress: (\d+) records · \d+\/s · (?:learning|mapping) [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\)(?: · ETA \S+)? · (\d+) requests · (\d+) 429s · (\d+) dead letters?$/;
+const SPINNER_LINE = /(\d+) records · \d+\/s · (?:learning|mapping) [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\) · ETA \S+ · (\d+) requests · \d+ 429s · (\d+) dead letters?$/;
 
 let emulator: Emulator;
 let dir: string;

@@ -52,14 +52,15 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
   const read = { format: flags.inputFormat, type: flags.type };
   // Progress goes to standard error, but not onto the terminal the operations scroll on.
-  // Its share is over both readings when the run reads twice.
   const progressOf: InputProgress[] = [];
   const progress = startProgress({
     mode: !flags.out && process.stdout.isTTY ? 'quiet' : progressMode(flags, process.stderr),
     stream: process.stderr,
     tally,
     inputs: progressOf,
-    totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0) * (readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 2 : 1),
+    totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    // Over both readings when the run reads twice: the share and ETA are the whole run's.
+    readings: readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 2 : 1,
     intervalMs: progressIntervalMs(),
   });
   let basis: MappingBasis = { kind: 'streamed' };

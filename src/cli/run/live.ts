@@ -50,8 +50,9 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       stream: process.stderr,
       tally: state.tally,
       inputs: checkpoint.shown,
+      totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
       // Over both readings when the run reads twice: the share and ETA are the whole run's.
-      totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0) * (readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending }) ? 2 : 1),
+      readings: readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending }) ? 2 : 1,
       intervalMs: progressIntervalMs(),
     });
     let end: RunEnd = { status: 'completed' };
