@@ -27,7 +27,7 @@ export interface FirstReading {
 /** The memory phase 1 maps over: the state directory's, read and never written. */
 export interface KnownMemory {
   identities: ReadonlyIdentityMap;
-  suppressedIds: Pick<LearntSuppressedIds, 'has'>;
+  suppressedIds: Pick<LearntSuppressedIds, 'has' | 'count'>;
 }
 
 export interface LearningOptions {
@@ -53,7 +53,8 @@ export async function learnFromInputs(options: LearningOptions): Promise<FirstRe
   const suppressedIds: LearntSuppressedIds = {
     has: (id) => marked.has(id) || options.known.suppressedIds.has(id),
     add: (id) => void marked.add(id),
-    count: () => marked.size,
+    // Counted with the stored ones: a run without a list still applies what earlier runs learnt.
+    count: () => marked.size + options.known.suppressedIds.count(),
   };
   const duplicates = new MemoryDuplicateWindow();
   const reading: FirstReading = {
