@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { inputErrorFrom } from './errors.js';
 import { GzipDamage, gunzip } from './gunzip.js';
 
@@ -32,6 +32,11 @@ export interface OpenBytesOptions {
   seekTo?: number;
   /** What `-` reads (process.stdin when absent). */
   stdin?: Readable;
+  /**
+   * Read a regular file only up to this many bytes (its size when the run started): a
+   * file still being written is read to the same point by both readings of a run.
+   */
+  limit?: number;
 }
 
 /**
@@ -55,7 +60,14 @@ export async function openBytes(path: string, options: OpenBytesOptions = {}): P
     const { bytesRead } = await handle.read(magic, 0, magic.length, 0);
     const gzip = bytesRead === magic.length && isGzipMagic(magic);
     const firstOffset = gzip ? 0 : (options.seekTo ?? 0);
-    const stream = handle.createReadStream({ start: firstOffset, highWaterMark: CHUNK_BYTES });
+    if (options.limit !== undefined && options.limit <= firstOffset) {
+      // Nothing before the limit is left to read.
+      await handle.close();
+      return new CountingSource(path, Readable.from([]), false, firstOffset, () => undefined);
+    }
+    // `end` is inclusive.
+    const end = options.limit === undefined ? undefined : options.limit - 1;
+    const stream = handle.createReadStream({ start: firstOffset, end, highWaterMark: CHUNK_BYTES });
     return new CountingSource(path, stream, gzip, firstOffset, () => stream.destroy());
   } catch (error) {
     await handle.close().catch(() => undefined);
