@@ -16,6 +16,8 @@ import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
 import { CommandContext, readOnlyMemory, readOnlyStateFor } from './run/context.js';
 import { inspectBeforeSending, readOptionsFrom } from './run/inspect.js';
+import { notice } from './run/notice.js';
+import { closeBasis, learningPhase, mappingMemory, type MappingBasis } from '../phases/phases.js';
 
 export const DIFF_GROUPS = ['connection', 'requests', 'input', 'viewFormat', 'mapping', 'delivery', 'state'] as const;
 
@@ -38,18 +40,31 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
 
   const memory = readOnlyMemory(flags.stateDir, generation);
   const collector = new DiffCollector();
+  const read = readOptionsFrom(flags);
+  let basis: MappingBasis = { kind: 'streamed' };
   try {
+    // The diff maps as a replay would, first reading included.
+    basis = await learningPhase({
+      retroactive: flags.retroactiveIdentities,
+      inputs,
+      read,
+      known: memory,
+      mapperFor: (learning) => context.mapper(portal, learning),
+      notify: (message) => notice({ logFormat: 'text' }, message),
+    });
     await runInputs({
       inputs,
-      read: readOptionsFrom(flags),
-      mapper: context.mapper(portal, memory),
+      read,
+      mapper: context.mapper(portal, mappingMemory(memory, basis)),
       sink: collector,
       tally,
       deadLetters: new DeadLetters(tally),
     });
+    closeBasis(basis);
     memory.close(); // what mapping remembered is not needed to compare
     await compareWithPortal(collector, context.connected(), portal.catalog, tally, flags);
   } finally {
+    closeBasis(basis);
     memory.close();
     collector.close();
   }

@@ -124,6 +124,8 @@ export const OPTIONS = [
     description: 'consent categories HubSpot is mapped to, comma-separated: calls with consent preferences must grant them all' },
   { key: 'suppress', flags: '--suppress <file>', group: 'mapping',
     description: 'suppression list: emails and user/anonymous ids, one per line (# comments); those people are never sent' },
+  { key: 'retroactiveIdentities', flags: '--no-retroactive-identities', group: 'mapping', default: true,
+    description: 'do not read the inputs once first to attribute anonymous calls before their identify (stream rules only)' },
   // delivery
   { key: 'rate', flags: '--rate <n>', group: 'requests', default: 100, parse: positiveInt('--rate'),
     description: 'requests per rolling 10 seconds' },

@@ -36,7 +36,7 @@ export function mapDelivered(call: SegmentCall, context: MapContext, rules: Deli
   // track without email), it is theirs, and only `suppressed`.
   if (hasSuppressedId(call, suppression)) return suppressed(call);
   const result = mapValidCall(call, context);
-  return hasSuppressedEmail(call, result.operations, context.identities, suppression) ? suppressed(call) : result;
+  return hasSuppressedEmail(call, result.operations, context.identities, suppression, context.firstEmails) ? suppressed(call) : result;
 }
 
 function suppressed(call: SegmentCall): RuledResult {

@@ -24,7 +24,7 @@ export function mapGroup(call: SegmentCall, context: MapContext): MapResult {
   const operations: Operation[] = [{ op: 'company.upsert', domain: domain.domain, properties }];
 
   // The company stands on its own: a missing or bad contact only costs the association.
-  const resolution = resolveEmail(call, GROUP_EMAIL_SOURCES, context.identities);
+  const resolution = resolveEmail(call, GROUP_EMAIL_SOURCES, context.identities, context.firstEmails);
   if (resolution.kind === 'invalid') {
     return deadLettered('INVALID_EMAIL', `${invalidEmailReason(resolution)} (the company was upserted, not associated)`, operations, warnings);
   }

@@ -9,7 +9,7 @@ import type { IdentityFact, MapContext, MapResult, MappingWarning, SegmentCall }
 const LEARNED_IDS = ['userId', 'anonymousId'] as const;
 
 export function mapIdentify(call: SegmentCall, context: MapContext): MapResult {
-  const resolution = resolveEmail(call, IDENTIFY_EMAIL_SOURCES, context.identities);
+  const resolution = resolveEmail(call, IDENTIFY_EMAIL_SOURCES, context.identities, context.firstEmails);
   if (resolution.kind === 'invalid') return deadLettered('INVALID_EMAIL', invalidEmailReason(resolution));
   if (resolution.kind === 'missing') {
     return deadLettered('MISSING_EMAIL', `identify has no email: ${missingEmailHint(call, IDENTIFY_EMAIL_SOURCES)}`);

@@ -17,7 +17,7 @@ import { uuidFor } from './uuid.js';
  * the call itself, or the page a page_viewed event was made from.
  */
 export function mapTrack(call: SegmentCall, context: MapContext, origin: SegmentCall = call): MapResult {
-  const resolution = resolveEmail(call, TRACK_EMAIL_SOURCES, context.identities);
+  const resolution = resolveEmail(call, TRACK_EMAIL_SOURCES, context.identities, context.firstEmails);
   if (resolution.kind === 'invalid') return deadLettered('INVALID_EMAIL', invalidEmailReason(resolution));
   if (resolution.kind === 'missing') {
     const name = String(own(origin, 'type'));

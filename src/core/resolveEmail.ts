@@ -13,7 +13,8 @@ export interface EmailSource {
 }
 
 export type EmailResolution =
-  | { kind: 'found'; email: string }
+  /** `retroactive`: only the first reading's emails knew it. */
+  | { kind: 'found'; email: string; retroactive?: true }
   | { kind: 'invalid'; path: string; value: unknown; reason: string }
   | { kind: 'missing' };
 
@@ -43,9 +44,11 @@ export const GROUP_EMAIL_SOURCES: readonly EmailSource[] = [nested('context', 't
 
 /**
  * The call's email: the first present source (null, "" and blank fall through; a present
- * invalid one stops the search), else what the identity map knows of userId, then anonymousId.
+ * invalid one stops the search), else what the identity map knows of userId, then
+ * anonymousId, and only then what a first reading of the whole run learnt first for
+ * them, in the same order (retroactive identities). `via` says which gave it.
  */
-export function resolveEmail(call: SegmentCall, sources: readonly EmailSource[], identities: ReadonlyIdentityMap): EmailResolution {
+export function resolveEmail(call: SegmentCall, sources: readonly EmailSource[], identities: ReadonlyIdentityMap, firstEmails?: ReadonlyIdentityMap): EmailResolution {
   for (const source of sources) {
     const value = source.read(call);
     if (isAbsentEmail(value)) continue;
@@ -57,6 +60,12 @@ export function resolveEmail(call: SegmentCall, sources: readonly EmailSource[],
     const id = segmentId(own(call, key));
     const email = id === undefined ? undefined : identities.get(id);
     if (email !== undefined) return { kind: 'found', email };
+  }
+  if (firstEmails === undefined) return { kind: 'missing' };
+  for (const key of LOOKUP_IDS) {
+    const id = segmentId(own(call, key));
+    const email = id === undefined ? undefined : firstEmails.get(id);
+    if (email !== undefined) return { kind: 'found', email, retroactive: true };
   }
   return { kind: 'missing' };
 }

@@ -54,6 +54,7 @@ export function hasSuppressedEmail(
   operations: readonly Operation[],
   identities: ReadonlyIdentityMap,
   suppression: SuppressionLookup,
+  firstEmails?: ReadonlyIdentityMap,
 ): boolean {
   for (const operation of operations) {
     if (operation.op !== 'company.upsert' && suppression.hasEmail(operation.email)) return true;
@@ -67,7 +68,7 @@ export function hasSuppressedEmail(
     }
     return false;
   }
-  const resolution = resolveEmail(call, CONTACT_SOURCES[type], identities);
+  const resolution = resolveEmail(call, CONTACT_SOURCES[type], identities, firstEmails);
   if (resolution.kind === 'found' && suppression.hasEmail(resolution.email)) return true;
   if (type === 'identify' || type === 'group') return false;
   const context = own(call, 'context');

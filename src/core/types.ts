@@ -122,9 +122,18 @@ export interface ReadonlyIdentityMap {
   get(id: string): string | undefined;
 }
 
-/** The identity map as a run keeps it: read, and learn (a later email for an id wins). */
+/** Where a fact was learnt: the input and the byte offset of the record that taught it. */
+export interface LearntAt {
+  file: string;
+  offset: number;
+}
+
+/**
+ * The identity map as a run keeps it: read, and learn (a later email for an id wins).
+ * `at` lets a live run take back, after kill -9, what records past its watermark taught.
+ */
 export interface IdentityMap extends ReadonlyIdentityMap {
-  set(id: string, email: string): void;
+  set(id: string, email: string, at?: LearntAt): void;
 }
 
 // ---- property catalog (the properties API's shape, reduced to what mapping needs) ----
@@ -182,6 +191,12 @@ export interface MapContext {
   hubId: number | string;
   options: MapOptions;
   identities: ReadonlyIdentityMap;
+  /**
+   * Retroactive identities: the first email a first reading of the whole run learnt for
+   * each id, asked only when the call and the identity map give none. Absent: the
+   * stream rules alone.
+   */
+  firstEmails?: ReadonlyIdentityMap;
   /** Required when options.createEventDefinitions is false. */
   eventDefinitions?: EventDefinitions;
 }

@@ -34,6 +34,19 @@ describe('progress line', () => {
     expect(progressLine(snapshot(options, 0, 0))).toBe('1,500 records · 150/s · 2.0 MiB of 8.0 MiB (25%) · ETA 30s · 2 requests · 1 429s · 3 dead letters');
   });
 
+  it('a run that reads twice: the bytes of the reading under way, the share and ETA of the whole run', () => {
+    const tally = new RunTally();
+    const MiB = 1024 * 1024;
+    const at = (learnt: number, mapped?: number) => {
+      const inputs = [{ bytesRead: () => learnt * MiB, file: {} }, ...(mapped === undefined ? [] : [{ bytesRead: () => mapped * MiB, file: {} }])];
+      return progressLine(snapshot({ mode: 'plain', stream: new PassThrough(), tally, inputs, totalBytes: 8 * MiB, readings: 2, now: () => 10_000 }, 0, 0));
+    };
+    expect(at(2)).toContain('learning 2.0 MiB of 8.0 MiB (12.5%) · ETA 1m10s');
+    expect(at(8, 0)).toContain('mapping 0 B of 8.0 MiB (50%) · ETA 10s');
+    expect(at(8, 6)).toContain('mapping 6.0 MiB of 8.0 MiB (87.5%)');
+    expect(at(8, 8)).toContain('mapping 8.0 MiB of 8.0 MiB (100%)');
+  });
+
   it('plain mode writes a line every interval until stopped', async () => {
     const stream = new PassThrough();
     let written = '';

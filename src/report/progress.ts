@@ -14,6 +14,11 @@ export interface ProgressOptions {
   /** The inputs opened so far; bytesRead counts bytes consumed from disk. */
   inputs: ReadonlyArray<{ bytesRead(): number; file: { size?: number } }>;
   totalBytes: number;
+  /**
+   * How often the inputs are read: 2 when the run learns first (phase 1) and then maps.
+   * `inputs` then lists the inputs of both readings; the share and ETA are the whole run's.
+   */
+  readings?: number;
   /** How often the line is written (plain, json; default 10 s) or redrawn (tty; default 250 ms). */
   intervalMs?: number;
   now?: () => number;
@@ -22,8 +27,12 @@ export interface ProgressOptions {
 export interface ProgressSnapshot {
   read: number;
   perSecond: number;
+  /** Bytes of the current reading. */
   bytesDone: number;
   bytesTotal: number;
+  /** When the run reads twice: which reading this is. */
+  phase?: 'learning' | 'mapping';
+  /** Of the whole run, over every reading. */
   percent?: number;
   etaSeconds?: number;
   requests: number;
@@ -35,13 +44,17 @@ export function snapshot(options: ProgressOptions, startedAt: number, readAtStar
   const now = (options.now ?? Date.now)();
   const { counts, requests } = options.tally.data;
   const elapsed = Math.max(1, now - startedAt) / 1000;
-  const bytesDone = options.inputs.reduce((sum, input) => sum + input.bytesRead(), 0);
-  const fraction = options.totalBytes > 0 ? Math.min(1, bytesDone / options.totalBytes) : undefined;
+  const readings = options.readings ?? 1;
+  const allBytes = options.inputs.reduce((sum, input) => sum + input.bytesRead(), 0);
+  const fraction = options.totalBytes > 0 ? Math.min(1, allBytes / (options.totalBytes * readings)) : undefined;
+  // The reading under way: the second once the first has read every byte.
+  const reading = readings > 1 && options.totalBytes > 0 ? Math.min(readings - 1, Math.floor(allBytes / options.totalBytes)) : 0;
   const snap: ProgressSnapshot = {
     read: counts.read,
     perSecond: Math.round((counts.read - readAtStart) / elapsed),
-    bytesDone,
+    bytesDone: allBytes - reading * options.totalBytes,
     bytesTotal: options.totalBytes,
+    ...(readings > 1 ? { phase: reading === 0 ? 'learning' : 'mapping' } : {}),
     requests: requests.total,
     rateLimited: requests.rateLimited,
     deadLetters: counts.deadLettered,
@@ -75,7 +88,8 @@ export function formatDuration(seconds: number): string {
 }
 
 export function progressLine(s: ProgressSnapshot): string {
-  const bytes = s.bytesTotal > 0 ? `${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)} (${s.percent ?? 0}%)` : formatBytes(s.bytesDone);
+  const phase = s.phase === undefined ? '' : `${s.phase} `;
+  const bytes = s.bytesTotal > 0 ? `${phase}${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)} (${s.percent ?? 0}%)` : formatBytes(s.bytesDone);
   const eta = s.etaSeconds !== undefined ? ` · ETA ${formatDuration(s.etaSeconds)}` : '';
   return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${bytes}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letter${s.deadLetters === 1 ? '' : 's'}`;
 }

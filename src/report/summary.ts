@@ -56,6 +56,9 @@ export function formatSummary(report: RunReport, deadLetterFile?: string, extraW
     ['dead letters', `${counts.deadLettered}${counts.deadLettered ? ` (${nonZero(report.deadLetters)})` : ''}`],
     ['operations', nonZero(report.operations) || 'none'],
   ];
+  if (report.identities.retroactive > 0) {
+    rows.splice(2, 0, ['retroactive', `${report.identities.retroactive} (anonymous calls attributed through an identify later in the export)`]);
+  }
   if (!report.dryRun) {
     const { requests } = report;
     rows.push(['requests', `${requests.total} (retried ${requests.retried}, rate-limited ${requests.rateLimited})`]);

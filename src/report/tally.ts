@@ -17,6 +17,8 @@ export interface TallyCounts {
   /** Of the INVALID_RECORD dead letters, those whose call has no type (a CSV without a type column and no --type). */
   withoutType: number;
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
+  /** `retroactive`: records that reached a contact only through the first reading. */
+  identities: { retroactive: number };
 }
 
 export function emptyTally(): TallyCounts {
@@ -31,6 +33,7 @@ export function emptyTally(): TallyCounts {
     withoutTime: 0,
     withoutType: 0,
     requests: { total: 0, byEndpoint: {}, retried: 0, rateLimited: 0 },
+    identities: { retroactive: 0 },
   };
 }
 
@@ -67,6 +70,13 @@ export class RunTally {
     data.skipped = { ...emptySkips(), ...data.skipped };
     data.withoutTime ??= 0;
     data.withoutType ??= 0;
+    // A checkpoint from before retroactive identities has no `identities`.
+    data.identities ??= { retroactive: 0 };
+  }
+
+  /** A delivered record that reached its contact only through the first reading. */
+  retroactive(): void {
+    this.data.identities.retroactive++;
   }
 
   read(): void {
@@ -115,6 +125,6 @@ export interface RunReport extends TallyCounts {
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
-  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests } = tally.data;
-  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, durationMs };
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, identities } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, identities, durationMs };
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { inputErrorFrom, refusedInput } from './errors.js';
 import { GzipDamage, gunzip } from './gunzip.js';
 import { crLinesAsLf, decoded, isReEncoded, type Encoding } from './textStream.js';
@@ -45,6 +45,11 @@ export interface OpenBytesOptions {
   stdin?: Readable;
   /** `--encoding`: how text without a byte-order mark is encoded (UTF-8 when absent). */
   encoding?: Encoding | undefined;
+  /**
+   * Read a regular file only up to this many bytes (its size when the run started): a
+   * file still being written is read to the same point by both readings of a run.
+   */
+  limit?: number;
 }
 
 /**
@@ -73,7 +78,14 @@ export async function openBytes(path: string, options: OpenBytesOptions = {}): P
     refuseCompressed(path, head);
     const gzip = isGzipMagic(head);
     const firstOffset = gzip || isReEncoded(head, options.encoding) ? 0 : (options.seekTo ?? 0);
-    const stream = handle.createReadStream({ start: firstOffset, highWaterMark: CHUNK_BYTES });
+    if (options.limit !== undefined && options.limit <= firstOffset) {
+      // Nothing before the limit is left to read.
+      await handle.close();
+      return new CountingSource(path, Readable.from([]), false, firstOffset, () => undefined, options.encoding);
+    }
+    // `end` is inclusive.
+    const end = options.limit === undefined ? undefined : options.limit - 1;
+    const stream = handle.createReadStream({ start: firstOffset, end, highWaterMark: CHUNK_BYTES });
     return new CountingSource(path, stream, gzip, firstOffset, () => stream.destroy(), options.encoding);
   } catch (error) {
     await handle.close().catch(() => undefined);

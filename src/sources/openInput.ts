@@ -37,11 +37,12 @@ class Reader implements InputReader {
     const context: ReadContext = {
       path: file.path,
       start: options.start ?? { line: 1, offset: 0 },
+      // A regular file is read to its size when the run listed it (see OpenBytesOptions.limit).
       open: async (seekTo) => {
-        this.source = await openBytes(file.path, { ...stdin, ...(seekTo === undefined ? {} : { seekTo }) });
+        this.source = await openBytes(file.path, { ...stdin, ...(seekTo === undefined ? {} : { seekTo }), limit: file.size });
         return this.source;
       },
-      openAside: () => openBytes(file.path, stdin),
+      openAside: () => openBytes(file.path, { ...stdin, limit: file.size }),
     };
     const format = options.format ?? file.format;
     if (format === 'txt') return readSniffed(context, file, options);

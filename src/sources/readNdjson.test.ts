@@ -173,3 +173,20 @@ describe('the events fixture', () => {
     expect(items).toHaveLength(25);
   });
 });
+
+describe('an input is read to its size when the run listed it', () => {
+  it('lines appended afterwards are not read, from the start or from a resume point', async () => {
+    const first = `${call('m1')}\n${call('m2')}\n`;
+    const path = await ndjsonFile(first);
+    const size = Buffer.byteLength(first);
+    await writeFile(path, `${first}${call('m3')}\n`);
+    const read = async (options: ReadOptions = {}) => {
+      const items: string[] = [];
+      for await (const item of openInput({ path, format: 'ndjson', size }, options)) items.push(summary(item));
+      return items;
+    };
+    expect(await read()).toEqual(['record m1 line 1', 'record m2 line 2']);
+    expect(await read({ start: { line: 2, offset: Buffer.byteLength(`${call('m1')}\n`) } })).toEqual(['record m2 line 2']);
+    expect(await read({ start: { line: 3, offset: size } })).toEqual([]);
+  });
+});

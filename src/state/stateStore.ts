@@ -13,7 +13,7 @@
 // not on disk (more may be on disk than it names; every fact here is safe to know early).
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { IdentityMap } from '../core/types.js';
+import type { IdentityMap, LearntAt } from '../core/types.js';
 import { UsageError, WriteFailedError, writeFailure } from '../errors.js';
 import { BufferedMap } from './bufferedMap.js';
 import { BufferedSet } from './bufferedSet.js';
@@ -22,6 +22,7 @@ import { StoredDuplicateWindow } from './duplicateWindow.js';
 import { DEFAULT_DELIVERED_KEPT, DELIVERED_IDS_SCHEMA, DeliveredIds } from './deliveredIds.js';
 import { PRIVATE_FILE_MODE } from './stateDir.js';
 import { failIfPlanned } from './writeFaults.js';
+import { IDENTITY_FACTS_SCHEMA, IdentityFacts } from './identityFacts.js';
 
 export interface StateStoreOptions {
   /**
@@ -55,7 +56,8 @@ export interface CompanyIdMap {
 /** The ids learnt from suppressed people's calls, kept across runs (a set of strings). */
 export interface LearntSuppressedIds {
   has(key: string): boolean;
-  add(key: string): void;
+  /** `at`: where it was learnt (a live run takes back, after kill -9, what records past its watermark taught). */
+  add(key: string, at?: LearntAt): void;
   /** Entries, buffered ones included. */
   count(): number;
 }
@@ -82,6 +84,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS seen_messages_by_seq ON seen_messages (seq);
   ${SUPPRESSED_IDS_SCHEMA}
   ${DELIVERED_IDS_SCHEMA}
+  ${IDENTITY_FACTS_SCHEMA}
 `;
 
 export class StateStore {
@@ -98,6 +101,8 @@ export class StateStore {
   private readonly duplicateTable: StoredDuplicateWindow;
   private readonly suppressedTable: BufferedSet;
   private readonly deliveredTable: DeliveredIds;
+  /** Where this run's identity facts were learnt; a writable store's only. */
+  private readonly identityFacts: IdentityFacts | undefined;
   private readonly writeBuffers: () => void;
   private readonly autoFlushAt: number;
   private closed = false;
@@ -115,8 +120,9 @@ export class StateStore {
     this.duplicateTable = new StoredDuplicateWindow(db, this.session, options.duplicateWindow ?? DEFAULT_DUPLICATE_WINDOW, afterWrite);
     this.suppressedTable = new BufferedSet(hasTable(db, 'suppressed_ids') ? db : undefined, this.session, 'suppressed_ids', 'id', afterWrite);
     this.deliveredTable = new DeliveredIds(hasTable(db, 'delivered_messages') ? db : undefined, this.session, options.deliveredKept ?? DEFAULT_DELIVERED_KEPT, afterWrite);
+    this.identityFacts = readOnly ? undefined : new IdentityFacts(db);
     // Objects of arrow functions: callers hand `store.identities` around on its own.
-    this.identities = { get: (k) => this.identityTable.get(k), set: (k, v) => this.identityTable.set(k, v) };
+    this.identities = { get: (k) => this.identityTable.get(k), set: (k, v, at) => this.learnIdentity(k, v, at) };
     this.companyIds = { get: (k) => this.companyTable.get(k), set: (k, v) => this.companyTable.set(k, v), delete: (k) => this.companyTable.delete(k) };
     this.duplicates = {
       has: (id, position) => this.duplicateTable.has(id, position),
@@ -125,7 +131,7 @@ export class StateStore {
     };
     this.suppressedIds = {
       has: (k) => this.suppressedTable.has(k),
-      add: (k) => this.suppressedTable.add(k),
+      add: (k, at) => this.learnSuppressedId(k, at),
       count: () => this.suppressedTable.count(),
     };
     this.delivered = {
@@ -138,6 +144,7 @@ export class StateStore {
       this.duplicateTable.write();
       this.suppressedTable.write();
       this.deliveredTable.write();
+      this.identityFacts?.write();
     });
   }
 
@@ -168,7 +175,7 @@ export class StateStore {
       db.pragma('synchronous = FULL');
       tuneForLookups(db, options.cache);
       if (schemaVersion(db, path) === 0) db.exec(`BEGIN; ${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION}; COMMIT;`);
-      else db.exec(`${SUPPRESSED_IDS_SCHEMA} ${DELIVERED_IDS_SCHEMA}`);
+      else db.exec(`${SUPPRESSED_IDS_SCHEMA} ${DELIVERED_IDS_SCHEMA} ${IDENTITY_FACTS_SCHEMA}`);
       return new StateStore(db, false, options);
     } catch (error) {
       if (db?.open) db.close();
@@ -209,6 +216,39 @@ export class StateStore {
     this.duplicateTable.clear();
     this.suppressedTable.clear();
     this.deliveredTable.clear();
+    this.identityFacts?.clear();
+  }
+
+  /**
+   * A resumed run's identity map as it stood at its resume points: the facts learnt at or
+   * after `resumeAt(input)` (a byte offset; undefined: from the start) are taken back,
+   * to be learnt again in order. Returns how many were. Call before any lookup.
+   */
+  rewindIdentities(resumeAt: (input: string) => number | undefined): number {
+    if (!this.identityFacts) throw new Error('rewindIdentities() on a read-only state store');
+    this.session.end();
+    return this.identityFacts.rewind(resumeAt);
+  }
+
+  /** Forgets where facts were learnt, not the facts: for a run that starts anew. */
+  clearIdentityFacts(): void {
+    if (!this.identityFacts) throw new Error('clearIdentityFacts() on a read-only state store');
+    this.session.end();
+    this.identityFacts.reset();
+  }
+
+  private learnIdentity(id: string, email: string, at: LearntAt | undefined): void {
+    if (this.identityFacts && at) {
+      const previous = this.identityTable.get(id);
+      if (previous === email) return;
+      this.identityFacts.note(id, previous, at);
+    }
+    this.identityTable.set(id, email);
+  }
+
+  private learnSuppressedId(id: string, at: LearntAt | undefined): void {
+    if (this.identityFacts && at && !this.suppressedTable.has(id)) this.identityFacts.noteSuppressed(id, at);
+    this.suppressedTable.add(id);
   }
 
   /** Empties the duplicate window, on disk too: for a run that starts over (--fresh). */
@@ -219,8 +259,8 @@ export class StateStore {
   }
 
   /**
-   * Forgets everything the directory's runs learnt (identities, company ids, the
-   * duplicate window, suppressed ids, delivered ids), on disk too: for a directory bound
+   * Forgets everything the directory's runs learnt (identities and where they were learnt,
+   * company ids, the duplicate window, suppressed ids, delivered ids), on disk too: for a directory bound
    * to another portal by --fresh.
    */
   forgetAll(): void {
@@ -228,6 +268,7 @@ export class StateStore {
     this.flush();
     this.duplicateTable.reset();
     this.deliveredTable.reset();
+    this.identityFacts?.reset();
     this.db.exec('DELETE FROM identities; DELETE FROM companies; DELETE FROM suppressed_ids;');
   }
 
@@ -273,7 +314,8 @@ export class StateStore {
   }
 
   private flushIfFull(): void {
-    if (this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size + this.deliveredTable.size >= this.autoFlushAt) this.flush();
+    const buffered = this.identityTable.size + this.companyTable.size + this.duplicateTable.size + this.suppressedTable.size + this.deliveredTable.size + (this.identityFacts?.size ?? 0);
+    if (buffered >= this.autoFlushAt) this.flush();
   }
 }
 

@@ -1,6 +1,7 @@
 // association → the contact→company batch associate/default, once
 // both records exist: the company id from the company writer, the contact id from the
-// upsert answer or a batch read by email.
+// upsert answer or a batch read by email; a contact that does not exist yet is created
+// by an upsert of its email alone (an effect of the association, not an operation).
 import type { Association, DeadLetterVerdict } from '../core/types.js';
 import type { BatchResponse } from '../hubspot/types.js';
 import type { CompanyWriter } from './companyWriter.js';
@@ -32,16 +33,15 @@ export class AssociationWriter extends BatchWriter<Pair> {
 
   protected async send(batch: ReadonlyArray<BatchEntry<Pair>>, seq: number): Promise<Verdicts> {
     const verdicts: Verdicts = new Map();
-    const contactIds = await this.contacts.idsFor(batch.map(({ value }) => value.email));
+    const contactIds = await this.contacts.idsFor(batch.map(({ value }) => value.email), seq);
     const inputs: Input[] = [];
     for (const { key, value } of batch) {
       const contactId = contactIds.get(value.email);
       const companyId = this.companies.idFor(value.domain);
-      if (!contactId) {
-        verdicts.set(key, {
-          code: 'CONTACT_NOT_IDENTIFIED',
-          reason: `No HubSpot contact has the email ${value.email}, so it cannot be associated with ${value.domain}: identify the user (with traits.email) before the group call.`,
-        });
+      if (contactId === undefined) {
+        verdicts.set(key, { code: 'HUBSPOT_REJECTED', reason: `The contact ${value.email} could not be found or created in HubSpot, so it cannot be associated with ${value.domain}.` });
+      } else if (typeof contactId !== 'string') {
+        verdicts.set(key, { code: 'HUBSPOT_REJECTED', reason: `The contact ${value.email} could not be created, so it cannot be associated with ${value.domain}: ${contactId.reason}` });
       } else if (!companyId) {
         verdicts.set(key, { code: 'HUBSPOT_REJECTED', reason: `The company ${value.domain} was not created in HubSpot, so ${value.email} cannot be associated with it.` });
       } else {

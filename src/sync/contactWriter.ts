@@ -1,6 +1,6 @@
 // contact.upsert → the contacts batch upsert, by email, ≤ 100 a batch.
 // Also the source of contact ids for associations: remembered from upsert answers,
-// else read by email.
+// else read by email, else created by an upsert of the email alone.
 import type { ContactUpsert, DeadLetterVerdict, PropertyValues } from '../core/types.js';
 import type { BatchResponse } from '../hubspot/types.js';
 import type { HubSpotApiError } from '../hubspot/errors.js';
@@ -26,9 +26,15 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
     return this.batches.add(op.email, op.properties, seq);
   }
 
-  /** Contact ids for these emails: remembered, else read from HubSpot. Missing ones are absent. */
-  async idsFor(emails: readonly string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
+  /**
+   * Contact ids for these emails: remembered, else read from HubSpot, else created. A
+   * contact that does not exist yet (its identify comes later in the export, or only
+   * events name it) is created by an upsert of its email alone, so no association is
+   * lost to the order of the export. An email HubSpot refuses to create comes back
+   * as its verdict.
+   */
+  async idsFor(emails: readonly string[], seq: number): Promise<Map<string, string | DeadLetterVerdict>> {
+    const found = new Map<string, string | DeadLetterVerdict>();
     const remembered = (email: string) => {
       const id = this.ids.get(email);
       if (id) found.set(email, id);
@@ -40,9 +46,22 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
     const waiting = [...new Set(emails)].filter((email) => !remembered(email));
     await Promise.all(waiting.map((email) => this.batches.whenSent(email)));
     const unknown = waiting.filter((email) => !remembered(email));
-    for (let i = 0; i < unknown.length; i += MAX_BATCH) {
+    await this.read(unknown, found);
+    const missing = unknown.filter((email) => !found.has(email));
+    const verdicts = await Promise.all(missing.map((email) => this.upsert({ op: 'contact.upsert', email, properties: {} }, seq)));
+    missing.forEach((email, i) => {
+      const verdict = verdicts[i];
+      if (verdict) found.set(email, verdict);
+    });
+    // An upsert answer names its contact by email; should one not, the id is read.
+    await this.read(missing.filter((email) => !found.has(email) && !remembered(email)), found);
+    return found;
+  }
+
+  private async read(emails: readonly string[], found: Map<string, string | DeadLetterVerdict>): Promise<void> {
+    for (let i = 0; i < emails.length; i += MAX_BATCH) {
       const { body } = await this.requester.send<BatchResponse>('contactsRead', {
-        body: { idProperty: 'email', properties: ['email'], propertiesWithHistory: [], inputs: unknown.slice(i, i + MAX_BATCH).map((id) => ({ id })) },
+        body: { idProperty: 'email', properties: ['email'], propertiesWithHistory: [], inputs: emails.slice(i, i + MAX_BATCH).map((id) => ({ id })) },
         query: { archived: false },
       });
       for (const contact of body.results) {
@@ -53,7 +72,6 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
         }
       }
     }
-    return found;
   }
 
   protected async send(batch: readonly Entry[], seq: number): Promise<Verdicts> {

@@ -150,8 +150,15 @@ export class EventWriter extends BatchWriter<EventSend> {
   }
 }
 
-function offendingEvents(error: HubSpotApiError, part: Entry[]): Entry[] {
+/**
+ * The events a 400 names. An invalid email names its event only by the event's name,
+ * which every occurrence in the batch shares: those are matched by the email the message
+ * quotes, so one contact's bad email never refuses another's events.
+ */
+export function offendingEvents(error: HubSpotApiError, part: readonly Entry[]): Entry[] {
   const details = [error.envelope, ...(error.envelope.errors ?? [])];
+  const emails = new Set(details.flatMap((d) => [...(d.message ?? '').matchAll(/Email address (\S+) is invalid/g)].map((m) => m[1]!.toLowerCase())));
+  if (emails.size > 0) return part.filter((entry) => emails.has(entry.value.email.toLowerCase()));
   const events = new Set(details.flatMap((d) => d.context?.eventName ?? []));
   const properties = new Set(details.flatMap((d) => d.context?.propertyName ?? []));
   const indexes = new Set(details.flatMap((d) => d.context?.index ?? []).map(Number));

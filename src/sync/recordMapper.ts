@@ -8,6 +8,8 @@ import { jsonText } from '../core/json.js';
 import type {
   DeadLetterVerdict,
   IdentityMap,
+  LearntAt,
+  ReadonlyIdentityMap,
   DeliveryRules,
   MapContext,
   RuledResult,
@@ -30,11 +32,14 @@ export interface MappedRecord {
   warnings: MappingWarning[];
   deadLetter?: DeadLetterVerdict;
   skip?: SkipReason;
+  /** It reaches its contact only through the first reading's emails (retroactive identities). */
+  retroactive?: true;
 }
 
 /** The suppression list as the pipeline sees it: read, and learn a suppressed call's ids. */
 export interface SuppressionStore extends SuppressionLookup {
-  suppressIds(ids: readonly string[]): void;
+  /** `at`: where they were learnt, so a resumed run can take back what records past its watermark taught. */
+  suppressIds(ids: readonly string[], at?: LearntAt): void;
 }
 
 /** Whether an earlier completed run of the state directory delivered a messageId. */
@@ -43,6 +48,8 @@ export type DeliveredBefore = (messageId: string) => boolean;
 export interface RecordMapperDeps {
   context: Omit<MapContext, 'identities'>;
   identities: IdentityMap;
+  /** The first reading's first email per id (retroactive identities); absent: stream rules alone. */
+  firstEmails?: ReadonlyIdentityMap;
   duplicates: DuplicateWindow;
   /** Absent: nothing counts as delivered before (--resend, standard input only). */
   deliveredBefore?: DeliveredBefore;
@@ -57,9 +64,19 @@ const NO_OPERATIONS: Operation[] = [];
 export class RecordMapper {
   private readonly context: MapContext;
   private readonly rules: NonNullable<RecordMapperDeps['rules']>;
+  /** Answers the first reading's emails gave, so a record resolved through them is known. */
+  private retroactiveHits = 0;
 
   constructor(private readonly deps: RecordMapperDeps) {
-    this.context = { ...deps.context, identities: deps.identities };
+    const { firstEmails } = deps;
+    const counted: ReadonlyIdentityMap | undefined = firstEmails && {
+      get: (id) => {
+        const email = firstEmails.get(id);
+        if (email !== undefined) this.retroactiveHits++;
+        return email;
+      },
+    };
+    this.context = { ...deps.context, identities: deps.identities, firstEmails: counted };
     this.rules = deps.rules ?? { ignoreIntegrations: false };
   }
 
@@ -98,6 +115,7 @@ export class RecordMapper {
       return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'delivered' };
     }
     let result: RuledResult;
+    const hitsBefore = this.retroactiveHits;
     try {
       if (!passesFilters(call, this.deps.filters)) {
         return { position, call, operations: NO_OPERATIONS, warnings: NO_WARNINGS, skip: 'filtered' };
@@ -106,8 +124,8 @@ export class RecordMapper {
     } catch (error) {
       return unmappable(position, call, error);
     }
-    for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email);
-    if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds);
+    for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email, position);
+    if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds, position);
     return {
       position,
       call,
@@ -115,6 +133,7 @@ export class RecordMapper {
       warnings: result.warnings,
       deadLetter: result.deadLetter,
       skip: result.skip,
+      ...(this.retroactiveHits > hitsBefore && result.operations.length > 0 && !result.deadLetter ? { retroactive: true as const } : {}),
     };
   }
 }

@@ -150,7 +150,7 @@ class Commits {
   ) {}
 
   now(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): void {
-    this.add(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections, this.onDelivered && messageIdOf(record));
+    this.add(progress, record.warnings, record.operations, record.skip, keptFor(record, rejections), rejections, this.onDelivered && messageIdOf(record), record.retroactive);
   }
 
   /**
@@ -159,15 +159,15 @@ class Commits {
    * its operations are kilobytes; only a dead letter needs the call).
    */
   later(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): () => void {
-    const { warnings, skip } = record;
+    const { warnings, skip, retroactive } = record;
     const kinds = record.operations.map(({ op }) => op);
     const kept = keptFor(record, rejections);
     const messageId = this.onDelivered && messageIdOf(record);
-    return () => this.add(progress, warnings, kinds, skip, kept, rejections, messageId);
+    return () => this.add(progress, warnings, kinds, skip, kept, rejections, messageId, retroactive);
   }
 
   /** `kept` is the record when it is dead-lettered (the file needs its call). */
-  private add(progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[], messageId: string | undefined): void {
+  private add(progress: InputProgress, warnings: readonly MappingWarning[], ops: readonly (OperationKind | Operation)[], skip: SkipReason | undefined, kept: MappedRecord | undefined, rejections: readonly DeadLetterVerdict[], messageId: string | undefined, retroactive?: true): void {
     progress.committed++;
     this.tally.read();
     this.tally.warnings(warnings);
@@ -180,6 +180,7 @@ class Commits {
     else {
       this.tally.outcome('delivered');
       if (messageId !== undefined) this.onDelivered?.(messageId);
+      if (retroactive) this.tally.retroactive();
     }
   }
 }

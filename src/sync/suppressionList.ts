@@ -3,6 +3,7 @@
 // earlier runs.
 import { open, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import type { LearntAt } from '../core/types.js';
 import type { LearntSuppressedIds } from '../state/stateStore.js';
 import type { SuppressionStore } from './recordMapper.js';
 import { CompactStringSetBuilder } from './compactStringSet.js';
@@ -149,7 +150,7 @@ export class Suppression implements SuppressionStore {
   }
 
   /** Every id, listed ones too: a later run may be given no list, or another one. */
-  suppressIds(ids: readonly string[]): void {
-    for (const id of ids) this.learnt.add(id);
+  suppressIds(ids: readonly string[], at?: LearntAt): void {
+    for (const id of ids) this.learnt.add(id, at);
   }
 }

@@ -14,8 +14,9 @@ import { ESC, hasColour, runInPty, screenLines } from '../support/pty.js';
 const EVENTS = join(FIXTURES, 'events.ndjson');
 const FAST_LINES = { HUBSPOT_SYNC_PROGRESS_INTERVAL_MS: '100' };
 
-const PLAIN_LINE = /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] progress: (\d+) records · \d+\/s · [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\)(?: · ETA \S+)? · (\d+) requests · (\d+) 429s · (\d+) dead letters?$/;
-const SPINNER_LINE = /(\d+) records · \d+\/s · [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\) · ETA \S+ · (\d+) requests · \d+ 429s · (\d+) dead letters?$/;
+// A run over files reads them twice, first learning, then mapping: the line says which.
+const PLAIN_LINE = /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] progress: (\d+) records · \d+\/s · (?:learning|mapping) [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\)(?: · ETA \S+)? · (\d+) requests · (\d+) 429s · (\d+) dead letters?$/;
+const SPINNER_LINE = /(\d+) records · \d+\/s · (?:learning|mapping) [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\) · ETA \S+ · (\d+) requests · \d+ 429s · (\d+) dead letters?$/;
 
 let emulator: Emulator;
 let dir: string;
@@ -59,7 +60,8 @@ describe('off a terminal', () => {
     const last = values[values.length - 1]!;
     expect(last.records).toBeLessThanOrEqual(25);
     expect(last.requests).toBeGreaterThan(0);
-    expect(last.deadLetters).toBeLessThanOrEqual(7);
+    // (samir@initech.com, named only by a track, is created by the group's association: no CONTACT_NOT_IDENTIFIED.)
+    expect(last.deadLetters).toBeLessThanOrEqual(6);
     expect(last.rateLimited).toBe(0);
 
     // The summary comes after the last progress line.
@@ -67,7 +69,7 @@ describe('off a terminal', () => {
     expect(summaryAt).toBeGreaterThan(run.stderr.lastIndexOf('progress:'));
     const summary = run.stderr.slice(summaryAt);
     expect(summary).toMatch(/records read\s+25\n/);
-    expect(summary).toMatch(/dead letters\s+7 \(/);
+    expect(summary).toMatch(/dead letters\s+6 \(/);
     expect(summary).toMatch(/requests\s+\d+ \(retried 0, rate-limited 0\)/);
     expect(run.stderr).not.toContain(ESC);
   });
@@ -108,7 +110,7 @@ describe('off a terminal', () => {
       msg: 'summary',
       status: 'completed',
       dryRun: false,
-      counts: { read: 25, delivered: 14, skipped: 4, deadLettered: 7 },
+      counts: { read: 25, delivered: 15, skipped: 4, deadLettered: 6 },
     });
     expect(lines.filter((line) => line.msg === 'summary')).toHaveLength(1);
   });
@@ -144,7 +146,7 @@ describe('on a terminal', () => {
     // At the end it persists the final counts with a tick, then the summary follows.
     const final = lines.find((line) => line.startsWith('✔'));
     expect(final).toBeDefined();
-    expect(SPINNER_LINE.exec(final!)?.slice(1).map(Number)).toEqual([25, emulator.stats().requests.total, 7]);
+    expect(SPINNER_LINE.exec(final!)?.slice(1).map(Number)).toEqual([25, emulator.stats().requests.total, 6]);
     expect(lines.findIndex((line) => line.startsWith('Replay completed in'))).toBeGreaterThan(lines.indexOf(final!));
 
     // NO_COLOR (set by the test environment) leaves the spinner uncoloured.

@@ -70,7 +70,7 @@ describe('kill -9 at any moment loses nothing', () => {
   it('ends, after several SIGKILLs and resumes with faults on, exactly where one uninterrupted run ends', async () => {
     const apiVersion: ApiVersion = '2026-09';
     // A tenth of HubSpot's times: the back-offs of the injected faults are what the runs wait on.
-    const run = await live({ timeScale: 0.1, faults: { seed: 11, errorRate: 0.05, resetRate: 0.03, latencyMs: [40, 120] } }, apiVersion);
+    const run = await live({ timeScale: 0.1, faults: { seed: 11, errorRate: 0.05, resetRate: 0.03, latencyMs: [40, 120], wholeBatchShare: 0.5 } }, apiVersion);
     const resumedFrom: number[] = [];
     const checkpointFile = join(run.stateDir, 'checkpoint.json');
     const watermark = async (): Promise<number> => {

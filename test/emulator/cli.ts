@@ -26,6 +26,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --bad-json-rate <r>     share applied, then answered 200 with a body that is not JSON (0..1)
   --no-rate-limit-headers answers carry no X-HubSpot-RateLimit-* headers
   --whole-batch-errors    invalid inputs fail the whole batch (400) even with trace ids
+  --whole-batch-share F   share of batch upserts/updates answered that way (per request, seeded); the rest per input (207)
   --fault-endpoints <l>   injected faults only on these routes, comma-separated "METHOD /path"
   --seed <n>          PRNG seed for faults and result order (default 1)
 
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
         'bad-json-rate': { type: 'string' },
         'no-rate-limit-headers': { type: 'boolean' },
         'whole-batch-errors': { type: 'boolean' },
+        'whole-batch-share': { type: 'string' },
         'fault-endpoints': { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
       badJsonRate: num('bad-json-rate', values['bad-json-rate'], { max: 1 }),
       omitRateLimitHeaders: values['no-rate-limit-headers'],
       wholeBatchErrors: values['whole-batch-errors'],
+      wholeBatchShare: num('whole-batch-share', values['whole-batch-share'], { max: 1 }),
       endpoints: values['fault-endpoints']?.split(',').map((e) => e.trim()).filter((e) => e !== ''),
     },
   };

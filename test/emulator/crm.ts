@@ -247,7 +247,7 @@ function parseIdInputs(core: EmulatorCore, kind: CrmKind, inputs: Record<string,
 export function batchUpsert(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
   const t = core.now();
   const inputs = readInputs(req.body);
-  const traced = everyInputTraced(inputs) && core.faults.current.wholeBatchErrors !== true;
+  const traced = everyInputTraced(inputs) && !core.faults.wholeBatch();
   const parsed = parseIdInputs(core, kind, inputs, false);
   const plans = parsed.map(({ input, index, idProperty, id, properties }): Plan => {
     const canonical = canonicalIdValue(kind, idProperty, id);
@@ -294,7 +294,7 @@ export function batchCreate(req: ApiRequest, core: EmulatorCore, kind: CrmKind, 
 export function batchUpdate(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
   const t = core.now();
   const inputs = readInputs(req.body);
-  const traced = everyInputTraced(inputs) && core.faults.current.wholeBatchErrors !== true;
+  const traced = everyInputTraced(inputs) && !core.faults.wholeBatch();
   const parsed = parseIdInputs(core, kind, inputs, true);
   const plans = parsed.map(({ input, index, idProperty, id, properties }): Plan => {
     const canonical = canonicalIdValue(kind, idProperty, id);

@@ -1477,6 +1477,32 @@ describe('faults', () => {
     expect((await upsert(e, inputs)).status).toBe(207);
   });
 
+  it('wholeBatchShare: batch upsert and update answer one bad input either way, drawn per request from the seed; create stays per input', async () => {
+    const answers = async (seed: number) => {
+      const e = await emulator({ faults: { seed, wholeBatchShare: 0.5 } });
+      const id = e.seedContact('c@example.com', { firstname: 'C' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const bad = [upsertInput('a@example.com', { seats: '1' }, { objectWriteTraceId: 'a' }), upsertInput('b@example.com', { seats: 'lots' }, { objectWriteTraceId: 'b' })];
+        const res = await upsert(e, bad);
+        statuses.push(res.status);
+        // A 400 names the refused value and applies nothing; a 207 names the input by its trace id and applies the rest.
+        if (res.status === 400) expect(res.body.errors[0].context).toEqual({ propertyName: ['seats'] });
+        else expect(res.body.errors[0].context).toEqual({ objectWriteTraceId: ['b'], propertyName: ['seats'] });
+        const update = await post(e, C_UPDATE, { inputs: [{ id, objectWriteTraceId: 'x', properties: { seats: 'many' } }, { id: '999', objectWriteTraceId: 'y', properties: {} }] });
+        statuses.push(update.status);
+      }
+      const created = await post(e, C_CREATE, { inputs: [{ properties: { email: 'n@example.com' }, objectWriteTraceId: 'n' }, { properties: { email: 'm@example.com', seats: 'x' }, objectWriteTraceId: 'm' }] });
+      expect(created.status).toBe(207);
+      return statuses;
+    };
+    const first = await answers(7);
+    expect(first).toContain(400);
+    expect(first).toContain(207);
+    expect(await answers(7)).toEqual(first);
+    expect(await answers(8)).not.toEqual(first);
+  });
+
   it('endpoints: injected faults only hit the routes named', async () => {
     const e = await emulator({ faults: { errorRate: 1, endpoints: [`POST ${CO_CREATE}`] } });
     expect((await upsert(e, [upsertInput('ada@example.com', {})])).status).toBe(200);

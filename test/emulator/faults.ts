@@ -24,6 +24,8 @@ const ERROR_MESSAGES: Record<number, string> = {
 export class Faults {
   private options: FaultOptions = {};
   private rng: Rng = mulberry32(1);
+  /** A stream of its own, so drawing how a batch is answered moves no other fault. */
+  private batchRng: Rng = mulberry32(1);
 
   constructor(options: FaultOptions | undefined) {
     this.set(options ?? {});
@@ -33,6 +35,17 @@ export class Faults {
   set(options: FaultOptions): void {
     this.options = { ...options };
     this.rng = mulberry32(options.seed ?? 1);
+    this.batchRng = mulberry32((options.seed ?? 1) ^ 0xba7c4);
+  }
+
+  /**
+   * Whether this batch upsert or update refuses the whole batch (400) for one invalid
+   * input, rather than answering per input (207): drawn once per request.
+   */
+  wholeBatch(): boolean {
+    if (this.options.wholeBatchErrors === true) return true;
+    const share = this.options.wholeBatchShare ?? 0;
+    return share > 0 && this.batchRng() < share;
   }
 
   get current(): FaultOptions {

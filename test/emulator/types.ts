@@ -44,6 +44,14 @@ export interface FaultOptions {
    * per-input 207 for create only).
    */
   wholeBatchErrors?: boolean;
+  /**
+   * HubSpot may answer a batch upsert or update either way, so the stand-in does both:
+   * this share of upsert and update requests (drawn per request from a PRNG of their
+   * own, seeded by `seed`) refuse the whole batch with one 400 when an input is invalid,
+   * although every input is traced; the others answer per input (207). 0 by default:
+   * per input. `wholeBatchErrors` still makes every batch whole-batch.
+   */
+  wholeBatchShare?: number;
   /** Only requests to these routes draw an injected fault (latency aside), e.g. `POST /crm/objects/2026-03/companies/batch/create`. */
   endpoints?: string[];
 }

@@ -66,6 +66,8 @@ export interface IdentityMemory {
   duplicates: RecordMapperDeps['duplicates'];
   deliveredBefore?: RecordMapperDeps['deliveredBefore'];
   suppressedIds: LearntSuppressedIds;
+  /** Phase 1's first emails (retroactive identities); absent: the stream rules alone. */
+  firstEmails?: RecordMapperDeps['firstEmails'];
 }
 
 /** A mapping command's options and the files they name, read. */
@@ -182,6 +184,7 @@ export class CommandContext {
     return new RecordMapper({
       context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
       identities: memory.identities,
+      firstEmails: memory.firstEmails,
       duplicates: memory.duplicates,
       deliveredBefore: memory.deliveredBefore,
       filters,

@@ -10,14 +10,18 @@ import type { InputFile } from '../../sources/types.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
 import { dryRunSink } from '../../sync/dryRunSink.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
+import { closeBasis, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, readOnlyMemory, readOnlyStateFor, type Portal } from './context.js';
+import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
+import { notice } from './notice.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
   const inputs = await listInputs(paths, flags.inputFormat);
+  await refuseOwnDeadLetterFile(inputs, flags.deadLetter, '--dead-letter');
   await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
@@ -53,9 +57,9 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
  * standard output goes away (`| head`), and then resolves to true.
  */
 async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal, memory: ReturnType<typeof readOnlyMemory>): Promise<boolean> {
-  const mapper = context.mapper(portal, memory);
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
+  const read = readOptionsFrom(flags);
   // Progress goes to standard error, but not onto the terminal the operations scroll on.
   const progressOf: InputProgress[] = [];
   const progress = startProgress({
@@ -64,21 +68,37 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
     tally,
     inputs: progressOf,
     totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
+    // Over both readings when the run reads twice: the share and ETA are the whole run's.
+    readings: readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 2 : 1,
     intervalMs: progressIntervalMs(),
   });
+  let basis: MappingBasis = { kind: 'streamed' };
   try {
-    await runInputs({
+    basis = await learningPhase({
+      retroactive: flags.retroactiveIdentities,
       inputs,
-      read: readOptionsFrom(flags),
-      mapper,
-      sink: dryRunSink(out),
-      tally,
-      deadLetters: new DeadLetters(tally, deadLetterWriter),
+      read,
+      known: memory,
+      mapperFor: (learning) => context.mapper(portal, learning),
+      notify: (message) => notice(flags, message),
       onInput: (p) => progressOf.push(p),
       shouldStop: () => out.closed,
     });
+    if (basis.kind !== 'stopped') {
+      await runInputs({
+        inputs,
+        read,
+        mapper: context.mapper(portal, mappingMemory(memory, basis)),
+        sink: dryRunSink(out),
+        tally,
+        deadLetters: new DeadLetters(tally, deadLetterWriter),
+        onInput: (p) => progressOf.push(p),
+        shouldStop: () => out.closed,
+      });
+    }
   } finally {
     progress.stop();
+    closeBasis(basis);
     await out.close();
     await deadLetterWriter?.close();
     memory.close();

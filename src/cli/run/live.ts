@@ -23,6 +23,9 @@ import { LATE, RunGuard } from './guard.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { bindToPortal, openStateDirectory, recordRefusal, type OpenState } from './stateDirectory.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
+import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
+import { notice } from './notice.js';
+import { closeBasis, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
 const CHECKPOINT_SHARE = 1 / 6;
@@ -33,6 +36,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
   }
   const inputs = await listInputs(paths, flags.inputFormat);
+  await refuseOwnDeadLetterFile(inputs, flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter, flags.deadLetter ? '--dead-letter' : 'the state directory\'s default');
   const reserve = parseReserve(flags.dailyReserve);
   const context = await CommandContext.open(flags, flags);
   const state = await openStateDirectory(flags, inputs, `replay ${paths.join(' ')}`);
@@ -55,8 +59,10 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
         mode: progressMode(flags, process.stderr),
         stream: process.stderr,
         tally: state.tally,
-        inputs: checkpoint.progressOf,
+        inputs: checkpoint.shown,
         totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
+        // Over both readings when the run reads twice: the share and ETA are the whole run's.
+        readings: readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending }) ? 2 : 1,
         intervalMs: progressIntervalMs(),
       });
       // --daily-limit counts every run of the state directory in the UTC day.
@@ -70,7 +76,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
           cache: { stateDir: state.dir, use: 'write' },
           delivers: true,
           guard: (work) => guard.unlessSignalled(work),
-          bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, 'portal', message)),
+          bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, message, 'portal')),
         });
         const delivery = buildDelivery(requester, portal, state, flags);
         guard.onStop = () => delivery.interrupt();
@@ -143,7 +149,7 @@ function noAnswer(state: OpenState): WriteFailedError {
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
 function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions): Delivery {
-  const notify = (message: string) => notice(flags, 'companies', message);
+  const notify = (message: string) => notice(flags, message, 'companies');
   return new Delivery(
     requester,
     {
@@ -160,11 +166,6 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
   );
 }
 
-/** One line on standard error, in the run's log format. */
-function notice(flags: ReplayOptions, topic: string, message: string): void {
-  process.stderr.write(flags.logFormat === 'json' ? `${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: topic, message })}\n` : `hubspot-sync: ${message}\n`);
-}
-
 /**
  * Reads the pending inputs from their watermarks into the delivery until they end, a
  * signal comes or the delivery fails. Resolves only when every input was read and
@@ -175,23 +176,50 @@ async function readInputs(
   run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions },
 ): Promise<void> {
   const { state, delivery, checkpoint, guard, flags } = run;
-  const reading = runInputs({
-    inputs: pending,
-    read: readOptionsFrom(flags),
-    mapper: run.context.mapper(run.portal, storeMemory(state.store, flags.resend ? undefined : state.generation)),
-    sink: delivery,
-    tally: state.tally,
-    deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
-    onDelivered: (messageId) => state.store.delivered.add(messageId, state.generation),
-    startFor: (file) => checkpoint.startFor(file),
-    onInput: (p) => checkpoint.progressOf.push(p),
-    shouldStop: () => guard.stopping || delivery.failure !== undefined,
-  }).catch((error: unknown) => {
+  const read = readOptionsFrom(flags);
+  const memory = storeMemory(state.store, flags.resend ? undefined : state.generation);
+  const startFor = (file: InputFile) => checkpoint.startFor(file);
+  const shouldStop = () => guard.stopping || delivery.failure !== undefined;
+  const reading = readBothPhases().catch((error: unknown) => {
     // A write that failed while reading (the dead-letter file, the state store) stops the
     // run as a signal does.
     if (!(error instanceof WriteFailedError)) throw error;
     guard.fail(error);
   });
+  /** Phase 1 (learning) writes nothing: a run killed during it simply reads again next time. */
+  async function readBothPhases(): Promise<void> {
+    const basis = await learningPhase({
+      retroactive: flags.retroactiveIdentities,
+      inputs: pending,
+      read,
+      startFor,
+      known: memory,
+      mapperFor: (learning) => run.context.mapper(run.portal, learning),
+      notify: (message) => notice(flags, message),
+      onInput: (p) => checkpoint.shown.push(p),
+      shouldStop,
+    });
+    try {
+      if (basis.kind === 'stopped') return;
+      await runInputs({
+        inputs: pending,
+        read,
+        mapper: run.context.mapper(run.portal, mappingMemory(memory, basis)),
+        sink: delivery,
+        tally: state.tally,
+        deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
+        onDelivered: (messageId) => state.store.delivered.add(messageId, state.generation),
+        startFor,
+        onInput: (p) => {
+          checkpoint.progressOf.push(p);
+          checkpoint.shown.push(p);
+        },
+        shouldStop,
+      });
+    } finally {
+      closeBasis(basis);
+    }
+  }
   // A stop ends reading even while it waits on something that will never come.
   await Promise.race([reading, guard.stopped]);
   if (delivery.failure instanceof WriteFailedError) guard.fail(delivery.failure);
@@ -210,8 +238,10 @@ async function readInputs(
  * time it is written.
  */
 class RunCheckpoint {
-  /** Every input opened so far, with its watermark. */
+  /** Every input the mapping phase opened so far, with its watermark. */
   readonly progressOf: InputProgress[] = [];
+  /** Every input opened so far in either phase, for the progress line. */
+  readonly shown: InputProgress[] = [];
   private readonly checkpoint: Checkpoint;
   private readonly checkpointer: Checkpointer;
   /** Set by finish(): until then the checkpoint says the run is running. */

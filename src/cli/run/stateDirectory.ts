@@ -65,6 +65,10 @@ export async function openStateDirectory(flags: StateOptions, inputs: readonly I
     // --fresh starts over: what earlier runs delivered is sent again.
     if (flags.fresh) store.clearDelivered();
     const generation = generationAfter(previous);
+    // What records past the watermark taught the identity map is learnt again, in order,
+    // as they are read again: a resumed run resolves each call as an uninterrupted one.
+    if (continuing) store.rewindIdentities((input) => previous.inputs[input]?.watermark.offset);
+    else store.clearIdentityFacts();
     const deadLetterPath = flags.deadLetter ?? stateDirPaths(dir).deadLetter;
     const deadLetterWriter = await openDeadLetterFile(deadLetterPath, continuing ? previous : undefined);
     const companyMemory = new CompanyMemory(stateDirPaths(dir).companies);
