@@ -10,9 +10,12 @@ export interface TestTimings {
   maxBackoffMs: number;
   /** HubSpot's rolling rate window (10 s); search's second is a tenth of it. */
   rateWindowMs: number;
+  /** The least time between two periodic checkpoints of a live run (2 s). */
+  checkpointEveryMs: number;
 }
 
 export const HUBSPOT_RATE_WINDOW_MS = 10_000;
+export const CHECKPOINT_EVERY_MS = 2000;
 
 export function testTimings(env: NodeJS.ProcessEnv = process.env): TestTimings {
   const backoffMs = positiveInteger(env.HUBSPOT_SYNC_BACKOFF_MS) ?? DEFAULT_BACKOFF.firstMs;
@@ -20,6 +23,7 @@ export function testTimings(env: NodeJS.ProcessEnv = process.env): TestTimings {
     backoffMs,
     maxBackoffMs: (DEFAULT_BACKOFF.maxMs / DEFAULT_BACKOFF.firstMs) * backoffMs,
     rateWindowMs: positiveInteger(env.HUBSPOT_SYNC_RATE_WINDOW_MS) ?? HUBSPOT_RATE_WINDOW_MS,
+    checkpointEveryMs: positiveInteger(env.HUBSPOT_SYNC_CHECKPOINT_INTERVAL_MS) ?? CHECKPOINT_EVERY_MS,
   };
 }
 

@@ -29,6 +29,7 @@ export const DEFAULT_SEARCH_LAG_MS = 2000;
 /** HubSpot's rolling rate window and the CLI's first back-off step, at real time. */
 const RATE_WINDOW_MS = 10_000;
 const BACKOFF_MS = 1000;
+const CHECKPOINT_EVERY_MS = 2000;
 
 export interface LiveRunOptions extends EmulatorOptions {
   /**
@@ -48,7 +49,14 @@ export async function liveRun({ timeScale = 1, ...options }: LiveRunOptions = {}
     rateLimit: { ...options.rateLimit, windowMs: scaled(options.rateLimit?.windowMs ?? RATE_WINDOW_MS) },
   });
   const stateDir = join(await tempDir(), 'state');
-  const timings: Record<string, string> = timeScale === 1 ? {} : { HUBSPOT_SYNC_RATE_WINDOW_MS: String(scaled(RATE_WINDOW_MS)), HUBSPOT_SYNC_BACKOFF_MS: String(scaled(BACKOFF_MS)) };
+  const timings: Record<string, string> =
+    timeScale === 1
+      ? {}
+      : {
+          HUBSPOT_SYNC_RATE_WINDOW_MS: String(scaled(RATE_WINDOW_MS)),
+          HUBSPOT_SYNC_BACKOFF_MS: String(scaled(BACKOFF_MS)),
+          HUBSPOT_SYNC_CHECKPOINT_INTERVAL_MS: String(scaled(CHECKPOINT_EVERY_MS)),
+        };
   const env = () => ({ HUBSPOT_ACCESS_TOKEN: emulator.token, HUBSPOT_BASE_URL: emulator.url, ...timings });
   const replay = ['replay', '--state-dir', stateDir, '--api-version', apiVersion];
   return {

@@ -261,6 +261,7 @@ class RunCheckpoint {
       generation: state.generation,
     };
     this.checkpointer = new Checkpointer(state.dir, this.checkpoint, {
+      everyMs: testTimings().checkpointEveryMs,
       collect: (cp) => this.collect(cp),
       beforeWrite: async () => {
         await deadLetterWriter.sync();
