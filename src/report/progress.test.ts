@@ -29,7 +29,7 @@ describe('progress line', () => {
     tally.request('POST /x', { rateLimited: true });
     tally.data.counts.deadLettered = 3;
     let now = 0;
-    const options = { mode: 'plain' as const, stream: new PassThrough(), tally, inputs: [{ bytesRead: () => 2 * 1024 * 1024, file: {} }], totalBytes: 8 * 1024 * 1024, now: () => now };
+    const options = { mode: 'plain' as const, stream: new PassThrough(), tally, inputs: [{ bytesDone: () => 2 * 1024 * 1024, file: {} }], totalBytes: 8 * 1024 * 1024, now: () => now };
     now = 10_000;
     expect(progressLine(snapshot(options, 0, 0))).toBe('1,500 records · 150/s · 2.0 MiB of 8.0 MiB (25%) · ETA 30s · 2 requests · 1 429s · 3 dead letters');
   });
@@ -38,7 +38,7 @@ describe('progress line', () => {
     const tally = new RunTally();
     const MiB = 1024 * 1024;
     const at = (learnt: number, mapped?: number) => {
-      const inputs = [{ bytesRead: () => learnt * MiB, file: {} }, ...(mapped === undefined ? [] : [{ bytesRead: () => mapped * MiB, file: {} }])];
+      const inputs = [{ bytesDone: () => learnt * MiB, file: {} }, ...(mapped === undefined ? [] : [{ bytesDone: () => mapped * MiB, file: {} }])];
       return progressLine(snapshot({ mode: 'plain', stream: new PassThrough(), tally, inputs, totalBytes: 8 * MiB, readings: 2, now: () => 10_000 }, 0, 0));
     };
     expect(at(2)).toContain('learning 2.0 MiB of 8.0 MiB (12.5%) · ETA 1m10s');

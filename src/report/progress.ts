@@ -11,8 +11,8 @@ export interface ProgressOptions {
   mode: ProgressMode;
   stream: Writable;
   tally: RunTally;
-  /** The inputs opened so far; bytesRead counts bytes consumed from disk. */
-  inputs: ReadonlyArray<{ bytesRead(): number; file: { size?: number } }>;
+  /** The inputs opened so far; bytesDone counts their bytes behind committed records. */
+  inputs: ReadonlyArray<{ bytesDone(): number; file: { size?: number } }>;
   totalBytes: number;
   /**
    * How often the inputs are read: 2 when the run learns first (phase 1) and then maps.
@@ -45,7 +45,7 @@ export function snapshot(options: ProgressOptions, startedAt: number, readAtStar
   const { counts, requests } = options.tally.data;
   const elapsed = Math.max(1, now - startedAt) / 1000;
   const readings = options.readings ?? 1;
-  const allBytes = options.inputs.reduce((sum, input) => sum + input.bytesRead(), 0);
+  const allBytes = options.inputs.reduce((sum, input) => sum + input.bytesDone(), 0);
   const fraction = options.totalBytes > 0 ? Math.min(1, allBytes / (options.totalBytes * readings)) : undefined;
   // The reading under way: the second once the first has read every byte.
   const reading = readings > 1 && options.totalBytes > 0 ? Math.min(readings - 1, Math.floor(allBytes / options.totalBytes)) : 0;

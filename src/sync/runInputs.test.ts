@@ -8,7 +8,7 @@ import { RunTally } from '../report/tally.js';
 import type { SourceItem } from '../sources/types.js';
 import { DeadLetters, type DeadLetterLine } from './deadLetters.js';
 import type { MappedRecord, RecordMapper } from './recordMapper.js';
-import { runInputs, type RecordSink, type RunInputsOptions } from './runInputs.js';
+import { committedBytes, runInputs, type InputProgress, type RecordSink, type RunInputsOptions } from './runInputs.js';
 
 let dir: string;
 let path: string;
@@ -86,6 +86,31 @@ describe('runInputs', () => {
     await run;
     expect(mapped).toHaveLength(50);
     expect(tally.data.counts).toEqual({ read: 50, delivered: 50, skipped: 0, deadLettered: 0 });
+  });
+
+  it('shows as done only the bytes behind committed records, not those read ahead of them', async () => {
+    await writeEvents(50);
+    const { sink, release } = holdingFirstSink();
+    const seen: InputProgress[] = [];
+    const { run, mapped } = setup(sink, { maxUncommitted: 5, onInput: (p) => seen.push(p) });
+    await until(() => mapped.length >= 5);
+    await turns(20);
+    // The whole small file is read, but record 1 holds the watermark at its start.
+    const [progress] = seen;
+    expect(progress!.bytesDone()).toBe(0);
+    release();
+    await run;
+    expect(progress!.bytesDone()).toBe((await readFile(path)).length);
+  });
+
+  it.each([
+    ['nothing read yet', 0, 0, 0, 0],
+    ['all read is committed', 4096, 4096, 4096, 4096],
+    ['a plain file read ahead: the watermark, scaled by what was read', 8192, 1000, 4000, 2048],
+    ['gzip: 1,000 disk bytes for 10,000 of text, a quarter committed', 1000, 2500, 10_000, 250],
+    ['a resumed input, nothing new read yet: where it starts', 300, 5000, 5000, 300],
+  ])('committedBytes: %s', (_name, read, mark, readTo, done) => {
+    expect(committedBytes(read, mark, readTo)).toBe(done);
   });
 
   it('is never held back by a sink that settles each record itself (dry run, diff)', async () => {

@@ -34,7 +34,12 @@ export interface RecordSink {
 export interface InputProgress {
   file: InputFile;
   watermark: Watermark;
-  bytesRead: () => number;
+  /**
+   * The input's bytes behind its committed records (behind its watermark), for the
+   * progress line: not the bytes read, which run ahead of records still waiting on
+   * HubSpot, so the share shown is what a resume would keep, as `status` shows it.
+   */
+  bytesDone: () => number;
   /** Read to its end; done once its watermark has no uncommitted record left. */
   finishedReading: boolean;
   /** Records of this input committed in this run. */
@@ -82,12 +87,15 @@ export async function runInputs(options: RunInputsOptions): Promise<{ stopped: b
     const reader = openInput(file, { ...options.read, start });
     const watermark = new Watermark(start);
     current = watermark;
-    const progress: InputProgress = { file, watermark, bytesRead: () => reader.bytesRead, finishedReading: false, committed: 0 };
+    /** Where the last record read ends, in the offsets positions use. */
+    let readTo = start?.offset ?? 0;
+    const progress: InputProgress = { file, watermark, bytesDone: () => committedBytes(reader.bytesRead, watermark.position.offset, readTo), finishedReading: false, committed: 0 };
     options.onInput?.(progress);
     for await (const items of reader.batches()) {
       for (const item of items) {
         if (options.shouldStop?.()) return { stopped: true };
         const record = mapper.map(item);
+        readTo = record.position.endOffset;
         let room: Promise<void> | undefined;
         if (atOnce && watermark.passAtOnce(record.position)) {
           // The watermark has already passed the record: it is committed at once.
@@ -213,4 +221,15 @@ function withCallAsText(record: MappedRecord): MappedRecord {
       return JSON.parse(text) as SegmentCall;
     },
   };
+}
+
+/**
+ * The bytes of an input behind its watermark at `mark`, given that `read` bytes were read
+ * from disk for records up to `readTo`. Offsets are those of the (decompressed, decoded)
+ * text, so for gzip or another encoding the disk bytes are scaled by the share of the text
+ * read that is committed; for a plain file the two measures agree up to the read-ahead.
+ */
+export function committedBytes(read: number, mark: number, readTo: number): number {
+  if (readTo <= 0 || mark >= readTo) return read;
+  return Math.floor((read * mark) / readTo);
 }
