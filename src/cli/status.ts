@@ -43,7 +43,7 @@ export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   const { counts } = checkpoint.tally;
   const lines = [
     `State directory ${flags.stateDir}, portal ${hubId === null ? 'not recorded yet' : `hub ID ${hubId}`}`,
-    `Last run: ${lastRun.status} at ${lastRun.updatedAt} (started ${lastRun.startedAt}, run ${lastRun.runs})${lastRun.message ? `\n  ${lastRun.message}` : ''}`,
+    `Last run: ${lastRun.status}${lastRun.phase === undefined ? '' : ` in phase ${lastRun.phase === 'learning' ? '1 (learning: read again from the start on resume)' : '2 (mapping)'}`} at ${lastRun.updatedAt} (started ${lastRun.startedAt}, run ${lastRun.runs})${lastRun.message ? `\n  ${lastRun.message}` : ''}`,
     '',
     'Inputs:',
     ...inputs.map((i) => {
@@ -71,9 +71,14 @@ async function lastRunOf(checkpoint: Checkpoint, dir: string) {
   const lock = await lockState(dir);
   if (checkpoint.refused && lock !== 'left') return { status: 'refused', startedAt: checkpoint.refused.at, updatedAt: checkpoint.refused.at, message: checkpoint.refused.message, runs };
   if (lock === 'left' || (checkpoint.status === 'running' && lock === 'none')) {
-    return { status: 'interrupted', startedAt, updatedAt, message: 'the process ended without finishing (killed, or the machine stopped); the same command resumes it', runs };
+    return { status: 'interrupted', ...phaseOf(checkpoint), startedAt, updatedAt, message: 'the process ended without finishing (killed, or the machine stopped); the same command resumes it', runs };
   }
-  return { status: checkpoint.status, startedAt, updatedAt, message: checkpoint.message ?? null, runs };
+  return { status: checkpoint.status, ...(checkpoint.status === 'completed' ? {} : phaseOf(checkpoint)), startedAt, updatedAt, message: checkpoint.message ?? null, runs };
+}
+
+/** The reading an unfinished run was in, when it reads twice: 1, learning, is repeated on resume. */
+function phaseOf(checkpoint: Checkpoint): { phase?: 'learning' | 'mapping' } {
+  return checkpoint.phase === undefined ? {} : { phase: checkpoint.phase };
 }
 
 /** Whether the input (still) starts with the gzip magic bytes; false when it is gone. */

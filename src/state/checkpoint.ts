@@ -47,6 +47,12 @@ export interface Checkpoint {
   generation?: number;
   /** A later run refused at start (checkpoint otherwise as the run before left it). */
   refused?: { at: string; message: string };
+  /**
+   * The reading the run was in when it wrote this, when it reads its inputs twice: a
+   * resume repeats phase 1 (`learning`, which keeps nothing) and continues phase 2
+   * (`mapping`) from the watermarks. Absent for a run that reads once.
+   */
+  phase?: 'learning' | 'mapping';
 }
 
 /** The generation of a run after `previous`: the same when it continues it, the next after a completed one. */

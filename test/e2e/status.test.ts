@@ -1,8 +1,12 @@
 // `status` on a gzip input: the watermark counts decompressed bytes, so it is shown as
-// such, never as a share of the (compressed) size on disk.
+// such, never as a share of the (compressed) size on disk. And the phase an unfinished run
+// that reads its inputs twice was in.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES, runCli } from '../support/cli.js';
+import { FIXTURES, runCli, tempDir } from '../support/cli.js';
+import { mixedCalls, writeNdjson } from '../support/corpus.js';
 import { liveRun, type LiveRun } from '../support/emulatorRun.js';
 
 const GZIP = join(FIXTURES, 'same-events.ndjson.gz');
@@ -47,5 +51,37 @@ describe('status of a gzip input', () => {
     const line = text.stdout.split('\n').find((l) => l.includes('same-events.ndjson.gz'));
     expect(line).toMatch(/^ {10}\S+same-events\.ndjson\.gz +line \d+, .*decompressed \(826 B gzip\)$/);
     expect(line).not.toContain('%');
+  });
+});
+
+describe('status of a run that reads its inputs twice', () => {
+  it('names the phase an unfinished run was in: killed while learning, paused while mapping', async () => {
+    run = await liveRun({ timeScale: 0.1 });
+    const dir = await tempDir();
+    // Large enough that phase 1 (learning) outlasts a checkpoint or two.
+    const input = await writeNdjson(dir, 'big.ndjson', mixedCalls(60_000));
+    const { child, done } = run.start([input, '--quiet']);
+    const phaseSaved = async () => {
+      const text = await readFile(join(run.stateDir, 'checkpoint.json'), 'utf8').catch(() => '{}');
+      try {
+        return (JSON.parse(text) as { phase?: string }).phase;
+      } catch {
+        return undefined; // read between a temporary file's write and its rename
+      }
+    };
+    for (let waited = 0; waited < 30_000 && (await phaseSaved()) !== 'learning'; waited += 20) await sleep(20);
+    expect(await phaseSaved()).toBe('learning');
+    child.kill('SIGKILL');
+    await done;
+    const killed = JSON.parse((await runCli(['status', '--state-dir', run.stateDir, '--format', 'json'])).stdout) as { lastRun: { status: string; phase?: string } };
+    expect(killed.lastRun).toMatchObject({ status: 'interrupted', phase: 'learning' });
+    expect((await runCli(['status', '--state-dir', run.stateDir])).stdout).toContain('Last run: interrupted in phase 1 (learning: read again from the start on resume)');
+
+    // Three requests read the portal; the budget stops the run at its first delivery.
+    const other = join(dir, 'other-state');
+    const paused = await run.replay([join(FIXTURES, 'events.ndjson'), '--state-dir', other, '--daily-limit', '4', '--daily-reserve', '0', '--quiet']);
+    expect(paused.code, paused.stderr).toBe(75);
+    const status = JSON.parse((await runCli(['status', '--state-dir', other, '--format', 'json'])).stdout) as { lastRun: { status: string; phase?: string } };
+    expect(status.lastRun).toMatchObject({ status: 'paused', phase: 'mapping' });
   });
 });

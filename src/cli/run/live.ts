@@ -188,6 +188,7 @@ async function readInputs(
   });
   /** Phase 1 (learning) writes nothing: a run killed during it simply reads again next time. */
   async function readBothPhases(): Promise<void> {
+    if (readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending })) checkpoint.phase = 'learning';
     const basis = await learningPhase({
       retroactive: flags.retroactiveIdentities,
       inputs: pending,
@@ -201,6 +202,7 @@ async function readInputs(
     });
     try {
       if (basis.kind === 'stopped') return;
+      if (checkpoint.phase !== undefined) checkpoint.phase = 'mapping';
       await runInputs({
         inputs: pending,
         read,
@@ -242,6 +244,8 @@ class RunCheckpoint {
   readonly progressOf: InputProgress[] = [];
   /** Every input opened so far in either phase, for the progress line. */
   readonly shown: InputProgress[] = [];
+  /** The reading under way, when the run reads its inputs twice. */
+  phase: Checkpoint['phase'];
   private readonly checkpoint: Checkpoint;
   private readonly checkpointer: Checkpointer;
   /** Set by finish(): until then the checkpoint says the run is running. */
@@ -304,6 +308,8 @@ class RunCheckpoint {
    * starts: the checkpoint then describes exactly the records before its marks.
    */
   private collect(cp: Checkpoint): void {
+    if (this.phase === undefined) delete cp.phase;
+    else cp.phase = this.phase;
     const { previous, continuing, fingerprints, tally, deadLetterWriter } = this.state;
     for (const p of this.progressOf) {
       const fingerprint = fingerprints.get(p.file.path);
