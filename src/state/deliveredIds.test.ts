@@ -1,29 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateStore } from './stateStore.js';
+import { stateStoreFixture } from '../../test/support/stateStores.js';
 
-let dir: string;
-let path: string;
-const open: StateStore[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hubspot-sync-delivered-'));
-  path = join(dir, 'state.sqlite');
-});
-afterEach(async () => {
-  for (const store of open.splice(0)) store.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function openStore(options?: Parameters<typeof StateStore.open>[1]): StateStore {
-  const store = StateStore.open(path, options);
-  open.push(store);
-  return store;
-}
+const fixture = stateStoreFixture('hubspot-sync-delivered-');
+const { openStore } = fixture;
 
 describe('delivered ids', () => {
   it('count for later generations only, and outlive the store', () => {
@@ -43,7 +25,7 @@ describe('delivered ids', () => {
     for (let i = 0; i < 1000; i++) store.delivered.add(`m-${i}`, 1);
     store.flush();
     expect(store.deliveredCount()).toBe(1000);
-    const db = new Database(path, { readonly: true });
+    const db = new Database(fixture.path, { readonly: true });
     expect(db.prepare('SELECT count(*) FROM delivered_messages').pluck().get()).toBe(1000);
     db.close();
   });
@@ -85,7 +67,7 @@ describe('delivered ids', () => {
   });
 
   it('are read by a read-only store (a dry run), and a file older than the table holds none', () => {
-    const old = new Database(path);
+    const old = new Database(fixture.path);
     // The schema before delivered ids were kept.
     old.exec(`
       CREATE TABLE identities (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID;

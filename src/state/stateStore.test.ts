@@ -1,30 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { StateStore } from './stateStore.js';
+import { stateStoreFixture } from '../../test/support/stateStores.js';
 
-let dir: string;
-let path: string;
-const open: StateStore[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hubspot-sync-store-'));
-  path = join(dir, 'state.sqlite');
-});
-afterEach(async () => {
-  for (const store of open.splice(0)) store.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function openStore(options?: Parameters<typeof StateStore.open>[1]): StateStore {
-  const store = StateStore.open(path, options);
-  open.push(store);
-  return store;
-}
+const fixture = stateStoreFixture('hubspot-sync-store-');
+const { openStore } = fixture;
 
 describe('StateStore', () => {
   it('keeps identities, company ids and the duplicate window across close and reopen', () => {
@@ -51,7 +35,7 @@ describe('StateStore', () => {
     store.companyIds.delete('initech.com');
     expect(store.companyIds.get('initech.com')).toBeUndefined();
     expect(store.counts().companies).toBe(1);
-    const reader = new Database(path, { readonly: true });
+    const reader = new Database(fixture.path, { readonly: true });
     const stored = () => reader.prepare('SELECT id FROM companies WHERE domain = ?').pluck().get('initech.com');
     expect(stored()).toBe('1001');
     store.flush();
@@ -73,7 +57,7 @@ describe('StateStore', () => {
     expect(store.companyIds.get('initech.com')).toBe('1001');
     expect(store.duplicates.has('m-1')).toBe(true);
 
-    const reader = new Database(path, { readonly: true });
+    const reader = new Database(fixture.path, { readonly: true });
     const identities = () => reader.prepare('SELECT count(*) FROM identities').pluck().get();
     expect(identities()).toBe(0);
     store.flush();
@@ -97,7 +81,7 @@ describe('StateStore', () => {
   it('flushes on its own when the buffer is large, so memory stays bounded', () => {
     const store = openStore({ autoFlushAt: 100 });
     for (let i = 0; i < 250; i++) store.identities.set(`user-${i}`, `u${i}@initech.com`);
-    const reader = new Database(path, { readonly: true });
+    const reader = new Database(fixture.path, { readonly: true });
     expect(reader.prepare('SELECT count(*) FROM identities').pluck().get()).toBe(200);
     reader.close();
     expect(store.counts().identities).toBe(250);
@@ -131,29 +115,29 @@ describe('StateStore', () => {
     store.identities.set('user-1', 'peter@initech.com');
     store.flush();
     for (const file of ['state.sqlite', 'state.sqlite-wal', 'state.sqlite-shm']) {
-      expect(((await stat(join(dir, file))).mode & 0o777).toString(8)).toBe('600');
+      expect(((await stat(join(fixture.dir, file))).mode & 0o777).toString(8)).toBe('600');
     }
   });
 
   it('makes an existing database file private again', async () => {
-    await writeFile(path, '', { mode: 0o644 });
+    await writeFile(fixture.path, '', { mode: 0o644 });
     openStore();
-    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(fixture.path)).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a file that is not a state database, naming it', async () => {
-    await writeFile(path, 'this is not a database, just some text that is long enough to have a header');
-    expect(() => StateStore.open(path)).toThrow(UsageError);
-    expect(() => StateStore.open(path)).toThrow(path);
-    expect(() => StateStore.open(path, { readOnly: true })).toThrow(UsageError);
+    await writeFile(fixture.path, 'this is not a database, just some text that is long enough to have a header');
+    expect(() => StateStore.open(fixture.path)).toThrow(UsageError);
+    expect(() => StateStore.open(fixture.path)).toThrow(fixture.path);
+    expect(() => StateStore.open(fixture.path, { readOnly: true })).toThrow(UsageError);
   });
 
   it('refuses a database from a newer version', () => {
     openStore().close();
-    const db = new Database(path);
+    const db = new Database(fixture.path);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => StateStore.open(path)).toThrow(/newer hubspot-sync/);
+    expect(() => StateStore.open(fixture.path)).toThrow(/newer hubspot-sync/);
   });
 });
 
@@ -167,7 +151,7 @@ describe('StateStore, read-only', () => {
     expect(store.duplicates.checkAndMark('m-1')).toBe(true);
     store.flush();
     store.close();
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(fixture.dir)).toEqual([]);
   });
 
   it('reads an existing database and leaves the directory exactly as it was', async () => {
@@ -175,8 +159,8 @@ describe('StateStore, read-only', () => {
     writer.identities.set('user-1', 'peter@initech.com');
     writer.duplicates.add('m-1');
     writer.close();
-    const before = await readdir(dir);
-    const beforeStat = await stat(path);
+    const before = await readdir(fixture.dir);
+    const beforeStat = await stat(fixture.path);
 
     const store = openStore({ readOnly: true });
     expect(store.identities.get('user-1')).toBe('peter@initech.com');
@@ -185,8 +169,8 @@ describe('StateStore, read-only', () => {
     expect(store.identities.get('user-2')).toBe('bill@initech.com');
     store.close();
 
-    expect(await readdir(dir)).toEqual(before);
-    expect((await stat(path)).mtimeMs).toBe(beforeStat.mtimeMs);
+    expect(await readdir(fixture.dir)).toEqual(before);
+    expect((await stat(fixture.path)).mtimeMs).toBe(beforeStat.mtimeMs);
     expect(openStore().identities.get('user-2')).toBeUndefined();
   });
 
@@ -208,7 +192,7 @@ describe('StateStore, read-only', () => {
     const reader = openStore({ readOnly: true });
     expect(reader.identities.get('user-1')).toBe('peter@initech.com');
 
-    const other = new Database(path, { timeout: 0 });
+    const other = new Database(fixture.path, { timeout: 0 });
     const write = () => other.prepare("INSERT INTO identities VALUES ('user-2', 'bill@initech.com')").run();
     expect(write).toThrow(/locked|busy/i); // the lookups of this turn share one read transaction
     await new Promise((resolve) => setImmediate(resolve));
@@ -218,7 +202,7 @@ describe('StateStore, read-only', () => {
   });
 
   it('treats a database file that never got its tables as empty', async () => {
-    await writeFile(path, '');
+    await writeFile(fixture.path, '');
     const store = openStore({ readOnly: true });
     expect(store.identities.get('x')).toBeUndefined();
     expect(store.counts()).toEqual({ identities: 0, companies: 0, duplicateWindow: 0 });
@@ -305,7 +289,7 @@ describe('the duplicate window', () => {
 });
 
 it('open() on a missing directory is a UsageError naming the file', () => {
-  const missing = join(dir, 'nope', 'state.sqlite');
+  const missing = join(fixture.dir, 'nope', 'state.sqlite');
   expect(() => StateStore.open(missing)).toThrow(UsageError);
   expect(existsSync(missing)).toBe(false);
 });
@@ -336,7 +320,7 @@ describe('suppressed ids', () => {
   });
 
   it('a file from before the table: read-only it holds none; opened for writing it gains the table', () => {
-    const old = new Database(path);
+    const old = new Database(fixture.path);
     old.exec(`CREATE TABLE identities (id TEXT PRIMARY KEY, email TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE companies (domain TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE seen_messages (message_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, origin INTEGER) WITHOUT ROWID;
