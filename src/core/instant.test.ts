@@ -148,11 +148,12 @@ describe('formatDate / formatDateTime agree with Date#toISOString over the whole
     const last = 253_402_300_799_999;
     const samples = [first, last, 0, -1, 1, 951_782_400_000 /* 2000-02-29 */, -2_203_891_200_000 /* 1900-02-28 */];
     for (let i = 0; i < 100_000; i++) samples.push(first + Math.floor(random() * (last - first)));
-    for (const ms of samples) {
+    const wrong = samples.flatMap((ms) => {
       const expected = new Date(ms).toISOString();
-      expect(formatDateTime(ms), String(ms)).toBe(expected);
-      expect(formatDate(ms), String(ms)).toBe(expected.slice(0, 10));
-    }
+      return formatDateTime(ms) === expected && formatDate(ms) === expected.slice(0, 10) ? [] : [ms];
+    });
+    // One assertion over all samples (an expect per sample costs more than the formatting).
+    expect(wrong.slice(0, 5).map((ms) => [ms, formatDateTime(ms), formatDate(ms)])).toEqual([]);
   });
 });
 
@@ -183,6 +184,7 @@ describe('parseInstant agrees with the ISO-8601 grammar it implements', () => {
   it('on 200,000 valid and mutated date-times', () => {
     const random = randomFrom(11);
     const pick = (text: string) => text.charAt(Math.floor(random() * text.length));
+    const disagreements: Array<[string, number | undefined, number | undefined]> = [];
     for (let i = 0; i < 200_000; i++) {
       let text = new Date(-62_167_219_200_000 + Math.floor(random() * 315_569_520_000_000)).toISOString();
       const shape = random();
@@ -199,7 +201,9 @@ describe('parseInstant agrees with the ISO-8601 grammar it implements', () => {
         text = edit < 0.4 ? text.slice(0, at) + ch + text.slice(at + 1) : edit < 0.7 ? text.slice(0, at) + ch + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
       }
       if (text.trim() !== text || /^\d+$/.test(text)) continue; // epochs and trimming are tested above
-      expect(parseInstant(text), text).toBe(reference(text));
+      const [got, want] = [parseInstant(text), reference(text)];
+      if (got !== want) disagreements.push([text, got, want]);
     }
+    expect(disagreements.slice(0, 5)).toEqual([]);
   });
 });

@@ -74,6 +74,15 @@ const cases: Case[] = [
   { input: 'gzip Actions CSV with colons, a multi-line cell and a bad row', path: () => join(dir, 'actions-colon.txt.gz'), format: 'txt' },
 ];
 
+/**
+ * Resumes after every record near either end of an input (the header, the first rows, a cut
+ * or truncated tail) and after every seventh in between: each resume reads the input again,
+ * and in the middle of a long input one row is like the next.
+ */
+function resumePointTried(k: number, length: number): boolean {
+  return k < 30 || k >= length - 30 || k % 7 === 0;
+}
+
 describe('resume from a record\'s end position', () => {
   it.each(cases)('yields exactly the tail of a full read: $input', async ({ path, format, type }) => {
     const typed = type ? { type } : {};
@@ -81,6 +90,7 @@ describe('resume from a record\'s end position', () => {
     expect(full.length).toBeGreaterThan(2);
     let resumes = 0;
     for (let k = 0; k < full.length; k++) {
+      if (!resumePointTried(k, full.length)) continue;
       const { endLine, endOffset } = (full[k] as SourceItem).position;
       // The elements of one batch line share their end: resume only after the last one.
       if (full[k + 1]?.position.endOffset === endOffset) continue;
