@@ -85,7 +85,7 @@ describe('creatable names', () => {
 });
 
 describe('PropertyPlanner', () => {
-  const dropped = (object: 'contact' | 'company', property: string, value: unknown, reason = 'not in the catalog'): MappingWarning => ({ kind: 'dropped_property', object, property, reason, value });
+  const dropped = (object: 'contact' | 'company', property: string, value: unknown, reason = 'not in the catalog'): Extract<MappingWarning, { kind: 'dropped_property' }> => ({ kind: 'dropped_property', object, property, reason, value });
 
   it('keeps each object apart, counts values, samples only types that cannot be personal data', () => {
     const planner = new PropertyPlanner(100);
