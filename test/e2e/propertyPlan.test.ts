@@ -143,6 +143,23 @@ describe('the property plan', () => {
     expect(emulator.state.companyStore.findBy('domain', 'initech.com')?.properties.annual_recurring).toBe('120000');
   });
 
+  it('a dry run and diff with --create-properties map as if the creatable names existed, and create nothing', async () => {
+    const out = join(dir, 'ops.ndjson');
+    const dry = await replay(['--dry-run', '--create-properties', '--no-retroactive-identities', '--out', out]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const ops = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { op: string; email?: string; properties?: Record<string, string> });
+    expect(ops.find((op) => op.op === 'contact.upsert' && op.email === 'ada@example.com')!.properties).toMatchObject({ seat_count: '14', is_admin: 'true', last_seen: '2026-03-02T10:15:00.000Z', renewal: '2026-04-01T00:00:00.000Z' });
+    expect(dry.report!.droppedProperties.contact).toEqual({ '2fa_enabled': 1, createdate: 1 });
+
+    emulator.seedContact('ada@example.com', { firstname: 'Ada' });
+    const diff = await runCli(['diff', input, '--token', emulator.token, '--base-url', emulator.url, '--state-dir', join(dir, 'state'), '--company-key', 'none', '--create-properties', '--format', 'json']);
+    expect(diff.code, diff.stderr).toBe(0);
+    const ada = diff.stdout.trim().split('\n').map((line) => JSON.parse(line) as { key: string; changes: Record<string, { from: string | null; to: string; newProperty?: true }> }).find((d) => d.key === 'ada@example.com')!;
+    expect(ada.changes.seat_count).toEqual({ from: null, to: '14', newProperty: true });
+    expect(emulator.requests().filter((r) => r.method === 'POST' && !r.path.endsWith('/batch/read') && !r.path.endsWith('/search'))).toEqual([]);
+    expect((await catalogOf('contacts')).has('seat_count')).toBe(false);
+  });
+
   it('refuses a plan above --max-new-properties with exit 2, printing it, nothing created or sent', async () => {
     const run = await replay(['--create-properties', '--max-new-properties', '3']);
     expect(run.code).toBe(2);
