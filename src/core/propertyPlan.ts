@@ -43,7 +43,8 @@ const BOOL = 1;
 const NUMBER = 2;
 const DATE = 4;
 const DATETIME = 8;
-const TEXT = 16;
+/** The kind that makes any name text. */
+export const TEXT = 16;
 
 const BOOL_TEXT = /^(?:true|false)$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -106,7 +107,8 @@ const UNTRACKED_LIMIT = 100_000;
 interface Seen {
   kinds: number;
   values: number;
-  first: unknown;
+  /** The first value, for the sample; not kept when it is text (never shown, and it may be large) unless a type is forced. */
+  first?: unknown;
   forced?: PlanType;
   /** Read-only or calculated in the catalog: listed, never created. */
   readOnly?: string;
@@ -144,9 +146,10 @@ export class PropertyPlanner {
         if (untracked.size < UNTRACKED_LIMIT) untracked.add(name);
         return;
       }
-      seen = { kinds: 0, values: 0, first: value, forced, readOnly };
+      seen = { kinds: 0, values: 0, forced, readOnly };
       names.set(name, seen);
     }
+    if (seen.values === 0 && (kind !== TEXT || seen.forced !== undefined)) seen.first = value;
     seen.kinds |= kind;
     seen.values++;
     seen.forced ??= forced;
@@ -180,7 +183,7 @@ export class PropertyPlanner {
         const type = seen.forced ?? typeOfKinds(seen.kinds) ?? 'string';
         const reason = seen.readOnly ?? notCreatableReason(name);
         const entry: PlannedProperty = { object, name, type, fieldType: FIELD_TYPE_OF[type], label: labelOf(name), values: seen.values, creatable: reason === undefined };
-        if (SAMPLED.has(type)) {
+        if (SAMPLED.has(type) && seen.first !== undefined) {
           const sample = convertValue(propertyOf(entry), seen.first);
           if (sample.ok) entry.sample = sample.value;
         }

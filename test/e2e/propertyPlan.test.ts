@@ -185,6 +185,16 @@ describe('the property plan', () => {
     expect(run.stderr).toContain('save the input to a file first');
   });
 
+  it('a run from standard input plans from its single reading and reports the plan at the end', async () => {
+    const report = join(dir, 'stdin-report.json');
+    const run = await runCli(['replay', '-', '--dry-run', '--hub-id', '123456', '--state-dir', join(dir, 'state'), '--report', report, '--out', join(dir, 'stdin-ops.ndjson')], { stdin: await readFile(input) });
+    expect(run.code, run.stderr).toBe(0);
+    const plan = planOf(JSON.parse(await readFile(report, 'utf8')) as Report);
+    expect(plan.get('contact last_seen')).toMatchObject({ type: 'datetime', values: 2 });
+    expect(plan.get('company arr')).toMatchObject({ type: 'number', values: 1 });
+    expect(run.stderr).toContain('property plan');
+  });
+
   it.each([
     ['a syntax error', '{\n  "contact": {\n    "seats": x\n  }\n}', /not valid JSON at line \d+, column \d+/],
     ['an entry targeting email', '{"contact": {\n  "work_email": "email"\n}}', /line 2, column 3, entry contact\.work_email: no entry may target `email`/],
