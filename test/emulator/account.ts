@@ -117,8 +117,7 @@ function listGroups(kind: CrmKind): ApiResponse {
 }
 
 function createGroup(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
-  const body = req.body;
-  if (!isObject(body) || typeof body.name !== 'string' || typeof body.label !== 'string') throw validationError('Invalid input JSON: "name" and "label" are required');
+  const body = req.body as { name: string; label: string };
   if (!/^[a-z][a-z0-9_]*$/.test(body.name)) throw validationError(`Property group name ${body.name} is invalid: use lowercase letters, digits and underscores, starting with a letter.`);
   if (kind.catalog.groups(defaultGroup(kind)).has(body.name)) throw envelope(409, 'OBJECT_ALREADY_EXISTS', `Property group named '${body.name}' already exists.`);
   kind.catalog.addGroup(body.name, body.label);
@@ -186,7 +185,7 @@ export const accountRoutes: RouteDef[] = [
     return [
       { method: 'POST', api: 'crm-properties', path: `${object}/batch/create`, body: BODIES.propertyBatchCreate, scopes: write, rate: 'standard', handler: (req, core) => createProperties(req, core, kindOf(core)) },
       { method: 'GET', api: 'crm-properties', path: `${object}/groups`, scopes: read, rate: 'standard', handler: (_req, core) => listGroups(kindOf(core)) },
-      { method: 'POST', api: 'crm-properties', path: `${object}/groups`, scopes: write, rate: 'standard', handler: (req, core) => createGroup(req, core, kindOf(core)) },
+      { method: 'POST', api: 'crm-properties', path: `${object}/groups`, body: BODIES.propertyGroupCreate, scopes: write, rate: 'standard', handler: (req, core) => createGroup(req, core, kindOf(core)) },
     ];
   }),
   {

@@ -142,6 +142,7 @@ export const BODIES = {
     formField: optional(boolean),
     options: optional(array(option)),
   }))) }),
+  propertyGroupCreate: object({ name: required(string), label: required(string), displayOrder: optional(integer) }),
   propertyCreate: object({
     name: required(string),
     label: required(string),

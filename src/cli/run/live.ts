@@ -25,7 +25,7 @@ import { bindToPortal, openStateDirectory, recordRefusal, type OpenState } from 
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { notice } from './notice.js';
-import { closeBasis, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
+import { closeBasis, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
 import { writeCachedCatalog } from '../../state/catalogCache.js';
 import { createPlannedProperties } from '../../sync/propertyCreator.js';
 import { refuseStreamedCreate, RunPlan } from './propertyPlan.js';
@@ -210,7 +210,7 @@ async function readInputs(
     });
     try {
       if (basis.kind === 'stopped') return;
-      const portal = basis.kind === 'streamed' ? run.portal : await createPlanned(basis);
+      const portal = basis.kind === 'streamed' ? run.portal : await createPlanned();
       if (checkpoint.phase !== undefined) checkpoint.phase = 'mapping';
       await runInputs({
         inputs: pending,
@@ -235,14 +235,14 @@ async function readInputs(
    * After phase 1: the plan is fixed, and with --create-properties created before any
    * record is sent; the mapping phase then converts values by the created types.
    */
-  async function createPlanned(basis: MappingBasis): Promise<Portal> {
+  async function createPlanned(): Promise<Portal> {
     const fixed = plan.fix((text) => process.stderr.write(text));
     if (!flags.createProperties || fixed.properties.every((p) => !p.creatable)) return run.portal;
     const created = await guard.unlessSignalled(createPlannedProperties(run.context.connected(), fixed, flags.propertyGroup));
     plan.markCreated(created.properties);
     const catalog = run.portal.catalog.withProperties(created.properties);
     if (!flags.catalog) await writeCachedCatalog(state.dir, catalog.toDocument());
-    notice(flags, `Created ${created.created} propert${created.created === 1 ? 'y' : 'ies'} of the property plan (${basis.kind === 'retroactive' ? 'read from every input first' : 'first reading'}); their values are now sent.`);
+    notice(flags, `Created ${created.created} propert${created.created === 1 ? 'y' : 'ies'} of the property plan before sending: their values are kept from now on.`);
     return { ...run.portal, catalog };
   }
   // A stop ends reading even while it waits on something that will never come.
