@@ -14,6 +14,7 @@ import type { Catalog, CatalogObject } from '../core/index.js';
 import type { RecordDiff } from '../core/diffProperties.js';
 import { creatableNames, type PropertyPlan } from '../core/propertyPlan.js';
 import { refuseStreamedCreate, RunPlan, catalogWithPlan } from './run/propertyPlan.js';
+import { planLines } from '../report/propertyPlan.js';
 import type { PropertyValues } from '../core/types.js';
 import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
@@ -73,6 +74,10 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
     closeBasis(basis);
     memory.close(); // what mapping remembered is not needed to compare
     await compareWithPortal(collector, context.connected(), mapping.catalog, tally, flags, newProperties(fixed, flags.createProperties));
+    // Standard output carries the diff; the plan goes with the other messages.
+    const { properties, untracked } = plan.plan();
+    const lines = planLines(properties, untracked.contact + untracked.company > 0 ? untracked : undefined, true);
+    if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n');
   } finally {
     closeBasis(basis);
     memory.close();

@@ -156,6 +156,7 @@ describe('the property plan', () => {
     expect(diff.code, diff.stderr).toBe(0);
     const ada = diff.stdout.trim().split('\n').map((line) => JSON.parse(line) as { key: string; changes: Record<string, { from: string | null; to: string; newProperty?: true }> }).find((d) => d.key === 'ada@example.com')!;
     expect(ada.changes.seat_count).toEqual({ from: null, to: '14', newProperty: true });
+    expect(diff.stderr).toContain('contact seat_count: number/number "Seat count", 2 value(s), e.g. 14; creatable');
     expect(emulator.requests().filter((r) => r.method === 'POST' && !r.path.endsWith('/batch/read') && !r.path.endsWith('/search'))).toEqual([]);
     expect((await catalogOf('contacts')).has('seat_count')).toBe(false);
   });
