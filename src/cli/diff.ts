@@ -10,7 +10,11 @@ import { readCompanies, readContacts } from '../sync/currentValues.js';
 import { DeadLetters } from '../sync/deadLetters.js';
 import { DiffCollector } from '../sync/diffCollector.js';
 import { runInputs } from '../sync/runInputs.js';
-import type { Catalog } from '../core/index.js';
+import type { Catalog, CatalogObject } from '../core/index.js';
+import type { RecordDiff } from '../core/diffProperties.js';
+import { creatableNames, type PropertyPlan } from '../core/propertyPlan.js';
+import { refuseStreamedCreate, RunPlan, catalogWithPlan } from './run/propertyPlan.js';
+import { planLines } from '../report/propertyPlan.js';
 import type { PropertyValues } from '../core/types.js';
 import type { Requester } from '../sync/requester.js';
 import type { OptionsOf } from './options.js';
@@ -26,6 +30,7 @@ export type DiffOptions = OptionsOf<(typeof DIFF_GROUPS)[number]>;
 export async function diffCommand(paths: string[], flags: DiffOptions): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('diff reads HubSpot: pass a token (read scopes are enough) with --token or HUBSPOT_ACCESS_TOKEN.');
   const inputs = await listInputs(paths, flags.inputFormat);
+  refuseStreamedCreate(inputs, flags);
   await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
@@ -42,27 +47,37 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
   const collector = new DiffCollector();
   const read = readOptionsFrom(flags);
   let basis: MappingBasis = { kind: 'streamed' };
+  const plan = new RunPlan(flags);
   try {
     // The diff maps as a replay would, first reading included.
     basis = await learningPhase({
       retroactive: flags.retroactiveIdentities,
+      createProperties: flags.createProperties,
+      observe: plan.observe,
       inputs,
       read,
       known: memory,
       mapperFor: (learning) => context.mapper(portal, learning),
       notify: (message) => notice({ logFormat: 'text' }, message),
     });
+    // With --create-properties the diff maps as if the plan's creatable names existed, and shows them as new.
+    const fixed = basis.kind === 'streamed' ? undefined : plan.fix((text) => process.stderr.write(text));
+    const mapping = fixed !== undefined && flags.createProperties ? { ...portal, catalog: catalogWithPlan(portal.catalog, fixed) } : portal;
     await runInputs({
       inputs,
       read,
-      mapper: context.mapper(portal, mappingMemory(memory, basis)),
+      mapper: context.mapper(mapping, { ...mappingMemory(memory, basis), observe: plan.mappingObserver(basis) }),
       sink: collector,
       tally,
       deadLetters: new DeadLetters(tally),
     });
     closeBasis(basis);
     memory.close(); // what mapping remembered is not needed to compare
-    await compareWithPortal(collector, context.connected(), portal.catalog, tally, flags);
+    await compareWithPortal(collector, context.connected(), mapping.catalog, tally, flags, newProperties(fixed, flags.createProperties));
+    // Standard output carries the diff; the plan goes with the other messages.
+    const { properties, untracked } = plan.plan();
+    const lines = planLines(properties, untracked.contact + untracked.company > 0 ? untracked : undefined, true);
+    if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n');
   } finally {
     closeBasis(basis);
     memory.close();
@@ -75,7 +90,7 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
  * Reads what HubSpot holds for the collected records, a window at a time, and writes each
  * record's differences, then (as text) the summary.
  */
-async function compareWithPortal(collector: DiffCollector, requester: Requester, catalog: Catalog, tally: RunTally, flags: DiffOptions): Promise<void> {
+async function compareWithPortal(collector: DiffCollector, requester: Requester, catalog: Catalog, tally: RunTally, flags: DiffOptions, created: NewProperties): Promise<void> {
   // Through a LineWriter: it stops writing once the reader goes away (`| head`).
   const out = LineWriter.toStream(process.stdout);
   const text = flags.format === 'text' ? new DiffText(process.stdout.isTTY === true && !process.env.NO_COLOR) : undefined;
@@ -89,18 +104,32 @@ async function compareWithPortal(collector: DiffCollector, requester: Requester,
     if (out.closed) break;
     const current = await readContacts(requester, window.map(([email]) => email), propertyNames(window));
     for (const [email, proposed] of window) {
-      await emit({ object: 'contact', key: email, ...diffProperties(proposed, current.get(email), (name) => catalog.contact(name)) });
+      await emit({ object: 'contact', key: email, ...markNew(diffProperties(proposed, current.get(email), (name) => catalog.contact(name)), created.contact) });
     }
   }
   for (const window of collector.companies.windows(COMPARE_WINDOW)) {
     if (out.closed) break;
     const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
     for (const [domain, proposed] of window) {
-      await emit({ object: 'company', key: domain, ...diffProperties(proposed, current.get(domain), (name) => catalog.company(name)) });
+      await emit({ object: 'company', key: domain, ...markNew(diffProperties(proposed, current.get(domain), (name) => catalog.company(name)), created.company) });
     }
   }
   if (text) out.pushText(text.summary({ deadLetters: tally.data.deadLetters as Record<string, number>, notCompared: collector.other, deliveredBefore: tally.data.skipped.delivered }));
   await out.close();
+}
+
+type NewProperties = Record<CatalogObject, ReadonlySet<string>>;
+
+/** The names --create-properties would create, per object (none without the flag). */
+function newProperties(plan: PropertyPlan | undefined, create: boolean): NewProperties {
+  const names = (object: CatalogObject) => new Set(plan !== undefined && create ? creatableNames(plan, object).map((p) => p.name) : []);
+  return { contact: names('contact'), company: names('company') };
+}
+
+function markNew(diff: RecordDiff, created: ReadonlySet<string>): RecordDiff {
+  if (created.size === 0) return diff;
+  for (const [name, change] of Object.entries(diff.changes)) if (created.has(name)) change.newProperty = true;
+  return diff;
 }
 
 /** Records compared per round of reads: HubSpot reads them 100 at a time, several at once. */

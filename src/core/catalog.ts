@@ -8,7 +8,9 @@ import type { CatalogDocument, CatalogObject, HubSpotProperty } from './types.js
 /** A property that may be written, or why it may not. */
 export type PropertyLookup = { ok: true; property: HubSpotProperty } | { ok: false; reason: string };
 
-const NOT_IN_CATALOG: PropertyLookup = { ok: false, reason: 'not in the catalog' };
+/** Why a name is dropped when the catalog lacks it (the names a property plan may create). */
+export const NOT_IN_CATALOG_REASON = 'not in the catalog';
+const NOT_IN_CATALOG: PropertyLookup = { ok: false, reason: NOT_IN_CATALOG_REASON };
 
 /** One catalog entry: the property, and the verdict a writer gets for it. */
 interface Entry {
@@ -52,6 +54,11 @@ export class Catalog {
 
   company(name: string): HubSpotProperty | undefined {
     return this.#companyIndex.get(name)?.property;
+  }
+
+  /** This catalog with `added` properties besides (created ones, or a dry run's plan); a name it has stays as it is. */
+  withProperties(added: Readonly<Record<CatalogObject, readonly HubSpotProperty[]>>): Catalog {
+    return new Catalog([...this.#contacts, ...added.contact], [...this.#companies, ...added.company]);
   }
 
   /** The property `name` of `object` if a replay may write it; else not in the catalog, read-only or calculated. */

@@ -9,7 +9,8 @@ const catalog = Catalog.fromDocument(
 );
 
 const map = (traits: unknown) => companyProperties(traits, catalog);
-const dropped = (property: string, reason: string): MappingWarning => ({ kind: 'dropped_property', object: 'company', property, reason });
+/** A dropped name carries its value: the property plan types the name from it. */
+const dropped = (property: string, reason: string, value: unknown): MappingWarning => ({ kind: 'dropped_property', object: 'company', property, reason, value });
 
 describe('company special fields (docs/mapping.md#company-properties)', () => {
   it.each<[string, Record<string, unknown>, PropertyValues]>([
@@ -51,11 +52,11 @@ describe('company special fields (docs/mapping.md#company-properties)', () => {
 
 describe('company warnings', () => {
   it.each<[string, Record<string, unknown>, MappingWarning[]]>([
-    ['unknown trait', { plan_seats: 5 }, [dropped('plan_seats', 'not in the catalog')]],
-    ['nested unknown trait, by its flat name', { Plan: { Name: 'enterprise' } }, [dropped('plan_name', 'not in the catalog')]],
-    ['a company object is an ordinary trait on a group', { company: { name: 'X' } }, [dropped('company_name', 'not in the catalog')]],
-    ['contact-only name', { numemployees: '1-5' }, [dropped('numemployees', 'not in the catalog')]],
-    ['read-only', { hs_object_id: 1, createdate: '2026-01-01' }, [dropped('hs_object_id', 'read-only'), dropped('createdate', 'read-only')]],
+    ['unknown trait', { plan_seats: 5 }, [dropped('plan_seats', 'not in the catalog', 5)]],
+    ['nested unknown trait, by its flat name', { Plan: { Name: 'enterprise' } }, [dropped('plan_name', 'not in the catalog', 'enterprise')]],
+    ['a company object is an ordinary trait on a group', { company: { name: 'X' } }, [dropped('company_name', 'not in the catalog', 'X')]],
+    ['contact-only name', { numemployees: '1-5' }, [dropped('numemployees', 'not in the catalog', '1-5')]],
+    ['read-only', { hs_object_id: 1, createdate: '2026-01-01' }, [dropped('hs_object_id', 'read-only', 1), dropped('createdate', 'read-only', '2026-01-01')]],
     ['unknown industry option', { industry: 'Technology' }, [expect.objectContaining({ kind: 'invalid_value', object: 'company', property: 'industry' }) as MappingWarning]],
     ['employees not a number', { employees: '1,000' }, [expect.objectContaining({ kind: 'invalid_value', property: 'numberofemployees' }) as MappingWarning]],
   ])('%s', (_, traits, warnings) => {

@@ -151,13 +151,14 @@ describe('other traits: keys normalised, nested objects flattened, values by typ
 });
 
 describe('dropped properties are counted; invalid values drop only that property', () => {
-  const dropped = (property: string, reason: string): MappingWarning => ({ kind: 'dropped_property', object: 'contact', property, reason });
+  /** A dropped name carries its value: the property plan types the name from it. */
+  const dropped = (property: string, reason: string, value: unknown): MappingWarning => ({ kind: 'dropped_property', object: 'contact', property, reason, value });
 
   it.each<[string, Record<string, unknown>, PropertyValues, MappingWarning[]]>([
-    ['unknown trait', { shoe_size: 42, favorite_color: 'red' }, { favorite_color: 'red' }, [dropped('shoe_size', 'not in the catalog')]],
-    ['unknown nested trait, by its flat name', { prefs: { theme: 'dark' } }, {}, [dropped('prefs_theme', 'not in the catalog')]],
-    ['read-only', { createdate: '2026-01-01' }, {}, [dropped('createdate', 'read-only')]],
-    ['read-only and calculated', { hs_object_id: 5 }, {}, [dropped('hs_object_id', 'read-only')]],
+    ['unknown trait', { shoe_size: 42, favorite_color: 'red' }, { favorite_color: 'red' }, [dropped('shoe_size', 'not in the catalog', 42)]],
+    ['unknown nested trait, by its flat name', { prefs: { theme: 'dark' } }, {}, [dropped('prefs_theme', 'not in the catalog', 'dark')]],
+    ['read-only', { createdate: '2026-01-01' }, {}, [dropped('createdate', 'read-only', '2026-01-01')]],
+    ['read-only and calculated', { hs_object_id: 5 }, {}, [dropped('hs_object_id', 'read-only', 5)]],
     [
       'invalid number',
       { seats: 'abc', favorite_color: 'red' },
@@ -169,7 +170,7 @@ describe('dropped properties are counted; invalid values drop only that property
     ['unknown option', { plan_tier: 'gold' }, {}, [expect.objectContaining({ kind: 'invalid_value', property: 'plan_tier' }) as MappingWarning]],
     ['one unknown checkbox element', { interests: ['crm', 'golf'] }, {}, [expect.objectContaining({ kind: 'invalid_value', property: 'interests' }) as MappingWarning]],
     ['invalid special field', { lifecycle_stage: 'prospect' }, {}, [expect.objectContaining({ kind: 'invalid_value', property: 'lifecyclestage' }) as MappingWarning]],
-    ['a repeated unknown name counts once per call', { 'Shoe Size': 1, shoe_size: 2 }, {}, [dropped('shoe_size', 'not in the catalog')]],
+    ['a repeated unknown name counts once per call', { 'Shoe Size': 1, shoe_size: 2 }, {}, [dropped('shoe_size', 'not in the catalog', 1)]],
   ])('%s', (_, traits, properties, warnings) => {
     const result = map(traits);
     expect(result.properties).toEqual(properties);
@@ -178,11 +179,11 @@ describe('dropped properties are counted; invalid values drop only that property
 
   it('drops a special field missing from the catalog under its HubSpot name', () => {
     const bare = Catalog.fromDocument({ contacts: { results: [{ name: 'email', type: 'string' }] }, companies: { results: [] } });
-    expect(contactProperties({ jobTitle: 'CTO' }, bare).warnings).toEqual([dropped('jobtitle', 'not in the catalog')]);
+    expect(contactProperties({ jobTitle: 'CTO' }, bare).warnings).toEqual([dropped('jobtitle', 'not in the catalog', 'CTO')]);
   });
 
   it('appends to the warnings it is given', () => {
-    const warnings: MappingWarning[] = [dropped('earlier', 'not in the catalog')];
+    const warnings: MappingWarning[] = [dropped('earlier', 'not in the catalog', 1)];
     contactProperties({ shoe_size: 1 }, catalog, warnings);
     expect(warnings.map((w) => w.property)).toEqual(['earlier', 'shoe_size']);
   });
@@ -193,7 +194,7 @@ describe('keys are data, never prototype access (docs/mapping.md#keys)', () => {
     const traits = JSON.parse('{"__proto__":{"polluted":"yes"},"favorite_color":"red"}') as unknown;
     const { properties, warnings } = map(traits);
     expect(JSON.stringify(properties)).toBe('{"favorite_color":"red"}');
-    expect(warnings).toEqual([{ kind: 'dropped_property', object: 'contact', property: '__proto___polluted', reason: 'not in the catalog' }]);
+    expect(warnings).toEqual([{ kind: 'dropped_property', object: 'contact', property: '__proto___polluted', reason: 'not in the catalog', value: 'yes' }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

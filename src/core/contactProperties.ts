@@ -5,7 +5,7 @@ import { EMPTY_RECORD, isRecord, own, textOf } from './json.js';
 import type { JsonRecord } from './json.js';
 import { PropertyWriter } from './propertyWriter.js';
 import { firstPresent, specialField, SpecialFieldTable, writeOrdinaryTraits } from './specialFields.js';
-import type { MappingWarning, PropertyMapping } from './types.js';
+import type { MappingWarning, PropertyMapping, TraitOptions } from './types.js';
 
 const FIRSTNAME = specialField('firstname', 'firstname', 'firstName', 'first_name');
 const LASTNAME = specialField('lastname', 'lastname', 'lastName', 'last_name');
@@ -29,13 +29,16 @@ const CONTACT_FIELDS = new SpecialFieldTable(
   [...FIRSTNAME.sources, ...LASTNAME.sources].map((source) => source.key).concat('email', 'name'),
 );
 
+/** The traits a property map may not rename: the special fields' sources and `email`. */
+export const CONTACT_SPECIAL_TRAITS: readonly string[] = CONTACT_FIELDS.paths;
+
 /**
  * The contact properties `traits` give, checked against the catalog. `email` is never
  * among them: it is the upsert's key. Warnings are appended to `warnings`.
  */
-export function contactProperties(traits: unknown, catalog: Catalog, warnings: MappingWarning[] = []): PropertyMapping {
+export function contactProperties(traits: unknown, catalog: Catalog, warnings: MappingWarning[] = [], options: TraitOptions = {}): PropertyMapping {
   const source: JsonRecord = isRecord(traits) ? traits : EMPTY_RECORD;
-  const writer = new PropertyWriter(catalog, 'contact', warnings);
+  const writer = new PropertyWriter(catalog, 'contact', warnings, options.cells);
   writer.reserve('email');
   const firstname = firstPresent(source, FIRSTNAME.sources);
   const lastname = firstPresent(source, LASTNAME.sources);
@@ -48,7 +51,7 @@ export function contactProperties(traits: unknown, catalog: Catalog, warnings: M
     writer.write('lastname', lastname);
   }
   CONTACT_FIELDS.write(writer, source);
-  writeOrdinaryTraits(writer, source, CONTACT_FIELDS.consumed);
+  writeOrdinaryTraits(writer, source, CONTACT_FIELDS.consumed, options.map);
   return { properties: writer.properties, warnings };
 }
 

@@ -8,6 +8,8 @@ export type DiffStatus = 'new' | 'changed' | 'unchanged';
 export interface PropertyChange {
   from: string | null;
   to: string;
+  /** The property does not exist yet: --create-properties would create it. */
+  newProperty?: true;
 }
 
 export interface RecordDiff {

@@ -5,6 +5,7 @@ import { forEachFlat } from './flatten.js';
 import { cellValue } from './cellValues.js';
 import { isIsoDateTime } from './instant.js';
 import { EMPTY_RECORD, isEmptyValue, isRecord, joinList, textOf, withoutNul } from './json.js';
+import type { KeyMap } from './propertyMap.js';
 import type { EventPropertyMapping, EventPropertyType, MappingWarning, PropertyValues } from './types.js';
 
 /** Properties per occurrence. */
@@ -24,6 +25,8 @@ export interface EventPropertyOptions {
   defined?: ReadonlySet<string>;
   /** The properties are CSV cells: each counts as the value it spells (cellValue). */
   cells?: boolean;
+  /** The property map's `event` section: names renamed, dropped or typed. */
+  map?: KeyMap;
 }
 
 /**
@@ -51,7 +54,19 @@ export function eventProperties(
   const defined = options.defined;
   const cells = options.cells === true;
   let kept = 0;
-  forEachFlat(isRecord(properties) ? properties : EMPTY_RECORD, (name, raw) => {
+  const map = options.map !== undefined && options.map.size > 0 ? options.map : undefined;
+  forEachFlat(isRecord(properties) ? properties : EMPTY_RECORD, (flatName, raw) => {
+    let name = flatName;
+    let forced: EventPropertyType | undefined;
+    if (map !== undefined) {
+      const target = map.lookup(undefined, flatName);
+      // A dropped name is left out on purpose: not counted as dropped.
+      if (target?.kind === 'drop') return;
+      if (target?.kind === 'rename') {
+        name = target.name;
+        forced = target.type as EventPropertyType | undefined;
+      }
+    }
     const value = cells && typeof raw === 'string' ? cellValue(raw) : raw;
     if (isEmptyValue(value) || name === 'email' || Object.hasOwn(values, name) || dropped?.has(name)) return;
     const reason = dropReason(name, defined, kept);
@@ -67,7 +82,7 @@ export function eventProperties(
     }
     kept++;
     values[name] = text;
-    const type = eventPropertyType(value);
+    const type = forced ?? eventPropertyType(value);
     if (type !== 'string') propertyTypes[name] = type;
   });
   return { properties: values, propertyTypes, warnings };

@@ -25,7 +25,8 @@ export function forEachFlat(source: JsonRecord, visit: (name: string, value: unk
   }
 }
 
-function collect(name: string, value: unknown, visit: (name: string, value: unknown) => void): void {
+/** The leaves under one value already named `name`, flattened as forEachFlat does. */
+export function collect(name: string, value: unknown, visit: (name: string, value: unknown) => void): void {
   if (!isRecord(value)) {
     visit(name, value);
     return;

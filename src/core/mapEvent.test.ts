@@ -43,7 +43,7 @@ describe('identify (docs/mapping.md#identify)', () => {
       operations: [
         { op: 'contact.upsert', email: 'ada@example.com', properties: { firstname: 'Ada', lastname: 'Lovelace', company: 'Initech', plan_tier: 'pro' } },
       ],
-      warnings: [{ kind: 'dropped_property', object: 'contact', property: 'shoe_size', reason: 'not in the catalog' }],
+      warnings: [{ kind: 'dropped_property', object: 'contact', property: 'shoe_size', reason: 'not in the catalog', value: 38 }],
       learn: [
         { id: 'u1', email: 'ada@example.com' },
         { id: 'a1', email: 'ada@example.com' },
@@ -170,7 +170,7 @@ describe('track (docs/mapping.md#track)', () => {
       const result = mapEvent(call, context({ known: { u1: 'someone.else@x.co' } }));
       expect(result.operations[0]).toEqual({ op: 'contact.upsert', email: 'peter@initech.com', properties: { firstname: 'Peter' } });
       expect(ops(result)).toEqual(['contact.upsert', 'event.send']);
-      expect(result.warnings).toEqual([{ kind: 'dropped_property', object: 'contact', property: 'shoe_size', reason: 'not in the catalog' }]);
+      expect(result.warnings).toEqual([{ kind: 'dropped_property', object: 'contact', property: 'shoe_size', reason: 'not in the catalog', value: 44 }]);
     });
 
     it('targets the email the track resolved (properties.email first)', () => {

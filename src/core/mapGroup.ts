@@ -1,6 +1,7 @@
 // group → company.upsert keyed by the website's domain, then the association of the
 // group's user (docs/mapping.md#group).
 
+import { isFromCsv } from './cellValues.js';
 import { companyProperties } from './companyProperties.js';
 import { isEmptyValue, own, ownRecord, quote } from './json.js';
 import { GROUP_EMAIL_SOURCES, invalidEmailReason, missingEmailHint, resolveEmail } from './resolveEmail.js';
@@ -20,7 +21,7 @@ export function mapGroup(call: SegmentCall, context: MapContext): MapResult {
   }
 
   const warnings: MappingWarning[] = [];
-  const { properties } = companyProperties(traits, context.catalog, warnings);
+  const { properties } = companyProperties(traits, context.catalog, warnings, { map: context.options.propertyMap?.company, cells: isFromCsv(call) });
   const operations: Operation[] = [{ op: 'company.upsert', domain: domain.domain, properties }];
 
   // The company stands on its own: a missing or bad contact only costs the association.

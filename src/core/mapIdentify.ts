@@ -1,5 +1,6 @@
 // identify → one contact.upsert (docs/mapping.md#identify); the only call that teaches the identity map.
 
+import { isFromCsv } from './cellValues.js';
 import { contactProperties } from './contactProperties.js';
 import { own } from './json.js';
 import { IDENTIFY_EMAIL_SOURCES, invalidEmailReason, missingEmailHint, resolveEmail, segmentId } from './resolveEmail.js';
@@ -16,7 +17,7 @@ export function mapIdentify(call: SegmentCall, context: MapContext): MapResult {
   }
   const email = resolution.email;
   const warnings: MappingWarning[] = [];
-  const { properties } = contactProperties(own(call, 'traits'), context.catalog, warnings);
+  const { properties } = contactProperties(own(call, 'traits'), context.catalog, warnings, { map: context.options.propertyMap?.contact, cells: isFromCsv(call) });
   const learn: IdentityFact[] = [];
   for (const key of LEARNED_IDS) {
     const id = segmentId(own(call, key));

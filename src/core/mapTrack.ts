@@ -31,7 +31,7 @@ export function mapTrack(call: SegmentCall, context: MapContext, origin: Segment
   const ctx = own(call, 'context');
   const traits = isRecord(ctx) ? own(ctx, 'traits') : undefined;
   if (isRecord(traits)) {
-    const { properties } = contactProperties(traits, context.catalog, warnings);
+    const { properties } = contactProperties(traits, context.catalog, warnings, { map: context.options.propertyMap?.contact, cells: isFromCsv(origin) });
     if (hasAny(properties)) operations.push({ op: 'contact.upsert', email, properties });
   }
 
@@ -56,7 +56,7 @@ export function mapTrack(call: SegmentCall, context: MapContext, origin: Segment
     }
   }
 
-  const { properties, propertyTypes } = eventProperties(own(call, 'properties'), { defined, cells: isFromCsv(origin) }, warnings);
+  const { properties, propertyTypes } = eventProperties(own(call, 'properties'), { defined, cells: isFromCsv(origin), map: context.options.propertyMap?.event }, warnings);
   const time = eventTime(origin);
   const uuid = uuidFor(origin, time?.raw);
   // Without any event time occurredAt is left out, and HubSpot uses the time of receipt:

@@ -1,5 +1,7 @@
 import type { Catalog } from './catalog.js';
+import { cellValue } from './cellValues.js';
 import { isEmptyValue, setOwn } from './json.js';
+import type { PlanType } from './propertyPlan.js';
 import { convertValue } from './values.js';
 import type { CatalogObject, MappingWarning, PropertyValues } from './types.js';
 
@@ -23,6 +25,8 @@ export class PropertyWriter {
     private readonly catalog: Catalog,
     private readonly object: CatalogObject,
     readonly warnings: MappingWarning[],
+    /** The traits are CSV cells: a dropped one is handed to the property plan as the value it spells. */
+    private readonly cells = false,
   ) {}
 
   /** Keeps `name` out of the properties (e.g. `email`, which is the upsert's key). */
@@ -30,11 +34,15 @@ export class PropertyWriter {
     this.#reserved = name;
   }
 
-  write(name: string, value: unknown): void {
+  /** `type`: the property map's type for the name, for the property plan. */
+  write(name: string, value: unknown, type?: PlanType): void {
     if (isEmptyValue(value) || name === this.#reserved || Object.hasOwn(this.properties, name) || this.#givenUp?.has(name)) return;
     const lookup = this.catalog.writable(this.object, name);
     if (!lookup.ok) {
-      this.giveUp(name, { kind: 'dropped_property', object: this.object, property: name, reason: lookup.reason });
+      const given = this.cells && typeof value === 'string' ? cellValue(value) : value;
+      const warning: MappingWarning = { kind: 'dropped_property', object: this.object, property: name, reason: lookup.reason, value: given };
+      if (type !== undefined) warning.type = type;
+      this.giveUp(name, warning);
       return;
     }
     const converted = convertValue(lookup.property, value);

@@ -1,7 +1,9 @@
 // Segment's well-known traits and the HubSpot properties they feed (docs/mapping.md#contact-properties).
 
-import { forEachFlat } from './flatten.js';
+import { collect, forEachFlat } from './flatten.js';
 import { isEmptyValue, isRecord, own } from './json.js';
+import { normalizeKey } from './keys.js';
+import type { KeyMap } from './propertyMap.js';
 import type { JsonRecord } from './json.js';
 import type { PropertyWriter } from './propertyWriter.js';
 
@@ -54,6 +56,13 @@ export class SpecialFieldTable {
     this.consumed = new Set([...this.#readers.keys(), ...alsoConsumed]);
   }
 
+  /** Every trait the table reads, as written in the tables of docs/mapping.md (`city`, `address.city`). */
+  get paths(): string[] {
+    const paths = new Set(this.consumed);
+    for (const field of this.#fields) for (const source of field.sources) if (source.field !== undefined) paths.add(`${source.key}.${source.field}`);
+    return [...paths];
+  }
+
   /** Writes every field `traits` gives, in table order. */
   write(writer: PropertyWriter, traits: JsonRecord): void {
     let given = 0;
@@ -77,7 +86,27 @@ export function firstPresent(traits: JsonRecord, sources: readonly TraitSource[]
   return undefined;
 }
 
-/** Every other trait, flattened and named like a key, in input order. */
-export function writeOrdinaryTraits(writer: PropertyWriter, traits: JsonRecord, consumed: ReadonlySet<string>): void {
-  forEachFlat(traits, (name, value) => writer.write(name, value), consumed);
+/**
+ * Every other trait, flattened and named like a key, in input order; with a property map,
+ * a top-level trait is looked up as written, else by its name, and a nested one by its
+ * flattened name.
+ */
+export function writeOrdinaryTraits(writer: PropertyWriter, traits: JsonRecord, consumed: ReadonlySet<string>, map?: KeyMap): void {
+  if (map === undefined || map.size === 0) {
+    forEachFlat(traits, (name, value) => writer.write(name, value), consumed);
+    return;
+  }
+  const write = (key: string | undefined, name: string, value: unknown) => {
+    const target = map.lookup(key, name);
+    if (target === undefined) writer.write(name, value);
+    else if (target.kind === 'rename') writer.write(target.name, value, target.type);
+    // A dropped key is left out on purpose: not counted as dropped.
+  };
+  for (const key of Object.keys(traits)) {
+    if (consumed.has(key)) continue;
+    const value = traits[key];
+    const name = normalizeKey(key);
+    if (isRecord(value)) collect(name, value, (leaf, leafValue) => write(undefined, leaf, leafValue));
+    else write(key, name, value);
+  }
 }

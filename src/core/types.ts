@@ -2,6 +2,8 @@
 // turns one Segment call into HubSpot operations and never touches I/O.
 
 import type { Catalog } from './catalog.js';
+import type { PlanType } from './propertyPlan.js';
+import type { KeyMap, PropertyMap } from './propertyMap.js';
 
 /** A Segment call as parsed from an export: an arbitrary JSON object. */
 export type SegmentCall = Record<string, unknown>;
@@ -94,7 +96,16 @@ export type PropertyObject = 'contact' | 'company' | 'event';
 /** Something the mapping gave up on without failing the record; counted in the report. */
 export type MappingWarning =
   /** Not in the catalog, read-only, calculated, not starting with a letter, beyond the 50th. */
-  | { kind: 'dropped_property'; object: PropertyObject; property: string; reason: string }
+  | {
+      kind: 'dropped_property';
+      object: PropertyObject;
+      property: string;
+      reason: string;
+      /** The value given up on (a CSV cell as the value it spells): the property plan types the name from it. */
+      value?: unknown;
+      /** The property map's type for the name, which wins over the plan's inference. */
+      type?: PlanType;
+    }
   /** A value that could not be converted to the property's type. */
   | { kind: 'invalid_value'; object: PropertyObject; property: string; reason: string }
   /** An event property value longer than HubSpot accepts, cut to size. */
@@ -184,6 +195,8 @@ export interface MapOptions {
   pagesAsEvents: boolean;
   /** Segment event name → HubSpot fully qualified event name. */
   eventMap: Readonly<Record<string, string>>;
+  /** `--property-map`: Segment keys renamed, dropped or typed, per object. */
+  propertyMap?: PropertyMap;
 }
 
 export interface MapContext {
@@ -214,6 +227,12 @@ export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: st
 
 /** The fully qualified HubSpot event name of a track call, or why it has none. */
 export type EventNameResult = { ok: true; eventName: string } | { ok: false; deadLetter: DeadLetterVerdict };
+
+/** How a call's traits are read: the property map's section, and whether they are CSV cells. */
+export interface TraitOptions {
+  map?: KeyMap;
+  cells?: boolean;
+}
 
 /** Contact or company properties mapped from traits, with what was given up on. */
 export interface PropertyMapping {

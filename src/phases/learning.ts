@@ -3,7 +3,8 @@
 // filters, routing, consent, suppression, the identity map starting from what the state
 // directory holds), and nothing is sent, counted or written. What it keeps is what a
 // backfill can know that a live destination cannot: the first email each id held, and
-// the ids the suppression rules marked. Phase 2 (mapping) then reads the inputs again.
+// the ids the suppression rules marked, and (through `observe`) the property plan's values.
+// Phase 2 (mapping) then reads the inputs again.
 import type { IdentityMap, ReadonlyIdentityMap } from '../core/types.js';
 import { RunTally } from '../report/tally.js';
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
@@ -37,7 +38,9 @@ export interface LearningOptions {
   startFor?: (file: InputFile) => StartAt | undefined;
   known: KnownMemory;
   /** The run's own mapper factory, so that the first reading maps exactly as the second. */
-  mapperFor: (memory: Pick<RecordMapperDeps, 'identities' | 'duplicates'> & { suppressedIds: LearntSuppressedIds }) => RecordMapper;
+  mapperFor: (memory: Pick<RecordMapperDeps, 'identities' | 'duplicates' | 'observe'> & { suppressedIds: LearntSuppressedIds }) => RecordMapper;
+  /** Told what each record's mapping gave up on and sends: the property plan is collected here. */
+  observe?: RecordMapperDeps['observe'];
   onInput?: (progress: InputProgress) => void;
   shouldStop?: () => boolean;
 }
@@ -68,7 +71,7 @@ export async function learnFromInputs(options: LearningOptions): Promise<FirstRe
     const { stopped } = await runInputs({
       inputs: options.inputs,
       read: options.read,
-      mapper: options.mapperFor({ identities, duplicates, suppressedIds }),
+      mapper: options.mapperFor({ identities, duplicates, suppressedIds, observe: options.observe }),
       sink: NOTHING_SENT,
       tally,
       deadLetters: new DeadLetters(tally, undefined),

@@ -12,6 +12,8 @@ export type { FirstReading } from './learning.js';
 /** What the mapping phase maps with: the first reading's lessons, or the stream rules alone. */
 export type MappingBasis =
   | { kind: 'retroactive'; reading: FirstReading }
+  /** Read first only for the property plan (--create-properties without retroactive identities). */
+  | { kind: 'planned'; reading: FirstReading }
   | { kind: 'streamed' }
   /** Stopped during phase 1 (a signal, a closed output): there is nothing to map. */
   | { kind: 'stopped' };
@@ -19,6 +21,9 @@ export type MappingBasis =
 export interface PhaseOneSettings {
   /** `--no-retroactive-identities` turns phase 1 off. */
   retroactive: boolean;
+  /** `--create-properties`: phase 1 is needed for the property plan whatever `retroactive` says. */
+  createProperties?: boolean;
+  observe?: LearningOptions['observe'];
   inputs: readonly InputFile[];
   read: Omit<ReadOptions, 'start'>;
   startFor?: (file: InputFile) => StartAt | undefined;
@@ -31,13 +36,13 @@ export interface PhaseOneSettings {
 }
 
 /** Whether the run reads twice: every input is a regular file (a size known at the start). */
-export function readsTwice(settings: Pick<PhaseOneSettings, 'retroactive' | 'inputs'>): boolean {
-  return settings.retroactive && settings.inputs.length > 0 && settings.inputs.every((file) => file.size !== undefined);
+export function readsTwice(settings: Pick<PhaseOneSettings, 'retroactive' | 'inputs' | 'createProperties'>): boolean {
+  return (settings.retroactive || settings.createProperties === true) && settings.inputs.length > 0 && settings.inputs.every((file) => file.size !== undefined);
 }
 
 /** Phase 1, when the run reads twice; else the reason it streams, told once. */
 export async function learningPhase(settings: PhaseOneSettings): Promise<MappingBasis> {
-  if (!settings.retroactive) return { kind: 'streamed' };
+  if (!settings.retroactive && settings.createProperties !== true) return { kind: 'streamed' };
   const streamed = settings.inputs.find((file) => file.size === undefined);
   if (streamed !== undefined) {
     const what = streamed.path === '-' ? 'standard input' : `${streamed.path} (a pipe or FIFO)`;
@@ -45,7 +50,8 @@ export async function learningPhase(settings: PhaseOneSettings): Promise<Mapping
     return { kind: 'streamed' };
   }
   const reading = await learnFromInputs(settings);
-  return reading ? { kind: 'retroactive', reading } : { kind: 'stopped' };
+  if (!reading) return { kind: 'stopped' };
+  return settings.retroactive ? { kind: 'retroactive', reading } : { kind: 'planned', reading };
 }
 
 /** The memory a mapping-phase mapper reads, with phase 1's lessons when there are any. */
@@ -58,5 +64,5 @@ type LearningMemory = Parameters<LearningOptions['mapperFor']>[0];
 
 /** Releases what phase 1 kept. */
 export function closeBasis(basis: MappingBasis): void {
-  if (basis.kind === 'retroactive') basis.reading.close();
+  if (basis.kind === 'retroactive' || basis.kind === 'planned') basis.reading.close();
 }

@@ -41,11 +41,11 @@ export class DiffText {
     const lines: string[] = [];
     if (entry.status === 'new') {
       lines.push(this.paint('green', `+ ${entry.object} ${entry.key}`));
-      for (const [name, change] of Object.entries(entry.changes)) lines.push(this.paint('green', `    ${name}: ${JSON.stringify(change.to)}`));
+      for (const [name, change] of Object.entries(entry.changes)) lines.push(this.paint('green', `    ${name}${newMark(change)}: ${JSON.stringify(change.to)}`));
     } else {
       lines.push(this.paint('yellow', `~ ${entry.object} ${entry.key}`));
       for (const [name, change] of Object.entries(entry.changes)) {
-        lines.push(`    ~ ${name}: ${change.from === null ? '(empty)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`);
+        lines.push(`    ~ ${name}${newMark(change)}: ${change.from === null ? '(empty)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`);
         this.byProperty.set(name, (this.byProperty.get(name) ?? 0) + 1);
       }
     }
@@ -76,4 +76,9 @@ export class DiffText {
   private paint(code: keyof typeof ANSI, text: string): string {
     return this.color ? `${ANSI[code]}${text}${ANSI.reset}` : text;
   }
+}
+
+/** A property --create-properties would create is marked as new. */
+function newMark(change: { newProperty?: true }): string {
+  return change.newProperty === true ? ' (new property)' : '';
 }

@@ -50,3 +50,37 @@ describe('closingWarnings', () => {
     expect(summary.trimEnd().split('\n').slice(-2)).toEqual([expect.stringMatching(/warning +--events "x" matched no track$/), expect.stringMatching(/warning +no record was read/)]);
   });
 });
+
+describe('dropped properties in the summary', () => {
+  const drop = (tally: RunTally, object: 'contact' | 'company', property: string, times: number, reason = 'not in the catalog') => {
+    for (let i = 0; i < times; i++) tally.warnings([{ kind: 'dropped_property', object, property, reason }]);
+  };
+
+  it('names each object apart, so no count hides another, and never offers HubSpot read-only names for creation', () => {
+    const summary = formatSummary(
+      report((tally) => {
+        records(tally, 1, 'delivered');
+        drop(tally, 'contact', 'createdat', 839);
+        drop(tally, 'company', 'createdat', 144);
+        drop(tally, 'company', 'email', 3);
+        drop(tally, 'company', 'plan', 2);
+        drop(tally, 'contact', 'createdate', 5, 'read-only');
+        drop(tally, 'contact', 'lastmodifieddate', 4, 'read-only');
+      }),
+    );
+    expect(summary).toMatch(/unknown contact properties +createdat \(839\): create them/);
+    expect(summary).toMatch(/unknown company properties +createdat \(144\), email \(3\), plan \(2\): create them/);
+    expect(summary).toMatch(/read-only, not sent +contact createdate \(5\), contact lastmodifieddate \(4\)/);
+    expect(summary).not.toMatch(/unknown contact properties.*(email|plan|createdate)/);
+  });
+
+  it('follows the plan: a name it marks not creatable for being read-only is no unknown property', () => {
+    const base = report((tally) => {
+      records(tally, 1, 'delivered');
+      drop(tally, 'contact', 'score', 2, 'read-only');
+    });
+    const summary = formatSummary({ ...base, propertyPlan: [{ object: 'contact', name: 'score', type: 'number', fieldType: 'number', label: 'Score', values: 2, sample: '3', creatable: false, reason: 'read-only in HubSpot' }] });
+    expect(summary).toMatch(/read-only, not sent +contact score \(2\)/);
+    expect(summary).toContain('contact score: number/number "Score", 2 value(s), e.g. 3; not creatable: read-only in HubSpot');
+  });
+});

@@ -1,5 +1,6 @@
 // The closing summary every run prints on standard error, terminal or not.
 import type { RunReport } from './tally.js';
+import { droppedRows, planLines } from './propertyPlan.js';
 
 function top(counter: Record<string, number>, n = 5): string {
   return Object.entries(counter)
@@ -63,12 +64,12 @@ export function formatSummary(report: RunReport, deadLetterFile?: string, extraW
     const { requests } = report;
     rows.push(['requests', `${requests.total} (retried ${requests.retried}, rate-limited ${requests.rateLimited})`]);
   }
-  const dropped = { ...report.droppedProperties.contact, ...report.droppedProperties.company };
-  if (Object.keys(dropped).length > 0) rows.push(['unknown properties', `${top(dropped)} — create them in HubSpot to keep them`]);
+  rows.push(...droppedRows(report));
   const invalid = { ...report.invalidValues.contact, ...report.invalidValues.company, ...report.invalidValues.event };
   if (Object.keys(invalid).length > 0) rows.push(['invalid values', top(invalid)]);
   for (const warning of [...extraWarnings, ...closingWarnings(report)]) rows.push(['warning', warning]);
   if (counts.deadLettered > 0 && deadLetterFile) rows.push(['dead-letter file', deadLetterFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n') + '\n';
+  const plan = report.propertyPlan === undefined ? [] : planLines(report.propertyPlan, report.propertyPlanUntracked, report.dryRun);
+  return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ...plan].join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // The counts behind the report (docs/architecture.md#outputs). They travel inside the checkpoint, so
 // a resumed run reports the same numbers as an uninterrupted one.
-import type { DeadLetterCode, DeadLetterVerdict, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
+import type { PlannedProperty, PropertyPlan } from '../core/propertyPlan.js';
+import type { CatalogObject, DeadLetterCode, DeadLetterVerdict, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
 
 export type RecordOutcome = 'delivered' | 'skipped' | 'deadLettered';
 
@@ -122,6 +123,17 @@ export interface RunReport extends TallyCounts {
   status: RunStatus;
   dryRun: boolean;
   durationMs: number;
+  /** The property plan (docs/mapping.md#the-property-plan), when the run got as far as one. */
+  propertyPlan?: PlannedProperty[];
+  /** Names past the plan's tracked ones, per object, when there were any. */
+  propertyPlanUntracked?: Record<CatalogObject, number>;
+}
+
+/** The report with the run's property plan. */
+export function withPropertyPlan(report: RunReport, plan: PropertyPlan | undefined): RunReport {
+  if (plan === undefined) return report;
+  const untracked = plan.untracked.contact + plan.untracked.company > 0 ? { propertyPlanUntracked: plan.untracked } : {};
+  return { ...report, propertyPlan: plan.properties, ...untracked };
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {

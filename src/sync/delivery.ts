@@ -8,7 +8,7 @@ import { CompanyMemory } from '../state/companyMemory.js';
 import type { CompanyIdMap } from '../state/stateStore.js';
 import { CompanyWriter } from './companyWriter.js';
 import { ContactWriter } from './contactWriter.js';
-import { EventWriter } from './eventWriter.js';
+import { EventWriter, type EventPropertyTypeOf } from './eventWriter.js';
 import type { MappedRecord } from './recordMapper.js';
 import type { Requester } from './requester.js';
 import type { RecordSink } from './runInputs.js';
@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   notify?: (message: string) => void;
   /** The safe company path's first wait before searching again (1 s). */
   backoffMs?: number;
+  /** An event property's type from every value of the run, when known (the property plan's reading). */
+  eventPropertyType?: EventPropertyTypeOf;
 }
 
 export class Delivery implements RecordSink {
@@ -59,7 +61,7 @@ export class Delivery implements RecordSink {
       onFatal,
     );
     this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);
-    this.events = new EventWriter(requester, options.hubId, options.createEventDefinitions, onFatal, linger);
+    this.events = new EventWriter(requester, options.hubId, options.createEventDefinitions, onFatal, linger, options.eventPropertyType);
     this.maxPendingRecords = options.maxPendingRecords ?? 10_000;
   }
 

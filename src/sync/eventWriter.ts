@@ -13,6 +13,9 @@ const MAX_BATCH = 500;
 
 type Entry = BatchEntry<EventSend>;
 
+/** The type a run's every value gives an event property; undefined when it does not know. */
+export type EventPropertyTypeOf = (eventName: string, property: string) => EventPropertyType | undefined;
+
 function label(name: string): string {
   const words = name.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -46,6 +49,7 @@ export class EventWriter extends BatchWriter<EventSend> {
     private readonly createDefinitions: boolean,
     onFatal: (error: unknown) => void,
     lingerMs?: number,
+    private readonly runType?: EventPropertyTypeOf,
   ) {
     super({ onFatal, lingerMs }, MAX_BATCH, keepFirst);
   }
@@ -77,7 +81,8 @@ export class EventWriter extends BatchWriter<EventSend> {
     const needed = new Map<string, Map<string, EventPropertyType>>();
     for (const op of ops) {
       const types = needed.get(op.eventName) ?? new Map<string, EventPropertyType>();
-      for (const name of Object.keys(op.properties)) if (!types.has(name)) types.set(name, op.propertyTypes[name] ?? 'string');
+      // The whole run's values decide a type when they are known, not the first batch's.
+      for (const name of Object.keys(op.properties)) if (!types.has(name)) types.set(name, this.runType?.(op.eventName, name) ?? op.propertyTypes[name] ?? 'string');
       needed.set(op.eventName, types);
     }
     const problems = new Map<string, DeadLetterVerdict>();

@@ -56,6 +56,8 @@ export interface RecordMapperDeps {
   filters: RecordFilters;
   /** Routing, consent and suppression; routing alone (integrations honoured) when absent. */
   rules?: Omit<DeliveryRules, 'suppression'> & { suppression?: SuppressionStore };
+  /** Told what the mapping of each record it did not skip gave up on and sends (the property plan). */
+  observe?: (warnings: readonly MappingWarning[], operations: readonly Operation[]) => void;
 }
 
 const NO_WARNINGS: MappingWarning[] = [];
@@ -126,6 +128,7 @@ export class RecordMapper {
     }
     for (const fact of result.learn) this.deps.identities.set(fact.id, fact.email, position);
     if (result.suppressIds !== undefined && result.suppressIds.length > 0) this.rules.suppression?.suppressIds(result.suppressIds, position);
+    if (result.skip === undefined) this.deps.observe?.(result.warnings, result.operations);
     return {
       position,
       call,

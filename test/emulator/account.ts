@@ -78,22 +78,67 @@ function oneProperty(req: ApiRequest, kind: CrmKind): ApiResponse {
   return { status: 200, body: structuredClone(p) };
 }
 
+/** The default property group of an object type, which every portal has. */
+function defaultGroup(kind: CrmKind): string {
+  return kind.type === 'companies' ? 'companyinformation' : 'contactinformation';
+}
+
 /** POST /crm/properties/<version>/{object}: a custom property, checked as HubSpot checks it. */
 function createProperty(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
-  const body = req.body;
-  if (!isObject(body)) throw validationError('Invalid input JSON: the body must be an object');
+  const property = checkedProperty(req.body, core, kind, '');
+  kind.catalog.add(property);
+  core.state.version++;
+  return { status: 201, body: structuredClone(property) };
+}
+
+/**
+ * POST /crm/properties/<version>/{object}/batch/create: every input checked first; one
+ * invalid input refuses the batch (400), one existing name too (409, naming it).
+ */
+function createProperties(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
+  const inputs = (req.body as { inputs: unknown[] }).inputs;
+  if (inputs.length > 100) throw validationError(`Batch input too large: at most 100 inputs, got ${inputs.length}`);
+  const startedAt = core.iso();
+  const seen = new Set<string>();
+  const properties = inputs.map((input, index) => {
+    const property = checkedProperty(input, core, kind, `inputs[${index}]: `);
+    if (seen.has(property.name)) throw validationError(`inputs[${index}]: Property named '${property.name}' appears twice in the batch.`);
+    seen.add(property.name);
+    return property;
+  });
+  for (const property of properties) kind.catalog.add(property);
+  core.state.version++;
+  return { status: 201, body: { status: 'COMPLETE', results: structuredClone(properties), startedAt, completedAt: core.iso() } };
+}
+
+function listGroups(kind: CrmKind): ApiResponse {
+  const results = [...kind.catalog.groups(defaultGroup(kind))].map((name, displayOrder) => ({ name, label: name, displayOrder, archived: false }));
+  return { status: 200, body: { results } };
+}
+
+function createGroup(req: ApiRequest, core: EmulatorCore, kind: CrmKind): ApiResponse {
+  const body = req.body as { name: string; label: string };
+  if (!/^[a-z][a-z0-9_]*$/.test(body.name)) throw validationError(`Property group name ${body.name} is invalid: use lowercase letters, digits and underscores, starting with a letter.`);
+  if (kind.catalog.groups(defaultGroup(kind)).has(body.name)) throw envelope(409, 'OBJECT_ALREADY_EXISTS', `Property group named '${body.name}' already exists.`);
+  kind.catalog.addGroup(body.name, body.label);
+  core.state.version++;
+  return { status: 201, body: { name: body.name, label: body.label, displayOrder: -1, archived: false } };
+}
+
+/** One property to create, checked as HubSpot checks it (`at` prefixes messages: the batch input). */
+function checkedProperty(body: unknown, core: EmulatorCore, kind: CrmKind, at: string): HubSpotPropertyJson {
+  if (!isObject(body)) throw validationError(`${at}Invalid input JSON: the body must be an object`);
   for (const field of ['name', 'label', 'type', 'fieldType', 'groupName']) {
-    if (typeof body[field] !== 'string' || body[field] === '') throw validationError(`Invalid input JSON: "${field}" is required`, { context: { [field]: ['required'] } });
+    if (typeof body[field] !== 'string' || body[field] === '') throw validationError(`${at}Invalid input JSON: "${field}" is required`, { context: { [field]: ['required'] } });
   }
   const [name, label, type, fieldType, groupName] = ['name', 'label', 'type', 'fieldType', 'groupName'].map((field) => body[field] as string) as [string, string, string, string, string];
   if (!/^[a-z][a-z0-9_]*$/.test(name) || name.length > 100) {
-    throw validationError(`Property name ${name} is invalid: use lowercase letters, digits and underscores, starting with a letter (at most 100 characters).`);
+    throw validationError(`${at}Property name ${name} is invalid: use lowercase letters, digits and underscores, starting with a letter (at most 100 characters).`);
   }
-  if (name.startsWith('hs_')) throw validationError(`Property name ${name} is invalid: names starting with hs_ are reserved for HubSpot.`);
-  if (!TYPES.has(type)) throw validationError(`Invalid type ${type}. Allowed: ${[...TYPES].join(', ')}`);
-  if (!(FIELD_TYPES[type] ?? []).includes(fieldType)) throw validationError(`Field type ${fieldType} is not valid for a property of type ${type}.`);
-  const defaultGroup = kind.type === 'companies' ? 'companyinformation' : 'contactinformation';
-  if (groupName !== defaultGroup && !kind.catalog.groups().has(groupName)) throw validationError(`Property group ${groupName} does not exist.`);
+  if (name.startsWith('hs_')) throw validationError(`${at}Property name ${name} is invalid: names starting with hs_ are reserved for HubSpot.`);
+  if (!TYPES.has(type)) throw validationError(`${at}Invalid type ${type}. Allowed: ${[...TYPES].join(', ')}`);
+  if (!(FIELD_TYPES[type] ?? []).includes(fieldType)) throw validationError(`${at}Field type ${fieldType} is not valid for a property of type ${type}.`);
+  if (!kind.catalog.groups(defaultGroup(kind)).has(groupName)) throw validationError(`${at}Property group ${groupName} does not exist.`);
   if (kind.catalog.get(name)) {
     throw envelope(409, 'OBJECT_ALREADY_EXISTS', `Property named '${name}' already exists.`, { context: { name: [name] } });
   }
@@ -103,6 +148,7 @@ function createProperty(req: ApiRequest, core: EmulatorCore, kind: CrmKind): Api
     throw validationError(`You can have at most ${MAX_UNIQUE_PROPERTIES} unique value properties on object type ${kind.objectTypeId}; this portal already has ${MAX_UNIQUE_PROPERTIES}.`);
   }
   const options = Array.isArray(body.options) ? (body.options as HubSpotPropertyJson['options']) : [];
+  if ((type === 'enumeration' || type === 'bool') && (options ?? []).length === 0) throw validationError(`${at}An ${type} property needs "options".`);
   if (type === 'enumeration' && (options ?? []).length === 0) throw validationError('An enumeration property needs "options".');
   const iso = core.iso();
   const property: HubSpotPropertyJson = {
@@ -125,14 +171,23 @@ function createProperty(req: ApiRequest, core: EmulatorCore, kind: CrmKind): Api
     updatedAt: iso,
     modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
   };
-  kind.catalog.add(property);
-  core.state.version++;
-  return { status: 201, body: structuredClone(property) };
+  return property;
 }
 
 export const accountRoutes: RouteDef[] = [
   { method: 'GET', api: 'account-info', path: 'details', rate: 'standard', handler: details },
   { method: 'GET', api: 'account-info', path: 'api-usage/daily/private-apps', rate: 'standard', handler: dailyUsage },
+  // Before `{object}/{propertyName}`: the first route that matches a path serves it.
+  ...(['contacts', 'companies'] as const).flatMap((object): RouteDef[] => {
+    const kindOf = (core: EmulatorCore) => (object === 'contacts' ? core.contacts : core.companies);
+    const write = { allOf: [`crm.schemas.${object}.write`] };
+    const read = { anyOf: [`crm.objects.${object}.read`, `crm.schemas.${object}.read`] };
+    return [
+      { method: 'POST', api: 'crm-properties', path: `${object}/batch/create`, body: BODIES.propertyBatchCreate, scopes: write, rate: 'standard', handler: (req, core) => createProperties(req, core, kindOf(core)) },
+      { method: 'GET', api: 'crm-properties', path: `${object}/groups`, scopes: read, rate: 'standard', handler: (_req, core) => listGroups(kindOf(core)) },
+      { method: 'POST', api: 'crm-properties', path: `${object}/groups`, body: BODIES.propertyGroupCreate, scopes: write, rate: 'standard', handler: (req, core) => createGroup(req, core, kindOf(core)) },
+    ];
+  }),
   {
     method: 'GET',
     api: 'crm-properties',
@@ -165,5 +220,13 @@ export const accountRoutes: RouteDef[] = [
     scopes: { allOf: ['crm.schemas.companies.write'] },
     rate: 'standard',
     handler: (req, core) => createProperty(req, core, core.companies),
+  },
+  {
+    method: 'GET',
+    api: 'crm-properties',
+    path: 'contacts/{propertyName}',
+    scopes: { anyOf: ['crm.objects.contacts.read', 'crm.schemas.contacts.read'] },
+    rate: 'standard',
+    handler: (req, core) => oneProperty(req, core.contacts),
   },
 ];

@@ -161,9 +161,17 @@ export class Catalog {
     this.byName.set(p.name, p);
   }
 
-  /** Property groups in use (a new property must name one of these, or the object's default group). */
-  groups(): Set<string> {
-    return new Set(this.results.map((p) => p.groupName).filter((g): g is string => g !== undefined));
+  /** Groups created through the API, besides those in use. */
+  private readonly createdGroups = new Map<string, string>();
+
+  /** Property groups: the object's default one, those in use, those created (a new property must name one). */
+  groups(defaultGroup?: string): Set<string> {
+    const inUse = this.results.map((p) => p.groupName).filter((g): g is string => g !== undefined);
+    return new Set([...(defaultGroup ? [defaultGroup] : []), ...inUse, ...this.createdGroups.keys()]);
+  }
+
+  addGroup(name: string, label: string): void {
+    this.createdGroups.set(name, label);
   }
 
   get(name: string): HubSpotPropertyJson | undefined {

@@ -21,7 +21,8 @@ import { MemoryDuplicateWindow } from '../../sync/memoryDuplicateWindow.js';
 import { systemClock } from '../../sync/throttle.js';
 import type { OptionsOf } from '../options.js';
 import { testTimings } from '../testTimings.js';
-import { filtersFrom, loadCatalogFile, loadEventMap, mapOptionsFrom, parseHubId, prepareDeliveryRules, type MappingOptions } from './mappingSetup.js';
+import type { PropertyMap } from '../../core/propertyMap.js';
+import { filtersFrom, loadCatalogFile, loadEventMap, loadPropertyMap, mapOptionsFrom, parseHubId, prepareDeliveryRules, type MappingOptions } from './mappingSetup.js';
 
 export type ConnectionOptions = OptionsOf<'connection' | 'requests'>;
 
@@ -68,6 +69,8 @@ export interface IdentityMemory {
   suppressedIds: LearntSuppressedIds;
   /** Phase 1's first emails (retroactive identities); absent: the stream rules alone. */
   firstEmails?: RecordMapperDeps['firstEmails'];
+  /** The reading that feeds the property plan (phase 1, or the only one of a streamed run). */
+  observe?: RecordMapperDeps['observe'];
 }
 
 /** A mapping command's options and the files they name, read. */
@@ -75,6 +78,7 @@ interface Mapping {
   options: MappingOptions;
   catalog?: Catalog;
   eventMap: Record<string, string>;
+  propertyMap?: PropertyMap;
   rulesFor: Awaited<ReturnType<typeof prepareDeliveryRules>>;
 }
 
@@ -102,7 +106,8 @@ export class CommandContext {
     const rulesFor = await prepareDeliveryRules(mapping);
     const catalog = mapping.catalog ? await loadCatalogFile(mapping.catalog) : undefined;
     const eventMap = await loadEventMap(mapping.eventMap);
-    return new CommandContext(flags, client, { options: mapping, catalog, eventMap, rulesFor });
+    const propertyMap = await loadPropertyMap(mapping.propertyMap);
+    return new CommandContext(flags, client, { options: mapping, catalog, eventMap, propertyMap, rulesFor });
   }
 
   /**
@@ -173,7 +178,7 @@ export class CommandContext {
 
   /** The record mapper of a run over `portal`, reading and learning `memory`. */
   mapper(portal: Portal, memory: IdentityMemory): RecordMapper {
-    const { options, rulesFor } = this.mapped();
+    const { options, rulesFor, propertyMap } = this.mapped();
     const filters = filtersFrom(options);
     if (filters.events !== undefined) {
       const watch = new EventNameWatch(filters.events);
@@ -182,13 +187,14 @@ export class CommandContext {
       this.eventWatch = watch;
     }
     return new RecordMapper({
-      context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap), eventDefinitions: portal.eventDefinitions },
+      context: { catalog: portal.catalog, hubId: portal.hubId, options: mapOptionsFrom(options, portal.eventMap, propertyMap), eventDefinitions: portal.eventDefinitions },
       identities: memory.identities,
       firstEmails: memory.firstEmails,
       duplicates: memory.duplicates,
       deliveredBefore: memory.deliveredBefore,
       filters,
       rules: rulesFor(memory.suppressedIds),
+      observe: memory.observe,
     });
   }
 

@@ -17,10 +17,12 @@ import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { notice } from './notice.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
+import { catalogWithPlan, refuseStreamedCreate, RunPlan } from './propertyPlan.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
   const inputs = await listInputs(paths, flags.inputFormat);
+  refuseStreamedCreate(inputs, flags);
   await refuseOwnDeadLetterFile(inputs, flags.deadLetter, '--dead-letter');
   await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
@@ -34,6 +36,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   // From here on the run is reported however it ends (HubSpot unreachable, a token refused).
   let end: RunEnd = { status: 'completed' };
   let outputClosed = false;
+  const plan = new RunPlan(flags);
   try {
     let state: Awaited<ReturnType<typeof readOnlyStateFor>> = { use: true };
     const portal = await context.portal({
@@ -43,20 +46,20 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
       },
     });
     const memory = readOnlyMemory(state.use ? flags.stateDir : undefined, state.deliveredGeneration);
-    outputClosed = await mapAll(inputs, flags, tally, context, portal, memory);
+    outputClosed = await mapAll(inputs, flags, tally, context, portal, memory, plan);
     if (outputClosed) end = { status: 'interrupted' };
   } catch (error) {
     if (error instanceof RefusedError) throw error;
     end = endedBy(error);
   }
-  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings() };
+  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings(), propertyPlan: plan.plan() };
 }
 
 /**
  * Maps every input and writes the operations. Stops reading as soon as the reader of
  * standard output goes away (`| head`), and then resolves to true.
  */
-async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal, memory: ReturnType<typeof readOnlyMemory>): Promise<boolean> {
+async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal, memory: ReturnType<typeof readOnlyMemory>, plan: RunPlan): Promise<boolean> {
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
   const read = readOptionsFrom(flags);
@@ -69,13 +72,15 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
     inputs: progressOf,
     totalBytes: inputs.reduce((sum, f) => sum + (f.size ?? 0), 0),
     // Over both readings when the run reads twice: the share and ETA are the whole run's.
-    readings: readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 2 : 1,
+    readings: readsTwice({ retroactive: flags.retroactiveIdentities, createProperties: flags.createProperties, inputs }) ? 2 : 1,
     intervalMs: progressIntervalMs(),
   });
   let basis: MappingBasis = { kind: 'streamed' };
   try {
     basis = await learningPhase({
       retroactive: flags.retroactiveIdentities,
+      createProperties: flags.createProperties,
+      observe: plan.observe,
       inputs,
       read,
       known: memory,
@@ -85,10 +90,13 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
       shouldStop: () => out.closed,
     });
     if (basis.kind !== 'stopped') {
+      // With --create-properties the dry run maps as if the plan's creatable names existed, as the live run will.
+      const fixed = basis.kind === 'streamed' ? undefined : plan.fix((text) => process.stderr.write(text));
+      const mapping = fixed !== undefined && flags.createProperties ? { ...portal, catalog: catalogWithPlan(portal.catalog, fixed) } : portal;
       await runInputs({
         inputs,
         read,
-        mapper: context.mapper(portal, mappingMemory(memory, basis)),
+        mapper: context.mapper(mapping, { ...mappingMemory(memory, basis), observe: plan.mappingObserver(basis) }),
         sink: dryRunSink(out),
         tally,
         deadLetters: new DeadLetters(tally, deadLetterWriter),

@@ -26,6 +26,9 @@ import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { notice } from './notice.js';
 import { closeBasis, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
+import { writeCachedCatalog } from '../../state/catalogCache.js';
+import { createPlannedProperties } from '../../sync/propertyCreator.js';
+import { refuseStreamedCreate, RunPlan } from './propertyPlan.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
 const CHECKPOINT_SHARE = 1 / 6;
@@ -36,6 +39,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
     throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
   }
   const inputs = await listInputs(paths, flags.inputFormat);
+  refuseStreamedCreate(inputs, flags);
   await refuseOwnDeadLetterFile(inputs, flags.deadLetter ?? stateDirPaths(flags.stateDir).deadLetter, flags.deadLetter ? '--dead-letter' : 'the state directory\'s default');
   const reserve = parseReserve(flags.dailyReserve);
   const context = await CommandContext.open(flags, flags);
@@ -62,11 +66,12 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
         inputs: checkpoint.shown,
         totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
         // Over both readings when the run reads twice: the share and ETA are the whole run's.
-        readings: readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending }) ? 2 : 1,
+        readings: readsTwice({ retroactive: flags.retroactiveIdentities, createProperties: flags.createProperties, inputs: pending }) ? 2 : 1,
         intervalMs: progressIntervalMs(),
       });
       // --daily-limit counts every run of the state directory in the UTC day.
       const budget = new DailyBudget(reserve, flags.dailyLimit, dailyLedger(state.dir));
+      const plan = new RunPlan(flags);
       let end: RunEnd = { status: 'completed' };
       let refused: RefusedError | undefined;
       try {
@@ -78,13 +83,13 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
           guard: (work) => guard.unlessSignalled(work),
           bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, message, 'portal')),
         });
-        const delivery = buildDelivery(requester, portal, state, flags);
+        const delivery = buildDelivery(requester, portal, state, flags, plan);
         guard.onStop = () => delivery.interrupt();
         guard.throwIfSignalled();
         // A checkpoint before the first record: a run that dies before the next one resumes
         // from here, its dead-letter file cut back to here, never appended to twice.
         if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
-        await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags });
+        await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags, plan });
       } catch (error) {
         if (error instanceof RefusedError) refused = error;
         else {
@@ -118,7 +123,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
           end = endedBy(saved === LATE ? noAnswer(state) : saved);
         }
       }
-      return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings() };
+      return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings(), propertyPlan: plan.plan() };
     } finally {
       guard.stop();
     }
@@ -148,7 +153,7 @@ function noAnswer(state: OpenState): WriteFailedError {
 }
 
 /** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
-function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions): Delivery {
+function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions, plan: RunPlan): Delivery {
   const notify = (message: string) => notice(flags, message, 'companies');
   return new Delivery(
     requester,
@@ -160,6 +165,7 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       companyMemory: state.companyMemory,
       notify,
       backoffMs: testTimings().backoffMs,
+      eventPropertyType: (eventName, property) => plan.planner.eventPropertyType(eventName, property),
     },
     state.store.companyIds,
     systemClock,
@@ -173,9 +179,9 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
  */
 async function readInputs(
   pending: InputFile[],
-  run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions },
+  run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions; plan: RunPlan },
 ): Promise<void> {
-  const { state, delivery, checkpoint, guard, flags } = run;
+  const { state, delivery, checkpoint, guard, flags, plan } = run;
   const read = readOptionsFrom(flags);
   const memory = storeMemory(state.store, flags.resend ? undefined : state.generation);
   const startFor = (file: InputFile) => checkpoint.startFor(file);
@@ -188,9 +194,11 @@ async function readInputs(
   });
   /** Phase 1 (learning) writes nothing: a run killed during it simply reads again next time. */
   async function readBothPhases(): Promise<void> {
-    if (readsTwice({ retroactive: flags.retroactiveIdentities, inputs: pending })) checkpoint.phase = 'learning';
+    if (readsTwice({ retroactive: flags.retroactiveIdentities, createProperties: flags.createProperties, inputs: pending })) checkpoint.phase = 'learning';
     const basis = await learningPhase({
       retroactive: flags.retroactiveIdentities,
+      createProperties: flags.createProperties,
+      observe: plan.observe,
       inputs: pending,
       read,
       startFor,
@@ -202,11 +210,12 @@ async function readInputs(
     });
     try {
       if (basis.kind === 'stopped') return;
+      const portal = basis.kind === 'streamed' ? run.portal : await createPlanned();
       if (checkpoint.phase !== undefined) checkpoint.phase = 'mapping';
       await runInputs({
         inputs: pending,
         read,
-        mapper: run.context.mapper(run.portal, mappingMemory(memory, basis)),
+        mapper: run.context.mapper(portal, { ...mappingMemory(memory, basis), observe: plan.mappingObserver(basis) }),
         sink: delivery,
         tally: state.tally,
         deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
@@ -221,6 +230,20 @@ async function readInputs(
     } finally {
       closeBasis(basis);
     }
+  }
+  /**
+   * After phase 1: the plan is fixed, and with --create-properties created before any
+   * record is sent; the mapping phase then converts values by the created types.
+   */
+  async function createPlanned(): Promise<Portal> {
+    const fixed = plan.fix((text) => process.stderr.write(text));
+    if (!flags.createProperties || fixed.properties.every((p) => !p.creatable)) return run.portal;
+    const created = await guard.unlessSignalled(createPlannedProperties(run.context.connected(), fixed, flags.propertyGroup));
+    plan.markCreated(created.properties);
+    const catalog = run.portal.catalog.withProperties(created.properties);
+    if (!flags.catalog) await writeCachedCatalog(state.dir, catalog.toDocument());
+    notice(flags, `Created ${created.created} propert${created.created === 1 ? 'y' : 'ies'} of the property plan before sending: their values are kept from now on.`);
+    return { ...run.portal, catalog };
   }
   // A stop ends reading even while it waits on something that will never come.
   await Promise.race([reading, guard.stopped]);

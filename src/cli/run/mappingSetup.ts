@@ -2,6 +2,8 @@
 // routing, consent and suppression), checked and read into what the mapper takes.
 import { readFile } from 'node:fs/promises';
 import { Catalog, parseInstant, type CatalogDocument, type MapOptions, type RecordFilters } from '../../core/index.js';
+import { readPropertyMap, type PropertyMap } from '../../core/propertyMap.js';
+import { syntaxErrorPlace } from '../config.js';
 import { UsageError } from '../../errors.js';
 import type { RecordMapperDeps } from '../../sync/recordMapper.js';
 import type { LearntSuppressedIds } from '../../state/stateStore.js';
@@ -49,14 +51,44 @@ export async function loadEventMap(path: string | undefined): Promise<Record<str
   return map as Record<string, string>;
 }
 
+/** `--property-map FILE`, checked: a malformed file or a refused entry is a usage error naming where. */
+export async function loadPropertyMap(path: string | undefined): Promise<PropertyMap | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the property map ${path}: check the path given to --property-map.`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The property map ${path} is not valid JSON at ${syntaxErrorPlace(text, (error as Error).message)}: fix it there.`);
+  }
+  const reading = readPropertyMap(document);
+  if (!reading.ok) {
+    throw new UsageError(`The property map ${path} is refused at ${placeOfEntry(text, reading.entry)}, entry ${reading.entry}: ${reading.reason}.`);
+  }
+  return reading.map;
+}
+
+/** Where an entry's key is written in the file, as `line L, column C` (the file's start when not found). */
+function placeOfEntry(text: string, entry: string): string {
+  const key = entry.includes('.') ? entry.slice(entry.indexOf('.') + 1) : entry;
+  const at = text.indexOf(JSON.stringify(key));
+  const before = text.slice(0, Math.max(at, 0)).split('\n');
+  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+}
+
 export function parseHubId(value: string | number): number {
   const id = Number(value);
   if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--hub-id must be the numeric portal ID, got "${value}".`);
   return id;
 }
 
-export function mapOptionsFrom(flags: MappingOptions, eventMap: Record<string, string>): MapOptions {
-  return { createEventDefinitions: flags.createEventDefinitions, pagesAsEvents: flags.pagesAsEvents, eventMap };
+export function mapOptionsFrom(flags: MappingOptions, eventMap: Record<string, string>, propertyMap?: PropertyMap): MapOptions {
+  return { createEventDefinitions: flags.createEventDefinitions, pagesAsEvents: flags.pagesAsEvents, eventMap, ...(propertyMap ? { propertyMap } : {}) };
 }
 
 export function filtersFrom(flags: MappingOptions): RecordFilters {

@@ -4,7 +4,8 @@
 import { writeFile } from 'node:fs/promises';
 import { EXIT, HubspotSyncError, writeFailure, type ExitCode } from '../../errors.js';
 import { closingWarnings, formatSummary } from '../../report/summary.js';
-import { buildReport, type RunStatus, type RunTally } from '../../report/tally.js';
+import { buildReport, withPropertyPlan, type RunStatus, type RunTally } from '../../report/tally.js';
+import type { PropertyPlan } from '../../core/propertyPlan.js';
 import { faultIfPlanned } from '../../state/writeFaults.js';
 
 export interface RunOutcome {
@@ -19,6 +20,8 @@ export interface RunOutcome {
   outputClosed?: boolean;
   /** What the summary must also say (an `--events` name that matched nothing). */
   warnings?: string[];
+  /** The property plan, when the run computed one. */
+  propertyPlan?: PropertyPlan;
 }
 
 export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'error'>;
@@ -45,7 +48,7 @@ export interface FinishOptions {
  * written (a full disk) is thrown after the summary, unless the run has an error of its own.
  */
 export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Promise<ExitCode> {
-  const report = buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs);
+  const report = withPropertyPlan(buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs), outcome.propertyPlan);
   const reportFailure = flags.report === undefined ? undefined : await writeReport(flags.report, JSON.stringify(report, null, 2) + '\n');
   // `| head` has what it wanted: like any Unix filter, end without a word.
   if (outcome.outputClosed) return EXIT.completed;
