@@ -1,9 +1,12 @@
 // What the four writers share: each collects its operations in a keyed batcher (one
 // linger, one way to report a failure that stops the run), and reads the same answers:
-// per-input failures named by trace id, and 400s naming the properties at fault.
+// per-input failures named by trace id, and 400s naming the properties at fault; and the
+// writers of merged properties settle refusals the same way (sendMerged).
+import type { DeadLetterVerdict, PropertyValues } from '../core/types.js';
 import type { ErrorDetail, HubSpotApiError } from '../hubspot/errors.js';
 import type { BatchResponse } from '../hubspot/types.js';
-import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
+import { KeyedBatcher, type KeyedOperation, type Verdicts } from './keyedBatcher.js';
+import { causeOf, findRefused, mergeContributions, narrowRefusal, type Refusal, type RefusalCause } from './refusals.js';
 
 /**
  * How long a partial batch waits for more operations before it is sent anyway: long
@@ -11,7 +14,7 @@ import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
  */
 export const LINGER_MS = 200;
 
-export type BatchEntry<V> = { key: string; value: V };
+export type BatchEntry<V> = KeyedOperation<V>;
 
 export interface WriterSetup {
   /** A batch failed in a way that stops the run (pause, auth). */
@@ -53,21 +56,93 @@ export function detailMessage(error: ErrorDetail): string {
 }
 
 /** The inputs of `part` (sent with `objectWriteTraceId` = their index) that the answer's `errors` name. */
-export function failuresByTrace<E>(part: readonly E[], body: BatchResponse): Map<E, string> {
-  const byTrace = new Map<string, string>();
+export function failuresByTrace<E>(part: readonly E[], body: BatchResponse): Map<E, Refusal> {
+  const byTrace = new Map<string, Refusal>();
   for (const error of body.errors ?? []) {
-    for (const trace of error.context?.objectWriteTraceId ?? []) byTrace.set(trace, detailMessage(error));
+    for (const trace of error.context?.objectWriteTraceId ?? []) byTrace.set(trace, { message: detailMessage(error), cause: causeOf([error]) });
   }
-  const failed = new Map<E, string>();
+  const failed = new Map<E, Refusal>();
   part.forEach((entry, i) => {
-    const message = byTrace.get(String(i));
-    if (message) failed.set(entry, message);
+    const refusal = byTrace.get(String(i));
+    if (refusal) failed.set(entry, refusal);
   });
   return failed;
 }
 
-/** The inputs holding a property that a 400's details name; none when they name no property. */
-export function withNamedProperties<E>(error: HubSpotApiError, part: E[], propertiesOf: (entry: E) => object): E[] {
-  const properties = new Set((error.envelope.errors ?? []).flatMap((e) => e.context?.propertyName ?? []));
-  return properties.size > 0 ? part.filter((entry) => Object.keys(propertiesOf(entry)).some((name) => properties.has(name))) : [];
+/**
+ * The inputs a 400 names for certain by the properties it lists: every holder of a
+ * property refused as such, the one holder of a property whose value was refused. When
+ * several inputs hold such a property the 400 does not say whose value it was: none is
+ * named, and halving finds it.
+ */
+export function namedByProperties<E>(error: HubSpotApiError, part: readonly E[], propertiesOf: (entry: E) => object): Map<E, RefusalCause> {
+  const named = new Map<E, RefusalCause>();
+  const details = error.envelope.errors ?? [];
+  const cause = causeOf(details);
+  if (cause.kind !== 'properties') return named;
+  const culprits = new Set<E>();
+  for (const { name, anyValue } of cause.properties) {
+    const holders = part.filter((entry) => name in propertiesOf(entry));
+    if (!anyValue && holders.length > 1) return named;
+    for (const holder of holders) culprits.add(holder);
+  }
+  for (const entry of culprits) named.set(entry, causeOf(details, new Set(Object.keys(propertiesOf(entry)))));
+  return named;
+}
+
+/**
+ * Sends a batch of merged property operations (contacts, companies) and settles each
+ * record merged into them: on a refusal only the records at fault are rejected (found
+ * as refusals.ts says, halving with `send` itself when HubSpot does not say), and the key
+ * is sent once more merged from the others, until it arrives or none is left. `send`
+ * answers the keys HubSpot refused.
+ */
+export async function sendMerged(
+  batch: ReadonlyArray<BatchEntry<PropertyValues>>,
+  send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Refusal>>,
+  verdictFor: (key: string, refusal: Refusal) => DeadLetterVerdict,
+): Promise<Verdicts> {
+  const verdicts = new Map<string, Array<DeadLetterVerdict | undefined>>();
+  let todo: Contributed[] = batch.map(({ key, parts }) => ({ key, parts: parts.map((value, index) => ({ index, value })) }));
+  while (todo.length > 0) {
+    const refusals = await send(todo.map(asEntry));
+    const again: Contributed[] = [];
+    for (const entry of todo) {
+      const refusal = refusals.get(entry.key);
+      if (!refusal) continue;
+      const rejected = await rejectedBy(entry, refusal, send);
+      const outcome = verdicts.get(entry.key) ?? [];
+      for (const [i, cause] of rejected) outcome[entry.parts[i]!.index] = verdictFor(entry.key, cause);
+      verdicts.set(entry.key, outcome);
+      const rest = entry.parts.filter((_, i) => !rejected.has(i));
+      if (rest.length > 0) again.push({ key: entry.key, parts: rest });
+    }
+    todo = again;
+  }
+  return verdicts;
+}
+
+/** A key still to send: what each remaining record contributed, with its place among all of them. */
+type Contributed = { key: string; parts: Array<{ index: number; value: PropertyValues }> };
+
+function asEntry({ key, parts }: Contributed): BatchEntry<PropertyValues> {
+  const values = parts.map((part) => part.value);
+  return { key, value: mergeContributions(values), parts: values };
+}
+
+/** The contributions (by position in `entry.parts`) a refusal rejects, halving with probes of the key alone when it must. */
+async function rejectedBy(entry: Contributed, refusal: Refusal, send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Refusal>>): Promise<Map<number, Refusal>> {
+  const narrowed = narrowRefusal(entry.parts.map((part) => part.value), refusal.cause);
+  const all = entry.parts.map((_, i) => i);
+  switch (narrowed.kind) {
+    case 'all':
+      return new Map(all.map((i) => [i, refusal]));
+    case 'these':
+      return new Map(narrowed.indices.map((i) => [i, refusal]));
+    case 'halve':
+      return findRefused(all, refusal, async (some) => {
+        const probe = asEntry({ key: entry.key, parts: some.map((i) => entry.parts[i]!) });
+        return (await send([probe])).get(entry.key);
+      });
+  }
 }
