@@ -8,7 +8,7 @@ import type { CompanyWriter } from './companyWriter.js';
 import type { ContactWriter } from './contactWriter.js';
 import type { Verdicts } from './keyedBatcher.js';
 import type { Requester } from './requester.js';
-import type { Refusal } from './refusals.js';
+import type { Rejection } from './rejections.js';
 import { sendInParts } from './sendInParts.js';
 import { BatchWriter, keepFirst, type BatchEntry } from './writerKit.js';
 
@@ -53,7 +53,7 @@ export class AssociationWriter extends BatchWriter<Pair> {
       const { body } = await this.requester.send<BatchResponse<unknown>>('associateDefault', {
         body: { inputs: part.map(({ contactId, companyId }) => ({ from: { id: contactId }, to: { id: companyId } })) },
       }, { seq });
-      const failed = new Map<Input, Refusal>();
+      const failed = new Map<Input, Rejection>();
       for (const error of body?.errors ?? []) {
         const named = new Set(Object.values(error.context ?? {}).flat());
         for (const input of part) {

@@ -25,7 +25,7 @@ import type { Verdicts } from './keyedBatcher.js';
 import { PauseError } from '../errors.js';
 import { DEFAULT_BACKOFF, mayHaveBeenApplied, retryOrPause, type BackoffPolicy, type Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
-import { causeOf, type Refusal, type RefusalCause } from './refusals.js';
+import { causeOf, type Rejection, type RejectionCause } from './rejections.js';
 import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 100;
@@ -98,8 +98,8 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     return sendMerged(batch, (entries) => this.write(entries, seq), verdictFor);
   }
 
-  /** One round: answers the domains HubSpot refused. */
-  private async write(batch: ReadonlyArray<Entry>, seq: number): Promise<Map<string, Refusal>> {
+  /** One round: answers the domains HubSpot rejected. */
+  private async write(batch: ReadonlyArray<Entry>, seq: number): Promise<Map<string, Rejection>> {
     for (;;) {
       const keying = await this.keyingOnce();
       try {
@@ -112,8 +112,8 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     }
   }
 
-  private async writeBatch(batch: ReadonlyArray<Entry>, keying: CompanyKeying, seq: number): Promise<Map<string, Refusal>> {
-    const refused = new Map<string, Refusal>();
+  private async writeBatch(batch: ReadonlyArray<Entry>, keying: CompanyKeying, seq: number): Promise<Map<string, Rejection>> {
+    const rejected = new Map<string, Rejection>();
     const keyProperty = keying.kind === 'key' ? keying.property : undefined;
     // The key is the writer's to set: a trait of that name must not contradict it.
     let todo: Entry[] = batch.map(({ key, value }) => ({ key, value: keyProperty && keyProperty in value ? without(value, keyProperty) : value }));
@@ -133,12 +133,12 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         if (keyProperty && company.key === undefined && company.via === 'domain') setKey.add(domain);
       }
       for (const domain of unsearchable) {
-        refused.set(domain, { code: 'INVALID_WEBSITE', cause: { kind: 'key' }, message: `company ${domain.slice(0, 80)}…: a domain of ${domain.length} characters is longer than any host name, and HubSpot cannot search for it` });
+        rejected.set(domain, { code: 'INVALID_WEBSITE', cause: { kind: 'key' }, message: `company ${domain.slice(0, 80)}…: a domain of ${domain.length} characters is longer than any host name, and HubSpot cannot search for it` });
       }
 
       const known = todo.filter((entry) => this.knownId(entry.key) !== undefined);
       const updated = await this.update(known, setKey, keyProperty, seq);
-      for (const [entry, refusal] of updated.refused) refused.set(entry.key, refusal);
+      for (const [entry, rejection] of updated.rejected) rejected.set(entry.key, rejection);
       for (const entry of updated.notFound) {
         const id = this.ids.get(entry.key);
         if (id !== undefined) this.gone.add(id);
@@ -146,7 +146,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         again.push(entry);
       }
 
-      const missing = unknown.filter((entry) => !found.has(entry.key) && !refused.has(entry.key));
+      const missing = unknown.filter((entry) => !found.has(entry.key) && !rejected.has(entry.key));
       const now = this.clock.now();
       const create: Entry[] = [];
       for (const entry of missing) {
@@ -156,16 +156,16 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       }
       if (keyProperty) {
         const upserted = await this.upsertByKey(create, keyProperty, seq);
-        for (const [entry, refusal] of upserted.refused) refused.set(entry.key, refusal);
+        for (const [entry, rejection] of upserted.rejected) rejected.set(entry.key, rejection);
         again.push(...upserted.unmatched);
       } else {
         const created = await this.create(create, seq);
-        for (const [entry, refusal] of created.refused) refused.set(entry.key, refusal);
+        for (const [entry, rejection] of created.rejected) rejected.set(entry.key, rejection);
         waiting.push(...created.unconfirmed);
       }
 
       todo = [...again, ...waiting];
-      if (todo.length === 0) return refused;
+      if (todo.length === 0) return rejected;
       // Search is asked again at once for ids that vanished; unconfirmed creates need
       // HubSpot's index to catch up first.
       await retryOrPause(this.clock, round + 1, this.retries, () => this.stuck(waiting, again), (backoff) => (waiting.length > 0 ? backoff : 0));
@@ -184,8 +184,8 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     return new PauseError(`Paused: HubSpot kept answering that the companies of ${sample(again)} do not exist after finding them; nothing was lost, run again later.`);
   }
 
-  /** Updates by id, one input per company; answers the refused entries and those whose company is gone. */
-  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, seq: number): Promise<{ refused: Map<Entry, Refusal>; notFound: Entry[] }> {
+  /** Updates by id, one input per company; answers the rejected entries and those whose company is gone. */
+  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, seq: number): Promise<{ rejected: Map<Entry, Rejection>; notFound: Entry[] }> {
     const targets = new Map<string, Target>();
     for (const entry of entries) {
       const id = this.knownId(entry.key)!;
@@ -200,21 +200,21 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       targets.set(id, target);
     }
     const gone: Target[] = [];
-    const refusedTargets = await sendInParts([...targets.values()], async (part) => {
+    const rejectedTargets = await sendInParts([...targets.values()], async (part) => {
       const answer = await this.updatePart(part, keyProperty, seq);
       gone.push(...answer.gone);
-      return answer.refused;
+      return answer.rejected;
     }, (error, part) => namedByProperties(error, part, (target) => target.properties));
-    const refused = new Map<Entry, Refusal>();
-    for (const [target, refusal] of refusedTargets) for (const entry of target.entries) refused.set(entry, refusal);
-    return { refused, notFound: gone.flatMap((target) => target.entries) };
+    const rejected = new Map<Entry, Rejection>();
+    for (const [target, rejection] of rejectedTargets) for (const entry of target.entries) rejected.set(entry, rejection);
+    return { rejected, notFound: gone.flatMap((target) => target.entries) };
   }
 
   /**
    * One update request for `part`, sent again without what HubSpot would not take
    * whole: the unique key values another company holds (409), ids it no longer has.
    */
-  private async updatePart(part: Target[], keyProperty: string | undefined, seq: number): Promise<{ refused: Map<Target, Refusal>; gone: Target[] }> {
+  private async updatePart(part: Target[], keyProperty: string | undefined, seq: number): Promise<{ rejected: Map<Target, Rejection>; gone: Target[] }> {
     const gone: Target[] = [];
     let withKeys = true;
     let rest = part;
@@ -242,25 +242,25 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         rest = rest.filter((target) => !vanished.includes(target));
         continue;
       }
-      const refused = new Map<Target, Refusal>();
+      const rejected = new Map<Target, Rejection>();
       for (const error of body.errors ?? []) {
         const traces = new Set(error.context?.objectWriteTraceId ?? []);
         const ids = new Set(error.context?.ids ?? []);
         rest.forEach((target, i) => {
           if (!traces.has(String(i)) && !ids.has(target.id)) return;
           if (error.category === 'OBJECT_NOT_FOUND') gone.push(target);
-          else refused.set(target, { message: detailMessage(error), cause: causeOf([error]) });
+          else rejected.set(target, { message: detailMessage(error), cause: causeOf([error]) });
         });
       }
-      return { refused, gone };
+      return { rejected, gone };
     }
-    return { refused: new Map(), gone };
+    return { rejected: new Map(), gone };
   }
 
   /** Creates (or finds) by the unique key: a repeat after a lost answer lands on the same company. */
-  private async upsertByKey(entries: Entry[], keyProperty: string, seq: number): Promise<{ refused: Map<Entry, Refusal>; unmatched: Entry[] }> {
+  private async upsertByKey(entries: Entry[], keyProperty: string, seq: number): Promise<{ rejected: Map<Entry, Rejection>; unmatched: Entry[] }> {
     const matched = new Set<string>();
-    const refused = await sendInParts(entries, async (part) => {
+    const rejected = await sendInParts(entries, async (part) => {
       const inputs = part.map((entry, i) => ({ idProperty: keyProperty, id: entry.key, objectWriteTraceId: String(i), properties: { ...entry.value, domain: entry.key } }));
       let body: BatchResponse;
       try {
@@ -285,15 +285,15 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       return failuresByTrace(part, body);
     }, offendingCompanies);
     // An answer that does not name a domain: upsert it again (idempotent) rather than guess.
-    return { refused, unmatched: entries.filter((entry) => !matched.has(entry.key) && !refused.has(entry)) };
+    return { rejected, unmatched: entries.filter((entry) => !matched.has(entry.key) && !rejected.has(entry)) };
   }
 
   /** The safe path: creates, each domain written down first; answers those left unconfirmed. */
-  private async create(entries: Entry[], seq: number): Promise<{ refused: Map<Entry, Refusal>; unconfirmed: Entry[] }> {
-    if (entries.length === 0) return { refused: new Map(), unconfirmed: [] };
+  private async create(entries: Entry[], seq: number): Promise<{ rejected: Map<Entry, Rejection>; unconfirmed: Entry[] }> {
+    if (entries.length === 0) return { rejected: new Map(), unconfirmed: [] };
     this.memory.markUnconfirmed(entries.map((entry) => entry.key), this.clock.now());
     const unconfirmed: Entry[] = [];
-    const refused = await sendInParts(entries, async (part) => {
+    const rejected = await sendInParts(entries, async (part) => {
       const inputs = part.map((entry, i) => ({ objectWriteTraceId: String(i), associations: [], properties: { ...entry.value, domain: entry.key } }));
       let body: BatchResponse;
       try {
@@ -313,13 +313,13 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         made.add(domain);
       }
       const failed = failuresByTrace(part, body);
-      // Not made and not refused: the answer does not say; treat it as unanswered.
+      // Not made and not rejected: the answer does not say; treat it as unanswered.
       for (const entry of part) if (!made.has(entry.key) && !failed.has(entry)) unconfirmed.push(entry);
       return failed;
     }, offendingCompanies);
-    // A refused create made nothing: no need to wait for it.
-    for (const entry of refused.keys()) this.memory.confirm(entry.key);
-    return { refused, unconfirmed };
+    // A rejected create made nothing: no need to wait for it.
+    for (const entry of rejected.keys()) this.memory.confirm(entry.key);
+    return { rejected, unconfirmed };
   }
 }
 
@@ -341,10 +341,10 @@ function namedIds(envelope: ErrorDetail & { errors?: ErrorDetail[] }): Set<strin
   return new Set([envelope, ...(envelope.errors ?? [])].flatMap((detail) => detail.context?.ids ?? []));
 }
 
-function offendingCompanies(error: HubSpotApiError, part: Entry[]): Map<Entry, RefusalCause> {
+function offendingCompanies(error: HubSpotApiError, part: Entry[]): Map<Entry, RejectionCause> {
   return namedByProperties(error, part, (entry) => entry.value);
 }
 
-function verdictFor(domain: string, refusal: Refusal): DeadLetterVerdict {
-  return refusal.code ? { code: refusal.code, reason: refusal.message } : { code: 'HUBSPOT_REJECTED', reason: `company ${domain}: ${refusal.message}` };
+function verdictFor(domain: string, rejection: Rejection): DeadLetterVerdict {
+  return rejection.code ? { code: rejection.code, reason: rejection.message } : { code: 'HUBSPOT_REJECTED', reason: `company ${domain}: ${rejection.message}` };
 }

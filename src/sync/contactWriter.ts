@@ -8,7 +8,7 @@ import type { Verdicts } from './keyedBatcher.js';
 import { BoundedMap } from './boundedMap.js';
 import type { Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
-import type { Refusal, RefusalCause } from './refusals.js';
+import type { Rejection, RejectionCause } from './rejections.js';
 import { BatchWriter, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 100;
@@ -76,12 +76,12 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
   }
 
   protected send(batch: readonly Entry[], seq: number): Promise<Verdicts> {
-    return sendMerged(batch, (entries) => this.upsertAll(entries, seq), (email, refusal) => ({ code: 'HUBSPOT_REJECTED', reason: `contact ${email}: ${refusal.message}` }));
+    return sendMerged(batch, (entries) => this.upsertAll(entries, seq), (email, rejection) => ({ code: 'HUBSPOT_REJECTED', reason: `contact ${email}: ${rejection.message}` }));
   }
 
-  /** One round of upserts; answers the emails HubSpot refused. */
-  private async upsertAll(entries: Entry[], seq: number): Promise<Map<string, Refusal>> {
-    const refused = await sendInParts(entries, async (part) => {
+  /** One round of upserts; answers the emails HubSpot rejected. */
+  private async upsertAll(entries: Entry[], seq: number): Promise<Map<string, Rejection>> {
+    const rejected = await sendInParts(entries, async (part) => {
       const inputs = part.map(({ key, value }, i) => ({ idProperty: 'email', id: key, objectWriteTraceId: String(i), properties: value }));
       const { body } = await this.requester.send<BatchResponse>('contactsUpsert', { body: { inputs } }, { seq });
       for (const contact of body.results ?? []) {
@@ -90,12 +90,12 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
       }
       return failuresByTrace(part, body);
     }, offendingContacts);
-    return new Map([...refused].map(([entry, refusal]) => [entry.key, refusal]));
+    return new Map([...rejected].map(([entry, rejection]) => [entry.key, rejection]));
   }
 }
 
 /** The inputs a 400 names: by email in the context or message (the key itself), else by a property. */
-function offendingContacts(error: HubSpotApiError, part: Entry[]): Map<Entry, RefusalCause> {
+function offendingContacts(error: HubSpotApiError, part: Entry[]): Map<Entry, RejectionCause> {
   const { envelope } = error;
   const named = new Set<string>();
   for (const detail of [envelope, ...(envelope.errors ?? [])]) {

@@ -2,8 +2,8 @@
 // Two operations on one key inside the batch window are merged (later wins per
 // property), because HubSpot rejects a batch that names an ID twice. A key is never in
 // two batches in flight at once, so updates to one record land in input order. Each
-// merged operation keeps what every record contributed, so that a refusal can reject the
-// records at fault alone (refusals.ts).
+// merged operation keeps what every record contributed, so that a rejection can dead-letter the
+// records at fault alone (rejections.ts).
 import type { DeadLetterVerdict } from '../core/types.js';
 
 /**

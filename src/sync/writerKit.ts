@@ -1,12 +1,12 @@
 // What the four writers share: each collects its operations in a keyed batcher (one
 // linger, one way to report a failure that stops the run), and reads the same answers:
 // per-input failures named by trace id, and 400s naming the properties at fault; and the
-// writers of merged properties settle refusals the same way (sendMerged).
+// writers of merged properties settle rejections the same way (sendMerged).
 import type { DeadLetterVerdict, PropertyValues } from '../core/types.js';
 import type { ErrorDetail, HubSpotApiError } from '../hubspot/errors.js';
 import type { BatchResponse } from '../hubspot/types.js';
 import { KeyedBatcher, type KeyedOperation, type Verdicts } from './keyedBatcher.js';
-import { causeOf, findRefused, mergeContributions, narrowRefusal, type Refusal, type RefusalCause } from './refusals.js';
+import { causeOf, findRejected, mergeContributions, narrowRejection, type Rejection, type RejectionCause } from './rejections.js';
 
 /**
  * How long a partial batch waits for more operations before it is sent anyway: long
@@ -56,27 +56,27 @@ export function detailMessage(error: ErrorDetail): string {
 }
 
 /** The inputs of `part` (sent with `objectWriteTraceId` = their index) that the answer's `errors` name. */
-export function failuresByTrace<E>(part: readonly E[], body: BatchResponse): Map<E, Refusal> {
-  const byTrace = new Map<string, Refusal>();
+export function failuresByTrace<E>(part: readonly E[], body: BatchResponse): Map<E, Rejection> {
+  const byTrace = new Map<string, Rejection>();
   for (const error of body.errors ?? []) {
     for (const trace of error.context?.objectWriteTraceId ?? []) byTrace.set(trace, { message: detailMessage(error), cause: causeOf([error]) });
   }
-  const failed = new Map<E, Refusal>();
+  const failed = new Map<E, Rejection>();
   part.forEach((entry, i) => {
-    const refusal = byTrace.get(String(i));
-    if (refusal) failed.set(entry, refusal);
+    const rejection = byTrace.get(String(i));
+    if (rejection) failed.set(entry, rejection);
   });
   return failed;
 }
 
 /**
  * The inputs a 400 names for certain by the properties it lists: every holder of a
- * property refused as such, the one holder of a property whose value was refused. When
+ * property rejected as such, the one holder of a property whose value was rejected. When
  * several inputs hold such a property the 400 does not say whose value it was: none is
  * named, and halving finds it.
  */
-export function namedByProperties<E>(error: HubSpotApiError, part: readonly E[], propertiesOf: (entry: E) => object): Map<E, RefusalCause> {
-  const named = new Map<E, RefusalCause>();
+export function namedByProperties<E>(error: HubSpotApiError, part: readonly E[], propertiesOf: (entry: E) => object): Map<E, RejectionCause> {
+  const named = new Map<E, RejectionCause>();
   const details = error.envelope.errors ?? [];
   const cause = causeOf(details);
   if (cause.kind !== 'properties') return named;
@@ -92,25 +92,25 @@ export function namedByProperties<E>(error: HubSpotApiError, part: readonly E[],
 
 /**
  * Sends a batch of merged property operations (contacts, companies) and settles each
- * record merged into them: on a refusal only the records at fault are rejected (found
- * as refusals.ts says, halving with `send` itself when HubSpot does not say), and the key
+ * record merged into them: on a rejection only the records at fault are rejected (found
+ * as rejections.ts says, halving with `send` itself when HubSpot does not say), and the key
  * is sent once more merged from the others, until it arrives or none is left. `send`
- * answers the keys HubSpot refused.
+ * answers the keys HubSpot rejected.
  */
 export async function sendMerged(
   batch: ReadonlyArray<BatchEntry<PropertyValues>>,
-  send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Refusal>>,
-  verdictFor: (key: string, refusal: Refusal) => DeadLetterVerdict,
+  send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Rejection>>,
+  verdictFor: (key: string, rejection: Rejection) => DeadLetterVerdict,
 ): Promise<Verdicts> {
   const verdicts = new Map<string, Array<DeadLetterVerdict | undefined>>();
   let todo: Contributed[] = batch.map(({ key, parts }) => ({ key, parts: parts.map((value, index) => ({ index, value })) }));
   while (todo.length > 0) {
-    const refusals = await send(todo.map(asEntry));
+    const rejections = await send(todo.map(asEntry));
     const again: Contributed[] = [];
     for (const entry of todo) {
-      const refusal = refusals.get(entry.key);
-      if (!refusal) continue;
-      const rejected = await rejectedBy(entry, refusal, send);
+      const rejection = rejections.get(entry.key);
+      if (!rejection) continue;
+      const rejected = await rejectedBy(entry, rejection, send);
       const outcome = verdicts.get(entry.key) ?? [];
       for (const [i, cause] of rejected) outcome[entry.parts[i]!.index] = verdictFor(entry.key, cause);
       verdicts.set(entry.key, outcome);
@@ -130,17 +130,17 @@ function asEntry({ key, parts }: Contributed): BatchEntry<PropertyValues> {
   return { key, value: mergeContributions(values), parts: values };
 }
 
-/** The contributions (by position in `entry.parts`) a refusal rejects, halving with probes of the key alone when it must. */
-async function rejectedBy(entry: Contributed, refusal: Refusal, send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Refusal>>): Promise<Map<number, Refusal>> {
-  const narrowed = narrowRefusal(entry.parts.map((part) => part.value), refusal.cause);
+/** The contributions (by position in `entry.parts`) a rejection rejects, halving with probes of the key alone when it must. */
+async function rejectedBy(entry: Contributed, rejection: Rejection, send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Rejection>>): Promise<Map<number, Rejection>> {
+  const narrowed = narrowRejection(entry.parts.map((part) => part.value), rejection.cause);
   const all = entry.parts.map((_, i) => i);
   switch (narrowed.kind) {
     case 'all':
-      return new Map(all.map((i) => [i, refusal]));
+      return new Map(all.map((i) => [i, rejection]));
     case 'these':
-      return new Map(narrowed.indices.map((i) => [i, refusal]));
+      return new Map(narrowed.indices.map((i) => [i, rejection]));
     case 'halve':
-      return findRefused(all, refusal, async (some) => {
+      return findRejected(all, rejection, async (some) => {
         const probe = asEntry({ key: entry.key, parts: some.map((i) => entry.parts[i]!) });
         return (await send([probe])).get(entry.key);
       });

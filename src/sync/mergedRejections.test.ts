@@ -51,7 +51,7 @@ function catalogWith(change: (catalog: CatalogInput) => void): CatalogInput {
 describe.each([
   ['a 207 per input', false],
   ['a whole-batch 400', true],
-])('refusals of a merged operation, HubSpot answering %s', (_how, wholeBatchErrors) => {
+])('rejections of a merged operation, HubSpot answering %s', (_how, wholeBatchErrors) => {
   it('an option HubSpot does not have: only the record that supplied it; the contact is created from the other two (2 requests)', async () => {
     const { emulator, contacts } = await writers(wholeBatchErrors);
     const verdicts = await identifies(contacts, 'ada@example.com', [{ firstname: 'Ada', plan_tier: 'pro' }, { plan_tier: 'gold' }, { lastname: 'Lovelace' }]);
@@ -88,7 +88,7 @@ describe.each([
     expect(upserts(emulator)).toBe(wholeBatchErrors ? 2 : 1);
   });
 
-  it('a refusal that names nothing (a unique value another contact holds): found by halving the records', async () => {
+  it('a rejection that names nothing (a unique value another contact holds): found by halving the records', async () => {
     const { emulator, contacts } = await writers(wholeBatchErrors, catalogWith((c) => {
       const text = c.contacts.results.find((p) => p.name === 'firstname')!;
       c.contacts.results.push({ ...text, name: 'customer_number', label: 'Customer number', hasUniqueValue: true });

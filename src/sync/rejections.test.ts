@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PropertyValues } from '../core/types.js';
-import { causeOf, findRefused, narrowRefusal, type Narrowed, type Refusal, type RefusalCause } from './refusals.js';
+import { causeOf, findRejected, narrowRejection, type Narrowed, type Rejection, type RejectionCause } from './rejections.js';
 
-const properties = (...named: Array<[string, boolean]>): RefusalCause => ({ kind: 'properties', properties: named.map(([name, anyValue]) => ({ name, anyValue })) });
+const properties = (...named: Array<[string, boolean]>): RejectionCause => ({ kind: 'properties', properties: named.map(([name, anyValue]) => ({ name, anyValue })) });
 
-describe('narrowRefusal: which records merged into one refused key are at fault', () => {
+describe('narrowRejection: which records merged into one refused key are at fault', () => {
   const three: PropertyValues[] = [{ firstname: 'Ada', plan_tier: 'pro' }, { plan_tier: 'gold' }, { lastname: 'L' }];
-  it.each<[string, PropertyValues[], RefusalCause, Narrowed]>([
+  it.each<[string, PropertyValues[], RejectionCause, Narrowed]>([
     ['the key itself: every record', three, { kind: 'key' }, { kind: 'all' }],
     ['a value: the record that supplied the value sent', three, properties(['plan_tier', false]), { kind: 'these', indices: [1] }],
     ['a value supplied twice: both records (the earlier would bring it back)', [{ plan_tier: 'gold' }, { firstname: 'A' }, { plan_tier: 'gold' }], properties(['plan_tier', false]), { kind: 'these', indices: [0, 2] }],
@@ -19,12 +19,12 @@ describe('narrowRefusal: which records merged into one refused key are at fault'
     ['nothing named: halving finds them', three, { kind: 'unexplained' }, { kind: 'halve' }],
     ['nothing named, one record: that one', [{ x: '1' }], { kind: 'unexplained' }, { kind: 'all' }],
   ])('%s', (_case, parts, cause, expected) => {
-    expect(narrowRefusal(parts, cause)).toEqual(expected);
+    expect(narrowRejection(parts, cause)).toEqual(expected);
   });
 });
 
 describe('causeOf: what HubSpot names', () => {
-  it.each<[string, Parameters<typeof causeOf>[0], ReadonlySet<string> | undefined, RefusalCause]>([
+  it.each<[string, Parameters<typeof causeOf>[0], ReadonlySet<string> | undefined, RejectionCause]>([
     ['a 207 error lists each property under errors, with its code',
       [{ context: { objectWriteTraceId: ['0'], propertyName: ['plan_tier', 'shoe_size'] }, errors: [{ code: 'INVALID_OPTION', context: { propertyName: ['plan_tier'] } }, { code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: ['shoe_size'] } }] }],
       undefined, properties(['plan_tier', false], ['shoe_size', true])],
@@ -36,8 +36,8 @@ describe('causeOf: what HubSpot names', () => {
   });
 });
 
-describe('findRefused: halving in input order', () => {
-  const refusal = (message: string): Refusal => ({ message, cause: { kind: 'unexplained' } });
+describe('findRejected: halving in input order', () => {
+  const rejection = (message: string): Rejection => ({ message, cause: { kind: 'unexplained' } });
 
   it('finds exactly the records at fault among any, within about 2·r·log₂ n probes', () => {
     fc.assert(
@@ -45,10 +45,10 @@ describe('findRefused: halving in input order', () => {
         const faulty = new Set(bad);
         let probes = 0;
         const all = Array.from({ length: n }, (_, i) => i);
-        const found = await findRefused(all, refusal('whole'), async (some) => {
+        const found = await findRejected(all, rejection('whole'), async (some) => {
           probes++;
           const culprit = some.find((i) => faulty.has(i));
-          return culprit === undefined ? undefined : refusal(`record ${culprit}`);
+          return culprit === undefined ? undefined : rejection(`record ${culprit}`);
         });
         expect([...found.keys()].sort((a, b) => a - b)).toEqual([...faulty].sort((a, b) => a - b));
         for (const [index, answer] of found) expect(answer.message).toBe(`record ${index}`);
@@ -58,7 +58,7 @@ describe('findRefused: halving in input order', () => {
   });
 
   it('answers every record when only their merge is refused, not any half', async () => {
-    const found = await findRefused([0, 1, 2], refusal('together'), async (some) => (some.length === 3 ? refusal('together') : undefined));
+    const found = await findRejected([0, 1, 2], rejection('together'), async (some) => (some.length === 3 ? rejection('together') : undefined));
     expect([...found.keys()]).toEqual([0, 1, 2]);
   });
 });

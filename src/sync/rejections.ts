@@ -1,19 +1,19 @@
-// What HubSpot's refusal of one merged operation means for the records merged into it
-// (docs/hubspot.md#refusals). Operations on one key are merged, later record wins per
-// property; a refusal must reject only the records at fault, and the key is then sent
+// What HubSpot's rejection of one merged operation means for the records merged into it
+// (docs/hubspot.md#rejections). Operations on one key are merged, later record wins per
+// property; a rejection must reject only the records at fault, and the key is then sent
 // again merged from the others, so that a rejected record has had no effect on HubSpot.
 // Pure: no request is made here (halving is handed a function that sends).
 import type { ErrorDetail } from '../hubspot/errors.js';
 import type { DeadLetterVerdict, PropertyValues } from '../core/types.js';
 
-/** A property a refusal names; `anyValue`: HubSpot refuses the property itself (it does not exist, it is read-only), so every value of it. */
+/** A property a rejection names; `anyValue`: HubSpot refuses the property itself (it does not exist, it is read-only), so every value of it. */
 export interface NamedProperty {
   name: string;
   anyValue: boolean;
 }
 
-/** What a refusal of one input says about it. */
-export type RefusalCause =
+/** What a rejection of one input says about it. */
+export type RejectionCause =
   /** The key itself (the email, the domain): nothing sent for it can arrive. */
   | { kind: 'key' }
   /** Values of these properties (as sent) were refused. */
@@ -21,15 +21,15 @@ export type RefusalCause =
   /** HubSpot says no more than that it refused the input. */
   | { kind: 'unexplained' };
 
-export interface Refusal {
+export interface Rejection {
   /** HubSpot's words, for the dead letter. */
   message: string;
-  cause: RefusalCause;
+  cause: RejectionCause;
   /** The dead letter's code when it is not `HUBSPOT_REJECTED` (its message is then the whole reason). */
   code?: DeadLetterVerdict['code'];
 }
 
-/** The contributions a refusal rejects: all of them, the ones listed (by index), or those that halving will find. */
+/** The contributions a rejection rejects: all of them, the ones listed (by index), or those that halving will find. */
 export type Narrowed = { kind: 'all' } | { kind: 'these'; indices: number[] } | { kind: 'halve' };
 
 const PROPERTY_ITSELF = new Set(['PROPERTY_DOESNT_EXIST', 'READ_ONLY_VALUE']);
@@ -40,13 +40,13 @@ export function mergeContributions(parts: readonly PropertyValues[]): PropertyVa
 }
 
 /**
- * Which contributions (in input order) a refusal of their merge rejects. A named property
+ * Which contributions (in input order) a rejection of their merge rejects. A named property
  * no contribution supplied was the writer's own (the key as a property): the key is
  * refused. Otherwise a record is at fault when it supplied the refused value (the one
  * sent, so the last in input order: an earlier record with the same value would bring it
  * back), or any value of a property refused as such.
  */
-export function narrowRefusal(parts: readonly PropertyValues[], cause: RefusalCause): Narrowed {
+export function narrowRejection(parts: readonly PropertyValues[], cause: RejectionCause): Narrowed {
   if (cause.kind === 'key') return { kind: 'all' };
   if (cause.kind === 'unexplained') return parts.length === 1 ? { kind: 'all' } : { kind: 'halve' };
   const sent = mergeContributions(parts);
@@ -63,22 +63,22 @@ export function narrowRefusal(parts: readonly PropertyValues[], cause: RefusalCa
 
 /**
  * Finds, by halving in input order, the contributions whose merge HubSpot refuses when the
- * refusal does not say which: `probe` sends the merge of some and answers its refusal
+ * rejection does not say which: `probe` sends the merge of some and answers its rejection
  * (undefined: accepted). About 2·r·log₂ n probes for r refused records among n. When the
  * whole is refused but neither half is, the records only fail together: all are answered.
  */
-export async function findRefused(indices: readonly number[], refusal: Refusal, probe: (indices: readonly number[]) => Promise<Refusal | undefined>): Promise<Map<number, Refusal>> {
-  const found = new Map<number, Refusal>();
+export async function findRejected(indices: readonly number[], rejection: Rejection, probe: (indices: readonly number[]) => Promise<Rejection | undefined>): Promise<Map<number, Rejection>> {
+  const found = new Map<number, Rejection>();
   if (indices.length === 1) {
-    found.set(indices[0]!, refusal);
+    found.set(indices[0]!, rejection);
     return found;
   }
   const middle = Math.ceil(indices.length / 2);
   for (const half of [indices.slice(0, middle), indices.slice(middle)]) {
     const answer = await probe(half);
-    if (answer) for (const [index, cause] of await findRefused(half, answer, probe)) found.set(index, cause);
+    if (answer) for (const [index, cause] of await findRejected(half, answer, probe)) found.set(index, cause);
   }
-  if (found.size === 0) for (const index of indices) found.set(index, refusal);
+  if (found.size === 0) for (const index of indices) found.set(index, rejection);
   return found;
 }
 
@@ -87,7 +87,7 @@ export async function findRefused(indices: readonly number[], refusal: Refusal, 
  * (an error of a 207 lists one detail per property under `errors`). `held`, when given,
  * keeps only the properties an input holds (a whole-batch 400 names those of every input).
  */
-export function causeOf(details: readonly (ErrorDetail & { errors?: ErrorDetail[] })[], held?: ReadonlySet<string>): RefusalCause {
+export function causeOf(details: readonly (ErrorDetail & { errors?: ErrorDetail[] })[], held?: ReadonlySet<string>): RejectionCause {
   const properties = new Map<string, boolean>();
   for (const detail of details) {
     const parts = detail.errors && detail.errors.length > 0 ? detail.errors : [detail];
