@@ -1,5 +1,5 @@
 // What HubSpot's rejection of one merged operation means for the records merged into it
-// (docs/hubspot.md#rejections). Operations on one key are merged, later record wins per
+// (docs/hubspot.md#rejections-of-a-merged-operation). Operations on one key are merged, later record wins per
 // property; a rejection must reject only the records at fault, and the key is then sent
 // again merged from the others, so that a rejected record has had no effect on HubSpot.
 // Pure: no request is made here (halving is handed a function that sends).
