@@ -29,9 +29,9 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
   await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
-  context.connect({ concurrency: flags.concurrency, tally });
+  const requester = context.connectWithToken({ concurrency: flags.concurrency, tally }, 'diff reads HubSpot');
   let generation: number | undefined;
-  const portal = await context.portal({
+  const portal = await context.portal(requester, {
     cache: { use: 'none' },
     bind: async (hubId) => {
       generation = (await readOnlyStateFor(flags.stateDir, hubId, { fresh: false, resend: false })).deliveredGeneration;
@@ -62,7 +62,7 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
     });
     closeBasis(basis);
     memory.close(); // what mapping remembered is not needed to compare
-    await compareWithPortal(collector, context.connected(), portal.catalog, tally, flags);
+    await compareWithPortal(collector, requester, portal.catalog, tally, flags);
   } finally {
     closeBasis(basis);
     memory.close();

@@ -36,7 +36,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   let outputClosed = false;
   try {
     let state: Awaited<ReturnType<typeof readOnlyStateFor>> = { use: true };
-    const portal = await context.portal({
+    const portal = await context.portal(requester, {
       cache: { stateDir: flags.stateDir, use: 'read' },
       bind: async (hubId) => {
         state = await readOnlyStateFor(flags.stateDir, hubId, flags);

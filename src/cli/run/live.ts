@@ -70,9 +70,8 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       let end: RunEnd = { status: 'completed' };
       let refused: RefusedError | undefined;
       try {
-        context.connect({ concurrency: flags.concurrency, tally: state.tally, budget });
-        const requester = context.connected();
-        const portal = await context.portal({
+        const requester = context.connectWithToken({ concurrency: flags.concurrency, tally: state.tally, budget }, 'A HubSpot token is needed to deliver');
+        const portal = await context.portal(requester, {
           cache: { stateDir: state.dir, use: 'write' },
           delivers: true,
           guard: (work) => guard.unlessSignalled(work),
