@@ -36,7 +36,10 @@ const PROPERTY_ITSELF = new Set(['PROPERTY_DOESNT_EXIST', 'READ_ONLY_VALUE']);
 
 /** Later contributions win per property, as the batcher merges them. */
 export function mergeContributions(parts: readonly PropertyValues[]): PropertyValues {
-  return Object.assign({}, ...parts) as PropertyValues;
+  // A loop, not a spread into Object.assign: an active user's key may hold thousands.
+  const merged: PropertyValues = {};
+  for (const part of parts) Object.assign(merged, part);
+  return merged;
 }
 
 /**

@@ -104,8 +104,10 @@ export async function sendMerged(
 ): Promise<Verdicts> {
   const verdicts = new Map<string, Array<DeadLetterVerdict | undefined>>();
   let todo: Contributed[] = batch.map(({ key, parts }) => ({ key, parts: parts.map((value, index) => ({ index, value })) }));
+  // The first round sends the batcher's merges as they are; later ones merge what is left.
+  let entries: Array<BatchEntry<PropertyValues>> = [...batch];
   while (todo.length > 0) {
-    const rejections = await send(todo.map(asEntry));
+    const rejections = await send(entries);
     const again: Contributed[] = [];
     for (const entry of todo) {
       const rejection = rejections.get(entry.key);
@@ -118,6 +120,7 @@ export async function sendMerged(
       if (rest.length > 0) again.push({ key: entry.key, parts: rest });
     }
     todo = again;
+    entries = todo.map(asEntry);
   }
   return verdicts;
 }
