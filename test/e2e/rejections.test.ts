@@ -1,8 +1,9 @@
 // A saved catalog gone stale (an option, a property removed in HubSpot since it was
 // pulled): the mapping lets the values through, HubSpot refuses them. Records merged into
-// one contact or company are judged one by one: only those that supplied a refused value
+// one contact or company are judged one by one: only those that supplied a rejected value
 // become dead letters, and the contact and company are made from the others, whether
-// HubSpot answers with a whole-batch 400 or a 207 per input.
+// HubSpot answers with a whole-batch 400 or a 207 per input, and whether the export is
+// a file or standard input (which can only be streamed).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,11 +41,12 @@ describe.each([
   ['a 207 per input', false],
   ['a whole-batch 400', true],
 ])('a stale saved catalog, HubSpot answering %s', (_how, wholeBatchErrors) => {
-  it('dead-letters only the records that supplied a refused value; the contacts and the company are made from the rest', async () => {
+  it.each(['a file', 'standard input'])('dead-letters only the records that supplied a rejected value; the contacts and the company are made from the rest: %s', async (source) => {
     const run = await testLiveRun({ faults: { wholeBatchErrors }, searchLagMs: 0 });
     const dir = await tempDir();
     const input = await writeNdjson(dir, 'export.ndjson', calls);
-    const result = await run.replay([input, '--catalog', await staleCatalog(dir), '--report', join(dir, 'report.json')]);
+    const args = ['--catalog', await staleCatalog(dir), '--report', join(dir, 'report.json')];
+    const result = source === 'a file' ? await run.replay([input, ...args]) : await run.replay(['-', ...args], { stdin: await readFile(input) });
     expect(result.code).toBe(0);
 
     const { contacts, companies, associations } = run.emulator.snapshot();
