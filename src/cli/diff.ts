@@ -34,9 +34,9 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
   await inspectBeforeSending(inputs, flags);
   const context = await CommandContext.open(flags, flags);
   const tally = new RunTally();
-  context.connect({ concurrency: flags.concurrency, tally });
+  const requester = context.connectWithToken({ concurrency: flags.concurrency, tally }, 'diff reads HubSpot');
   let generation: number | undefined;
-  const portal = await context.portal({
+  const portal = await context.portal(requester, {
     cache: { use: 'none' },
     bind: async (hubId) => {
       generation = (await readOnlyStateFor(flags.stateDir, hubId, { fresh: false, resend: false })).deliveredGeneration;
@@ -73,7 +73,7 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
     });
     closeBasis(basis);
     memory.close(); // what mapping remembered is not needed to compare
-    await compareWithPortal(collector, context.connected(), mapping.catalog, tally, flags, newProperties(fixed, flags.createProperties));
+    await compareWithPortal(collector, requester, mapping.catalog, tally, flags, newProperties(fixed, flags.createProperties));
     // Standard output carries the diff; the plan goes with the other messages.
     const { properties, untracked } = plan.plan();
     const lines = planLines(properties, untracked.contact + untracked.company > 0 ? untracked : undefined, true);

@@ -5,7 +5,7 @@ import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { fetchCatalogDocument } from '../sync/portal.js';
 import type { OptionsOf } from './options.js';
 import { prepareOutputFile } from './outputPaths.js';
-import { CommandContext } from './run/context.js';
+import { connectOnly } from './run/context.js';
 
 export const PROPERTIES_PULL_GROUPS = ['pull', 'connection', 'requests'] as const;
 
@@ -14,10 +14,9 @@ export type PropertiesPullOptions = OptionsOf<(typeof PROPERTIES_PULL_GROUPS)[nu
 export async function propertiesPullCommand(flags: PropertiesPullOptions): Promise<ExitCode> {
   if (!flags.token) throw new UsageError('Reading the property catalog needs a token: pass --token or set HUBSPOT_ACCESS_TOKEN.');
   if (flags.out) await prepareOutputFile(flags.out, '--out');
-  const context = await CommandContext.open(flags);
   // Two requests at most (one per object type): two in flight, within --rate.
-  context.connect({ concurrency: 2 });
-  const doc = await fetchCatalogDocument(context.connected(), flags.object ? [flags.object] : ['contacts', 'companies']);
+  const requester = connectOnly({ ...flags, token: flags.token }, { concurrency: 2 });
+  const doc = await fetchCatalogDocument(requester, flags.object ? [flags.object] : ['contacts', 'companies']);
   const text = JSON.stringify(doc, null, 2) + '\n';
   if (flags.out) {
     await writeFile(flags.out, text);

@@ -18,7 +18,8 @@ export interface BatchResponse<R = CrmObject> {
   status?: string;
   results: R[];
   numErrors?: number;
-  errors?: ErrorDetail[];
+  /** Per-input failures; one of a 207 lists one detail per refused property under `errors`. */
+  errors?: Array<ErrorDetail & { errors?: ErrorDetail[] }>;
 }
 
 export interface SearchResponse {

@@ -8,6 +8,7 @@ import type { CompanyWriter } from './companyWriter.js';
 import type { ContactWriter } from './contactWriter.js';
 import type { Verdicts } from './keyedBatcher.js';
 import type { Requester } from './requester.js';
+import type { Rejection } from './rejections.js';
 import { sendInParts } from './sendInParts.js';
 import { BatchWriter, keepFirst, type BatchEntry } from './writerKit.js';
 
@@ -52,16 +53,16 @@ export class AssociationWriter extends BatchWriter<Pair> {
       const { body } = await this.requester.send<BatchResponse<unknown>>('associateDefault', {
         body: { inputs: part.map(({ contactId, companyId }) => ({ from: { id: contactId }, to: { id: companyId } })) },
       }, { seq });
-      const failed = new Map<Input, string>();
+      const failed = new Map<Input, Rejection>();
       for (const error of body?.errors ?? []) {
         const named = new Set(Object.values(error.context ?? {}).flat());
         for (const input of part) {
-          if (named.has(input.contactId) || named.has(input.companyId)) failed.set(input, `HubSpot rejected it: ${error.message ?? error.category ?? 'no message'}`);
+          if (named.has(input.contactId) || named.has(input.companyId)) failed.set(input, { message: `HubSpot rejected it: ${error.message ?? error.category ?? 'no message'}`, cause: { kind: 'key' } });
         }
       }
       return failed;
     });
-    for (const [input, message] of rejected) verdicts.set(input.key, { code: 'HUBSPOT_REJECTED', reason: `association: ${message}` });
+    for (const [input, { message }] of rejected) verdicts.set(input.key, { code: 'HUBSPOT_REJECTED', reason: `association: ${message}` });
     return verdicts;
   }
 }

@@ -25,7 +25,8 @@ import type { Verdicts } from './keyedBatcher.js';
 import { PauseError } from '../errors.js';
 import { DEFAULT_BACKOFF, mayHaveBeenApplied, retryOrPause, type BackoffPolicy, type Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
-import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, withNamedProperties, type BatchEntry } from './writerKit.js';
+import { causeOf, type Rejection, type RejectionCause } from './rejections.js';
+import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 100;
 /**
@@ -45,7 +46,8 @@ export interface CompanyWriterOptions {
   lingerMs?: number;
 }
 
-type Entry = BatchEntry<PropertyValues>;
+/** A domain and its merged properties, as one round sends them. */
+type Entry = { key: string; value: PropertyValues };
 /** One update input: a company and every domain of the batch that leads to it. */
 type Target = { id: string; entries: Entry[]; properties: PropertyValues; setsKey: boolean };
 
@@ -92,7 +94,12 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     return id !== undefined && !this.gone.has(id) ? id : undefined;
   }
 
-  protected async send(batch: ReadonlyArray<Entry>, seq: number): Promise<Verdicts> {
+  protected send(batch: ReadonlyArray<BatchEntry<PropertyValues>>, seq: number): Promise<Verdicts> {
+    return sendMerged(batch, (entries) => this.write(entries, seq), verdictFor);
+  }
+
+  /** One round: answers the domains HubSpot rejected. */
+  private async write(batch: ReadonlyArray<Entry>, seq: number): Promise<Map<string, Rejection>> {
     for (;;) {
       const keying = await this.keyingOnce();
       try {
@@ -105,8 +112,8 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     }
   }
 
-  private async writeBatch(batch: ReadonlyArray<Entry>, keying: CompanyKeying, seq: number): Promise<Verdicts> {
-    const verdicts: Verdicts = new Map();
+  private async writeBatch(batch: ReadonlyArray<Entry>, keying: CompanyKeying, seq: number): Promise<Map<string, Rejection>> {
+    const rejected = new Map<string, Rejection>();
     const keyProperty = keying.kind === 'key' ? keying.property : undefined;
     // The key is the writer's to set: a trait of that name must not contradict it.
     let todo: Entry[] = batch.map(({ key, value }) => ({ key, value: keyProperty && keyProperty in value ? without(value, keyProperty) : value }));
@@ -126,12 +133,12 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         if (keyProperty && company.key === undefined && company.via === 'domain') setKey.add(domain);
       }
       for (const domain of unsearchable) {
-        verdicts.set(domain, { code: 'INVALID_WEBSITE', reason: `company ${domain.slice(0, 80)}…: a domain of ${domain.length} characters is longer than any host name, and HubSpot cannot search for it` });
+        rejected.set(domain, { code: 'INVALID_WEBSITE', cause: { kind: 'key' }, message: `company ${domain.slice(0, 80)}…: a domain of ${domain.length} characters is longer than any host name, and HubSpot cannot search for it` });
       }
 
       const known = todo.filter((entry) => this.knownId(entry.key) !== undefined);
       const updated = await this.update(known, setKey, keyProperty, seq);
-      for (const [entry, message] of updated.rejected) verdicts.set(entry.key, reject(entry, message));
+      for (const [entry, rejection] of updated.rejected) rejected.set(entry.key, rejection);
       for (const entry of updated.notFound) {
         const id = this.ids.get(entry.key);
         if (id !== undefined) this.gone.add(id);
@@ -139,7 +146,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         again.push(entry);
       }
 
-      const missing = unknown.filter((entry) => !found.has(entry.key) && !verdicts.has(entry.key));
+      const missing = unknown.filter((entry) => !found.has(entry.key) && !rejected.has(entry.key));
       const now = this.clock.now();
       const create: Entry[] = [];
       for (const entry of missing) {
@@ -149,16 +156,16 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       }
       if (keyProperty) {
         const upserted = await this.upsertByKey(create, keyProperty, seq);
-        for (const [entry, message] of upserted.rejected) verdicts.set(entry.key, reject(entry, message));
+        for (const [entry, rejection] of upserted.rejected) rejected.set(entry.key, rejection);
         again.push(...upserted.unmatched);
       } else {
         const created = await this.create(create, seq);
-        for (const [entry, message] of created.rejected) verdicts.set(entry.key, reject(entry, message));
+        for (const [entry, rejection] of created.rejected) rejected.set(entry.key, rejection);
         waiting.push(...created.unconfirmed);
       }
 
       todo = [...again, ...waiting];
-      if (todo.length === 0) return verdicts;
+      if (todo.length === 0) return rejected;
       // Search is asked again at once for ids that vanished; unconfirmed creates need
       // HubSpot's index to catch up first.
       await retryOrPause(this.clock, round + 1, this.retries, () => this.stuck(waiting, again), (backoff) => (waiting.length > 0 ? backoff : 0));
@@ -178,7 +185,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   }
 
   /** Updates by id, one input per company; answers the rejected entries and those whose company is gone. */
-  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, seq: number): Promise<{ rejected: Map<Entry, string>; notFound: Entry[] }> {
+  private async update(entries: Entry[], setKey: ReadonlySet<string>, keyProperty: string | undefined, seq: number): Promise<{ rejected: Map<Entry, Rejection>; notFound: Entry[] }> {
     const targets = new Map<string, Target>();
     for (const entry of entries) {
       const id = this.knownId(entry.key)!;
@@ -192,9 +199,27 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
       }
       targets.set(id, target);
     }
-    const notFound: Entry[] = [];
-    const send = async (part: Target[], withKeys: boolean): Promise<Map<Target, string>> => {
-      const inputs = part.map((target, i) => ({
+    const gone: Target[] = [];
+    const rejectedTargets = await sendInParts([...targets.values()], async (part) => {
+      const answer = await this.updatePart(part, keyProperty, seq);
+      gone.push(...answer.gone);
+      return answer.rejected;
+    }, (error, part) => namedByProperties(error, part, (target) => target.properties));
+    const rejected = new Map<Entry, Rejection>();
+    for (const [target, rejection] of rejectedTargets) for (const entry of target.entries) rejected.set(entry, rejection);
+    return { rejected, notFound: gone.flatMap((target) => target.entries) };
+  }
+
+  /**
+   * One update request for `part`, sent again without what HubSpot would not take
+   * whole: the unique key values another company holds (409), ids it no longer has.
+   */
+  private async updatePart(part: Target[], keyProperty: string | undefined, seq: number): Promise<{ rejected: Map<Target, Rejection>; gone: Target[] }> {
+    const gone: Target[] = [];
+    let withKeys = true;
+    let rest = part;
+    while (rest.length > 0) {
+      const inputs = rest.map((target, i) => ({
         id: target.id,
         objectWriteTraceId: String(i),
         properties: withKeys || !keyProperty || !target.setsKey ? target.properties : without(target.properties, keyProperty),
@@ -204,43 +229,36 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         ({ body } = await this.requester.send<BatchResponse>('companiesUpdate', { body: { inputs } }, { seq }));
       } catch (error) {
         if (!(error instanceof HubSpotApiError)) throw error;
-        if (error.status === 409 && withKeys && part.some((target) => target.setsKey)) {
+        if (error.status === 409 && withKeys && rest.some((target) => target.setsKey)) {
           // Another company already holds that key (made while search lagged): leave the key there.
-          return send(part, false);
+          withKeys = false;
+          continue;
         }
-        if (isNotFound(error)) {
-          // A whole-batch "not found": the ids it names are gone, the rest go again.
-          const named = namedIds(error.envelope);
-          const gone = part.filter((target) => named.has(target.id));
-          if (gone.length === 0 && part.length === 1) gone.push(...part);
-          if (gone.length > 0) {
-            for (const target of gone) notFound.push(...target.entries);
-            const rest = part.filter((target) => !gone.includes(target));
-            return rest.length > 0 ? send(rest, withKeys) : new Map();
-          }
-        }
-        throw error;
+        // A whole-batch "not found": the ids it names are gone, the rest go again.
+        const named = isNotFound(error) ? namedIds(error.envelope) : new Set<string>();
+        const vanished = rest.length === 1 && named.size === 0 && isNotFound(error) ? rest : rest.filter((target) => named.has(target.id));
+        if (vanished.length === 0) throw error;
+        gone.push(...vanished);
+        rest = rest.filter((target) => !vanished.includes(target));
+        continue;
       }
-      const failed = new Map<Target, string>();
+      const rejected = new Map<Target, Rejection>();
       for (const error of body.errors ?? []) {
         const traces = new Set(error.context?.objectWriteTraceId ?? []);
         const ids = new Set(error.context?.ids ?? []);
-        part.forEach((target, i) => {
+        rest.forEach((target, i) => {
           if (!traces.has(String(i)) && !ids.has(target.id)) return;
-          if (error.category === 'OBJECT_NOT_FOUND') notFound.push(...target.entries);
-          else failed.set(target, detailMessage(error));
+          if (error.category === 'OBJECT_NOT_FOUND') gone.push(target);
+          else rejected.set(target, { message: detailMessage(error), cause: causeOf([error]) });
         });
       }
-      return failed;
-    };
-    const rejected = await sendInParts([...targets.values()], (part) => send(part, true), (error, part) => offendingTargets(error, part));
-    const byEntry = new Map<Entry, string>();
-    for (const [target, message] of rejected) for (const entry of target.entries) byEntry.set(entry, message);
-    return { rejected: byEntry, notFound };
+      return { rejected, gone };
+    }
+    return { rejected: new Map(), gone };
   }
 
   /** Creates (or finds) by the unique key: a repeat after a lost answer lands on the same company. */
-  private async upsertByKey(entries: Entry[], keyProperty: string, seq: number): Promise<{ rejected: Map<Entry, string>; unmatched: Entry[] }> {
+  private async upsertByKey(entries: Entry[], keyProperty: string, seq: number): Promise<{ rejected: Map<Entry, Rejection>; unmatched: Entry[] }> {
     const matched = new Set<string>();
     const rejected = await sendInParts(entries, async (part) => {
       const inputs = part.map((entry, i) => ({ idProperty: keyProperty, id: entry.key, objectWriteTraceId: String(i), properties: { ...entry.value, domain: entry.key } }));
@@ -271,7 +289,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   }
 
   /** The safe path: creates, each domain written down first; answers those left unconfirmed. */
-  private async create(entries: Entry[], seq: number): Promise<{ rejected: Map<Entry, string>; unconfirmed: Entry[] }> {
+  private async create(entries: Entry[], seq: number): Promise<{ rejected: Map<Entry, Rejection>; unconfirmed: Entry[] }> {
     if (entries.length === 0) return { rejected: new Map(), unconfirmed: [] };
     this.memory.markUnconfirmed(entries.map((entry) => entry.key), this.clock.now());
     const unconfirmed: Entry[] = [];
@@ -295,11 +313,11 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
         made.add(domain);
       }
       const failed = failuresByTrace(part, body);
-      // Not made and not refused: the answer does not say; treat it as unanswered.
+      // Not made and not rejected: the answer does not say; treat it as unanswered.
       for (const entry of part) if (!made.has(entry.key) && !failed.has(entry)) unconfirmed.push(entry);
       return failed;
     }, offendingCompanies);
-    // A refused create made nothing: no need to wait for it.
+    // A rejected create made nothing: no need to wait for it.
     for (const entry of rejected.keys()) this.memory.confirm(entry.key);
     return { rejected, unconfirmed };
   }
@@ -323,14 +341,10 @@ function namedIds(envelope: ErrorDetail & { errors?: ErrorDetail[] }): Set<strin
   return new Set([envelope, ...(envelope.errors ?? [])].flatMap((detail) => detail.context?.ids ?? []));
 }
 
-function offendingCompanies(error: HubSpotApiError, part: Entry[]): Entry[] {
-  return withNamedProperties(error, part, (entry) => entry.value);
+function offendingCompanies(error: HubSpotApiError, part: Entry[]): Map<Entry, RejectionCause> {
+  return namedByProperties(error, part, (entry) => entry.value);
 }
 
-function offendingTargets(error: HubSpotApiError, part: Target[]): Target[] {
-  return withNamedProperties(error, part, (target) => target.properties);
-}
-
-function reject(entry: Entry, message: string): DeadLetterVerdict {
-  return { code: 'HUBSPOT_REJECTED', reason: `company ${entry.key}: ${message}` };
+function verdictFor(domain: string, rejection: Rejection): DeadLetterVerdict {
+  return rejection.code ? { code: rejection.code, reason: rejection.message } : { code: 'HUBSPOT_REJECTED', reason: `company ${domain}: ${rejection.message}` };
 }

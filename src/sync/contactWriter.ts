@@ -8,7 +8,8 @@ import type { Verdicts } from './keyedBatcher.js';
 import { BoundedMap } from './boundedMap.js';
 import type { Requester } from './requester.js';
 import { sendInParts } from './sendInParts.js';
-import { BatchWriter, failuresByTrace, mergeProperties, withNamedProperties, type BatchEntry } from './writerKit.js';
+import type { Rejection, RejectionCause } from './rejections.js';
+import { BatchWriter, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 100;
 
@@ -74,8 +75,13 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
     }
   }
 
-  protected async send(batch: readonly Entry[], seq: number): Promise<Verdicts> {
-    const rejected = await sendInParts([...batch], async (part) => {
+  protected send(batch: readonly Entry[], seq: number): Promise<Verdicts> {
+    return sendMerged(batch, (entries) => this.upsertAll(entries, seq), (email, rejection) => ({ code: 'HUBSPOT_REJECTED', reason: `contact ${email}: ${rejection.message}` }));
+  }
+
+  /** One round of upserts; answers the emails HubSpot rejected. */
+  private async upsertAll(entries: Entry[], seq: number): Promise<Map<string, Rejection>> {
+    const rejected = await sendInParts(entries, async (part) => {
       const inputs = part.map(({ key, value }, i) => ({ idProperty: 'email', id: key, objectWriteTraceId: String(i), properties: value }));
       const { body } = await this.requester.send<BatchResponse>('contactsUpsert', { body: { inputs } }, { seq });
       for (const contact of body.results ?? []) {
@@ -84,16 +90,12 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
       }
       return failuresByTrace(part, body);
     }, offendingContacts);
-    const verdicts: Verdicts = new Map();
-    for (const [entry, message] of rejected) {
-      verdicts.set(entry.key, { code: 'HUBSPOT_REJECTED', reason: `contact ${entry.key}: ${message}` });
-    }
-    return verdicts;
+    return new Map([...rejected].map(([entry, rejection]) => [entry.key, rejection]));
   }
 }
 
-/** The inputs a 400 names: by email in the context or message, else by a property name. */
-function offendingContacts(error: HubSpotApiError, part: Entry[]): Entry[] {
+/** The inputs a 400 names: by email in the context or message (the key itself), else by a property. */
+function offendingContacts(error: HubSpotApiError, part: Entry[]): Map<Entry, RejectionCause> {
   const { envelope } = error;
   const named = new Set<string>();
   for (const detail of [envelope, ...(envelope.errors ?? [])]) {
@@ -101,5 +103,5 @@ function offendingContacts(error: HubSpotApiError, part: Entry[]): Entry[] {
     for (const email of detail.context?.email ?? []) named.add(email.toLowerCase());
   }
   const byEmail = part.filter((entry) => named.has(entry.key) || (envelope.message ?? '').includes(`Email address ${entry.key} is invalid`));
-  return byEmail.length > 0 ? byEmail : withNamedProperties(error, part, (entry) => entry.value);
+  return byEmail.length > 0 ? new Map(byEmail.map((entry) => [entry, { kind: 'key' }])) : namedByProperties(error, part, (entry) => entry.value);
 }

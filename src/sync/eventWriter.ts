@@ -6,12 +6,12 @@ import { HubSpotApiError } from '../hubspot/errors.js';
 import type { EventDefinition, EventDefinitionPage } from '../hubspot/types.js';
 import type { Verdicts } from './keyedBatcher.js';
 import type { Requester } from './requester.js';
-import { rejectionMessage, sendInParts } from './sendInParts.js';
+import { namedWhole, rejectionMessage, sendInParts } from './sendInParts.js';
 import { BatchWriter, keepFirst, type BatchEntry } from './writerKit.js';
 
 const MAX_BATCH = 500;
 
-type Entry = BatchEntry<EventSend>;
+type Entry = Pick<BatchEntry<EventSend>, 'key' | 'value'>;
 
 /** The type a run's every value gives an event property; undefined when it does not know. */
 export type EventPropertyTypeOf = (eventName: string, property: string) => EventPropertyType | undefined;
@@ -71,8 +71,8 @@ export class EventWriter extends BatchWriter<EventSend> {
       const inputs = part.map(({ value: { eventName, email, occurredAt, properties, uuid } }) => ({ eventName, email, occurredAt, properties, uuid }));
       await this.requester.send('eventsSend', { body: { inputs } }, { seq });
       return new Map();
-    }, offendingEvents);
-    for (const [entry, message] of rejected) verdicts.set(entry.key, { code: 'HUBSPOT_REJECTED', reason: `event ${entry.value.eventName}: ${message}` });
+    }, (error, part) => namedWhole(offendingEvents(error, part)));
+    for (const [entry, { message }] of rejected) verdicts.set(entry.key, { code: 'HUBSPOT_REJECTED', reason: `event ${entry.value.eventName}: ${message}` });
     return verdicts;
   }
 

@@ -6,7 +6,7 @@ type Props = Record<string, string>;
 
 /** A batcher whose sends are held until the test releases them, recording each batch. */
 function harness(maxBatch = 3, lingerMs = 5) {
-  const sent: Array<{ keys: string[]; values: Props[]; seq: number }> = [];
+  const sent: Array<{ keys: string[]; values: Props[]; parts: Props[][]; seq: number }> = [];
   const releases: Array<(verdicts?: Verdicts) => void> = [];
   const fatal: unknown[] = [];
   const batcher = new KeyedBatcher<Props>({
@@ -14,7 +14,7 @@ function harness(maxBatch = 3, lingerMs = 5) {
     lingerMs,
     merge: (a, b) => ({ ...a, ...b }),
     send: (batch, seq) => {
-      sent.push({ keys: batch.map((e) => e.key), values: batch.map((e) => e.value), seq });
+      sent.push({ keys: batch.map((e) => e.key), values: batch.map((e) => e.value), parts: batch.map((e) => [...e.parts]), seq });
       return new Promise<Verdicts>((resolve) => releases.push((v) => resolve(v ?? new Map())));
     },
     onFatal: (error) => fatal.push(error),
@@ -32,7 +32,7 @@ describe('KeyedBatcher', () => {
     void batcher.add('b', {}, 2);
     void batcher.add('c', {}, 3);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toEqual({ keys: ['a', 'b', 'c'], values: [{ x: '1', y: '2' }, {}, {}], seq: 0 });
+    expect(sent[0]).toEqual({ keys: ['a', 'b', 'c'], values: [{ x: '1', y: '2' }, {}, {}], parts: [[{ x: '1', y: '1' }, { y: '2' }], [{}], [{}]], seq: 0 });
     releases[0]!();
     expect(await a1).toBeUndefined();
     expect(await a2).toBeUndefined();
@@ -87,6 +87,18 @@ describe('KeyedBatcher', () => {
     releases[0]!(new Map([['bad', verdict]]));
     expect(await bad).toEqual(verdict);
     expect(await good).toBeUndefined();
+  });
+
+  it('hands each record merged into a key its own verdict when the send gives one per contribution', async () => {
+    const { batcher, sent, releases } = harness(3);
+    const first = batcher.add('a', { x: '1' }, 0);
+    const second = batcher.add('a', { x: 'bad' }, 1);
+    const third = batcher.add('a', { y: '3' }, 2);
+    await tick();
+    expect(sent[0]!.parts).toEqual([[{ x: '1' }, { x: 'bad' }, { y: '3' }]]);
+    const verdict: DeadLetterVerdict = { code: 'HUBSPOT_REJECTED', reason: 'x refused' };
+    releases[0]!(new Map([['a', [undefined, verdict, undefined]]]));
+    expect(await Promise.all([first, second, third])).toEqual([undefined, verdict, undefined]);
   });
 
   it('reports a failed send as fatal and sends nothing after stop', async () => {

@@ -1,16 +1,32 @@
 // Collects operations into batches keyed by the record they touch (an email, a domain).
 // Two operations on one key inside the batch window are merged (later wins per
 // property), because HubSpot rejects a batch that names an ID twice. A key is never in
-// two batches in flight at once, so updates to one record land in input order.
+// two batches in flight at once, so updates to one record land in input order. Each
+// merged operation keeps what every record contributed, so that a rejection can dead-letter the
+// records at fault alone (rejections.ts).
 import type { DeadLetterVerdict } from '../core/types.js';
 
-export type Verdicts = Map<string, DeadLetterVerdict>;
+/**
+ * The outcome of a key that failed: one verdict for every record merged into it, or one
+ * per contribution (in the order they were added; undefined: that one arrived).
+ */
+export type KeyVerdict = DeadLetterVerdict | ReadonlyArray<DeadLetterVerdict | undefined>;
+export type Verdicts = Map<string, KeyVerdict>;
+
+/** One key of a batch: the merged value to send, and the contributions it was merged from, in input order. */
+export interface KeyedOperation<V> {
+  key: string;
+  value: V;
+  parts: readonly V[];
+}
 
 interface Entry<V> {
   key: string;
   value: V;
+  parts: V[];
   /** The seq of the oldest record waiting on this entry. */
   seq: number;
+  /** One per part. */
   waiters: Array<(verdict: DeadLetterVerdict | undefined) => void>;
 }
 
@@ -24,7 +40,7 @@ export interface KeyedBatcherOptions<V> {
    * record's (the lowest): batches holding older records are sent first,
    * so the watermark (and every checkpoint) keeps up with the backlog.
    */
-  send: (batch: ReadonlyArray<{ key: string; value: V }>, seq: number) => Promise<Verdicts>;
+  send: (batch: ReadonlyArray<KeyedOperation<V>>, seq: number) => Promise<Verdicts>;
   /** A batch failed in a way that stops the run (pause, auth): its waiters never settle. */
   onFatal: (error: unknown) => void;
 }
@@ -44,9 +60,10 @@ export class KeyedBatcher<V> {
       const entry = this.pending.get(key);
       if (entry) {
         entry.value = this.options.merge(entry.value, value);
+        entry.parts.push(value);
         entry.waiters.push(resolve);
       } else {
-        this.pending.set(key, { key, value, seq, waiters: [resolve] });
+        this.pending.set(key, { key, value, parts: [value], seq, waiters: [resolve] });
       }
       this.schedule();
     });
@@ -148,12 +165,12 @@ export class KeyedBatcher<V> {
   private launch(batch: Entry<V>[]): void {
     this.flushing++;
     const done = this.options
-      .send(batch.map(({ key, value }) => ({ key, value })), Math.min(...batch.map((entry) => entry.seq)))
+      .send(batch.map(({ key, value, parts }) => ({ key, value, parts })), Math.min(...batch.map((entry) => entry.seq)))
       .then(
         (verdicts) => {
           for (const entry of batch) {
             const verdict = verdicts.get(entry.key);
-            for (const resolve of entry.waiters) resolve(verdict);
+            entry.waiters.forEach((resolve, i) => resolve(isPerPart(verdict) ? verdict[i] : verdict));
           }
         },
         (error: unknown) => this.options.onFatal(error),
@@ -166,4 +183,8 @@ export class KeyedBatcher<V> {
       });
     for (const entry of batch) this.inFlight.set(entry.key, done);
   }
+}
+
+function isPerPart(verdict: KeyVerdict | undefined): verdict is ReadonlyArray<DeadLetterVerdict | undefined> {
+  return Array.isArray(verdict);
 }

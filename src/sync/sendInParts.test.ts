@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HubSpotApiError } from '../hubspot/errors.js';
-import { sendInParts } from './sendInParts.js';
+import { namedWhole, sendInParts } from './sendInParts.js';
 
 const rejection = (message = 'Property values were not valid') =>
   new HubSpotApiError('POST /x', 400, { status: 'error', category: 'VALIDATION_ERROR', message });
@@ -17,7 +17,7 @@ describe('sendInParts', () => {
       return new Map();
     });
     expect([...rejected.keys()]).toEqual([42]);
-    expect(rejected.get(42)).toContain('VALIDATION_ERROR');
+    expect(rejected.get(42)?.message).toContain('VALIDATION_ERROR');
     expect(delivered.sort((a, b) => a - b)).toEqual(items.filter((i) => i !== 42));
     expect(calls).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(100)) + 1);
   });
@@ -31,15 +31,16 @@ describe('sendInParts', () => {
         if (part.includes('c')) throw rejection('c is bad');
         return new Map();
       },
-      (_error, part) => part.filter((item) => item === 'c'),
+      (_error, part) => namedWhole(part.filter((item) => item === 'c')),
     );
     expect([...rejected.keys()]).toEqual(['c']);
     expect(calls).toBe(2);
   });
 
   it('keeps per-input failures a 207 reports', async () => {
-    const rejected = await sendInParts(['a', 'b'], async () => new Map([['b', 'no']]));
-    expect([...rejected]).toEqual([['b', 'no']]);
+    const no = { message: 'no', cause: { kind: 'unexplained' } } as const;
+    const rejected = await sendInParts(['a', 'b'], async () => new Map([['b', no]]));
+    expect([...rejected]).toEqual([['b', no]]);
   });
 
   it('passes on failures that are not a rejection (a pause, a 5xx)', async () => {

@@ -1,34 +1,36 @@
 // HubSpot fails a whole batch with a 400 when one input is bad. This finds the bad
 // inputs, from the error when it names them, else by sending each half on its own, so
-// that only they become dead letters and every other input still arrives.
+// that only they are rejected and every other input still arrives.
 import { HubSpotApiError } from '../hubspot/errors.js';
+import { causeOf, type Rejection, type RejectionCause } from './rejections.js';
 
-export type PartSender<I> = (part: I[]) => Promise<Map<I, string>>;
+export type PartSender<I> = (part: I[]) => Promise<Map<I, Rejection>>;
 
 /**
- * Sends `items`; answers the items that HubSpot rejected, with its message. `offenders`
- * picks the inputs a 400 names (by property, email, id); when it cannot, halves are tried.
+ * Sends `items`; answers the items that HubSpot rejected, with its words and what they
+ * name. `offenders` picks the inputs a 400 names for certain (by property, email, id),
+ * with the cause that concerns each; when it cannot, halves are tried.
  */
 export async function sendInParts<I>(
   items: I[],
   send: PartSender<I>,
-  offenders: (error: HubSpotApiError, part: I[]) => I[] = () => [],
-): Promise<Map<I, string>> {
-  const rejected = new Map<I, string>();
+  offenders: (error: HubSpotApiError, part: I[]) => Map<I, RejectionCause> = () => new Map(),
+): Promise<Map<I, Rejection>> {
+  const rejected = new Map<I, Rejection>();
   const queue: I[][] = [items];
   while (queue.length > 0) {
     const part = queue.shift()!;
     if (part.length === 0) continue;
     try {
-      for (const [item, message] of await send(part)) rejected.set(item, message);
+      for (const [item, rejection] of await send(part)) rejected.set(item, rejection);
     } catch (error) {
       if (!(error instanceof HubSpotApiError) || error.kind !== 'rejected') throw error;
       const named = offenders(error, part);
-      if (named.length > 0 && named.length < part.length) {
-        for (const item of named) rejected.set(item, rejectionMessage(error));
-        queue.push(part.filter((item) => !named.includes(item)));
+      if (named.size > 0 && named.size < part.length) {
+        for (const [item, cause] of named) rejected.set(item, { message: rejectionMessage(error), cause });
+        queue.push(part.filter((item) => !named.has(item)));
       } else if (part.length === 1) {
-        rejected.set(part[0]!, rejectionMessage(error));
+        rejected.set(part[0]!, { message: rejectionMessage(error), cause: causeOf(error.envelope.errors ?? [error.envelope]) });
       } else {
         const middle = Math.ceil(part.length / 2);
         queue.push(part.slice(0, middle), part.slice(middle));
@@ -36,6 +38,11 @@ export async function sendInParts<I>(
     }
   }
   return rejected;
+}
+
+/** Inputs a 400 names whose key itself is rejected (an association, an event: nothing of theirs is merged). */
+export function namedWhole<I>(items: readonly I[]): Map<I, RejectionCause> {
+  return new Map(items.map((item) => [item, { kind: 'key' }]));
 }
 
 /** HubSpot's own words, the most specific ones available. */

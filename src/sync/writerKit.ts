@@ -1,9 +1,12 @@
 // What the four writers share: each collects its operations in a keyed batcher (one
 // linger, one way to report a failure that stops the run), and reads the same answers:
-// per-input failures named by trace id, and 400s naming the properties at fault.
+// per-input failures named by trace id, and 400s naming the properties at fault; and the
+// writers of merged properties settle rejections the same way (sendMerged).
+import type { DeadLetterVerdict, PropertyValues } from '../core/types.js';
 import type { ErrorDetail, HubSpotApiError } from '../hubspot/errors.js';
 import type { BatchResponse } from '../hubspot/types.js';
-import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
+import { KeyedBatcher, type KeyedOperation, type Verdicts } from './keyedBatcher.js';
+import { causeOf, findRejected, mergeContributions, narrowRejection, type Rejection, type RejectionCause } from './rejections.js';
 
 /**
  * How long a partial batch waits for more operations before it is sent anyway: long
@@ -11,7 +14,7 @@ import { KeyedBatcher, type Verdicts } from './keyedBatcher.js';
  */
 export const LINGER_MS = 200;
 
-export type BatchEntry<V> = { key: string; value: V };
+export type BatchEntry<V> = KeyedOperation<V>;
 
 export interface WriterSetup {
   /** A batch failed in a way that stops the run (pause, auth). */
@@ -53,21 +56,96 @@ export function detailMessage(error: ErrorDetail): string {
 }
 
 /** The inputs of `part` (sent with `objectWriteTraceId` = their index) that the answer's `errors` name. */
-export function failuresByTrace<E>(part: readonly E[], body: BatchResponse): Map<E, string> {
-  const byTrace = new Map<string, string>();
+export function failuresByTrace<E>(part: readonly E[], body: BatchResponse): Map<E, Rejection> {
+  const byTrace = new Map<string, Rejection>();
   for (const error of body.errors ?? []) {
-    for (const trace of error.context?.objectWriteTraceId ?? []) byTrace.set(trace, detailMessage(error));
+    for (const trace of error.context?.objectWriteTraceId ?? []) byTrace.set(trace, { message: detailMessage(error), cause: causeOf([error]) });
   }
-  const failed = new Map<E, string>();
+  const failed = new Map<E, Rejection>();
   part.forEach((entry, i) => {
-    const message = byTrace.get(String(i));
-    if (message) failed.set(entry, message);
+    const rejection = byTrace.get(String(i));
+    if (rejection) failed.set(entry, rejection);
   });
   return failed;
 }
 
-/** The inputs holding a property that a 400's details name; none when they name no property. */
-export function withNamedProperties<E>(error: HubSpotApiError, part: E[], propertiesOf: (entry: E) => object): E[] {
-  const properties = new Set((error.envelope.errors ?? []).flatMap((e) => e.context?.propertyName ?? []));
-  return properties.size > 0 ? part.filter((entry) => Object.keys(propertiesOf(entry)).some((name) => properties.has(name))) : [];
+/**
+ * The inputs a 400 names for certain by the properties it lists: every holder of a
+ * property rejected as such, the one holder of a property whose value was rejected. When
+ * several inputs hold such a property the 400 does not say whose value it was: none is
+ * named, and halving finds it.
+ */
+export function namedByProperties<E>(error: HubSpotApiError, part: readonly E[], propertiesOf: (entry: E) => object): Map<E, RejectionCause> {
+  const named = new Map<E, RejectionCause>();
+  const details = error.envelope.errors ?? [];
+  const cause = causeOf(details);
+  if (cause.kind !== 'properties') return named;
+  const culprits = new Set<E>();
+  for (const { name, anyValue } of cause.properties) {
+    const holders = part.filter((entry) => name in propertiesOf(entry));
+    if (!anyValue && holders.length > 1) return named;
+    for (const holder of holders) culprits.add(holder);
+  }
+  for (const entry of culprits) named.set(entry, causeOf(details, new Set(Object.keys(propertiesOf(entry)))));
+  return named;
+}
+
+/**
+ * Sends a batch of merged property operations (contacts, companies) and settles each
+ * record merged into them: on a rejection only the records at fault are rejected (found
+ * as rejections.ts says, halving with `send` itself when HubSpot does not say), and the key
+ * is sent once more merged from the others, until it arrives or none is left. `send`
+ * answers the keys HubSpot rejected.
+ */
+export async function sendMerged(
+  batch: ReadonlyArray<BatchEntry<PropertyValues>>,
+  send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Rejection>>,
+  verdictFor: (key: string, rejection: Rejection) => DeadLetterVerdict,
+): Promise<Verdicts> {
+  const verdicts = new Map<string, Array<DeadLetterVerdict | undefined>>();
+  let todo: Contributed[] = batch.map(({ key, parts }) => ({ key, parts: parts.map((value, index) => ({ index, value })) }));
+  // The first round sends the batcher's merges as they are; later ones merge what is left.
+  let entries: Array<BatchEntry<PropertyValues>> = [...batch];
+  while (todo.length > 0) {
+    const rejections = await send(entries);
+    const again: Contributed[] = [];
+    for (const entry of todo) {
+      const rejection = rejections.get(entry.key);
+      if (!rejection) continue;
+      const rejected = await rejectedBy(entry, rejection, send);
+      const outcome = verdicts.get(entry.key) ?? [];
+      for (const [i, cause] of rejected) outcome[entry.parts[i]!.index] = verdictFor(entry.key, cause);
+      verdicts.set(entry.key, outcome);
+      const rest = entry.parts.filter((_, i) => !rejected.has(i));
+      if (rest.length > 0) again.push({ key: entry.key, parts: rest });
+    }
+    todo = again;
+    entries = todo.map(asEntry);
+  }
+  return verdicts;
+}
+
+/** A key still to send: what each remaining record contributed, with its place among all of them. */
+type Contributed = { key: string; parts: Array<{ index: number; value: PropertyValues }> };
+
+function asEntry({ key, parts }: Contributed): BatchEntry<PropertyValues> {
+  const values = parts.map((part) => part.value);
+  return { key, value: mergeContributions(values), parts: values };
+}
+
+/** The contributions (by position in `entry.parts`) a rejection rejects, halving with probes of the key alone when it must. */
+async function rejectedBy(entry: Contributed, rejection: Rejection, send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Rejection>>): Promise<Map<number, Rejection>> {
+  const narrowed = narrowRejection(entry.parts.map((part) => part.value), rejection.cause);
+  const all = entry.parts.map((_, i) => i);
+  switch (narrowed.kind) {
+    case 'all':
+      return new Map(all.map((i) => [i, rejection]));
+    case 'these':
+      return new Map(narrowed.indices.map((i) => [i, rejection]));
+    case 'halve':
+      return findRejected(all, rejection, async (some) => {
+        const probe = asEntry({ key: entry.key, parts: some.map((i) => entry.parts[i]!) });
+        return (await send([probe])).get(entry.key);
+      });
+  }
 }

@@ -1,9 +1,11 @@
 // The command context: what every command that talks to HubSpot or maps records builds
 // from its flags, built here once: the client and requester, the hub ID, the catalog,
 // the event map and the memory of identities. Commands differ only in what they ask for
-// (a dry run may have no token, a diff never writes the catalog cache).
+// (a dry run may have no token, a diff never writes the catalog cache). Each stage hands
+// the next what it needs: `connect` gives the requester that `portal` takes, `portal`
+// the portal that `mapper` takes; a command that maps nothing only connects (`connectOnly`).
 import { Catalog, defaultCatalog, EventNameWatch, type CatalogDocument } from '../../core/index.js';
-import { RefusedError } from '../../errors.js';
+import { RefusedError, UsageError } from '../../errors.js';
 import { HubSpotClient } from '../../hubspot/client.js';
 import { RunTally } from '../../report/tally.js';
 import { readCachedCatalog, writeCachedCatalog } from '../../state/catalogCache.js';
@@ -73,6 +75,21 @@ export interface IdentityMemory {
   observe?: RecordMapperDeps['observe'];
 }
 
+/** The requester of a command that only reads the portal (`properties pull`); it needs a token. */
+export function connectOnly(flags: ConnectionOptions & { token: string }, settings: RequestSettings): Requester {
+  return newRequester(new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion }), flags, settings);
+}
+
+function newRequester(client: HubSpotClient, flags: ConnectionOptions, settings: RequestSettings): Requester {
+  return new Requester({
+    client,
+    options: { rate: flags.rate, concurrency: settings.concurrency, maxRetries: flags.maxRetries, ...testTimings() },
+    tally: settings.tally ?? new RunTally(),
+    budget: settings.budget ?? new DailyBudget({ kind: 'requests', value: 0 }),
+    clock: systemClock,
+  });
+}
+
 /** A mapping command's options and the files they name, read. */
 interface Mapping {
   options: MappingOptions;
@@ -85,24 +102,20 @@ interface Mapping {
 export class CommandContext {
   /** Set by mapper() when --events is given. */
   private eventWatch: EventNameWatch | undefined;
-  /** Absent until connect(), and after it without a token (a dry run that reads nothing from HubSpot). */
-  private requester: Requester | undefined;
 
   private constructor(
     private readonly flags: ConnectionOptions,
     /** Built at once, so a bad --base-url is a usage error before anything is opened. */
     private readonly client: HubSpotClient | undefined,
-    private readonly mapping: Mapping | undefined,
+    private readonly mapping: Mapping,
   ) {}
 
   /**
    * Reads every file the flags name (--catalog, --event-map, --suppress) now, before
-   * anything else is opened, so that a bad path fails first. `mapping` is given by a
-   * command that maps records; one that only reads the portal has none.
+   * anything else is opened, so that a bad path fails first.
    */
-  static async open(flags: ConnectionOptions, mapping?: MappingOptions): Promise<CommandContext> {
+  static async open(flags: ConnectionOptions, mapping: MappingOptions): Promise<CommandContext> {
     const client = flags.token === undefined ? undefined : new HubSpotClient({ baseUrl: flags.baseUrl, token: flags.token, apiVersion: flags.apiVersion });
-    if (!mapping) return new CommandContext(flags, client, undefined);
     const rulesFor = await prepareDeliveryRules(mapping);
     const catalog = mapping.catalog ? await loadCatalogFile(mapping.catalog) : undefined;
     const eventMap = await loadEventMap(mapping.eventMap);
@@ -115,16 +128,14 @@ export class CommandContext {
    * undefined without a token. A live run connects once its checkpoint gave the tally.
    */
   connect(settings: RequestSettings): Requester | undefined {
-    const { flags, client } = this;
-    if (client === undefined) return undefined;
-    this.requester = new Requester({
-      client,
-      options: { rate: flags.rate, concurrency: settings.concurrency, maxRetries: flags.maxRetries, ...testTimings() },
-      tally: settings.tally ?? new RunTally(),
-      budget: settings.budget ?? new DailyBudget({ kind: 'requests', value: 0 }),
-      clock: systemClock,
-    });
-    return this.requester;
+    return this.client && newRequester(this.client, this.flags, settings);
+  }
+
+  /** The requester of a command that cannot work without a token (a live run, a diff). */
+  connectWithToken(settings: RequestSettings, why: string): Requester {
+    const requester = this.connect(settings);
+    if (!requester) throw new UsageError(`${why}: pass --token or set HUBSPOT_ACCESS_TOKEN.`);
+    return requester;
   }
 
   /**
@@ -132,14 +143,14 @@ export class CommandContext {
    * definitions when missing ones may not be created. `guard` wraps each request, so a
    * live run's signal does not wait out a start-up request's retries.
    */
-  async portal({ cache, delivers = false, guard = (work) => work, bind }: PortalSettings): Promise<Portal> {
-    const mapping = this.mapped();
+  async portal(requester: Requester | undefined, { cache, delivers = false, guard = (work) => work, bind }: PortalSettings): Promise<Portal> {
+    const { mapping } = this;
     const { hubId: givenHubId, createEventDefinitions } = mapping.options;
-    const hubId = await this.resolveHubId(givenHubId, guard);
+    const hubId = await this.resolveHubId(requester, givenHubId, guard);
     await bind?.(hubId);
-    const catalog = mapping.catalog ?? (await guard(this.resolveCatalog(cache)));
-    // Only a delivery that may not create event definitions must know which exist.
-    const eventDefinitions = delivers && !createEventDefinitions ? await guard(listEventDefinitions(this.connected())) : undefined;
+    const catalog = mapping.catalog ?? (await guard(this.resolveCatalog(requester, cache)));
+    // Only a delivery that may not create event definitions must know which exist (it has a token).
+    const eventDefinitions = requester && delivers && !createEventDefinitions ? await guard(listEventDefinitions(requester)) : undefined;
     return { hubId, catalog, eventMap: mapping.eventMap, eventDefinitions };
   }
 
@@ -148,10 +159,13 @@ export class CommandContext {
    * token's account. With a token, a given hub ID that is not the token's account is
    * refused: every custom event would be named for the wrong portal.
    */
-  private async resolveHubId(given: string | undefined, guard: <T>(work: Promise<T>) => Promise<T>): Promise<number> {
+  private async resolveHubId(requester: Requester | undefined, given: string | undefined, guard: <T>(work: Promise<T>) => Promise<T>): Promise<number> {
     const hubId = given === undefined ? undefined : parseHubId(given);
-    if (hubId !== undefined && !this.requester) return hubId;
-    const account = await guard(fetchHubId(this.connected()));
+    if (!requester) {
+      if (hubId === undefined) throw new UsageError('Pass --hub-id (or set HUBSPOT_HUB_ID, or give a token): the portal ID names custom events.');
+      return hubId;
+    }
+    const account = await guard(fetchHubId(requester));
     if (hubId !== undefined && hubId !== account) {
       throw new RefusedError(
         `The hub ID given (--hub-id, HUBSPOT_HUB_ID or the config's hubId) is ${hubId}, but the token belongs to the portal with hub ID ${account}: nothing was read or sent. ` +
@@ -166,9 +180,9 @@ export class CommandContext {
    * state directory for a live run), else the state directory's saved one, else the
    * built-in defaults.
    */
-  private async resolveCatalog(cache: CatalogCache): Promise<Catalog> {
-    if (this.requester) {
-      const doc = await fetchCatalogDocument(this.requester);
+  private async resolveCatalog(requester: Requester | undefined, cache: CatalogCache): Promise<Catalog> {
+    if (requester) {
+      const doc = await fetchCatalogDocument(requester);
       if (cache.use === 'write') await writeCachedCatalog(cache.stateDir, doc);
       return Catalog.fromDocument(doc);
     }
@@ -178,7 +192,7 @@ export class CommandContext {
 
   /** The record mapper of a run over `portal`, reading and learning `memory`. */
   mapper(portal: Portal, memory: IdentityMemory): RecordMapper {
-    const { options, rulesFor, propertyMap } = this.mapped();
+    const { options, rulesFor, propertyMap } = this.mapping;
     const filters = filtersFrom(options);
     if (filters.events !== undefined) {
       const watch = new EventNameWatch(filters.events);
@@ -201,17 +215,6 @@ export class CommandContext {
   /** What the run's filters should tell at the end: `--events` names that matched nothing. */
   filterWarnings(): string[] {
     return this.eventWatch?.warnings() ?? [];
-  }
-
-  private mapped(): Mapping {
-    if (!this.mapping) throw new Error('the command maps no records: it was opened without mapping options');
-    return this.mapping;
-  }
-
-  /** The requester, for a command that connected with a token. */
-  connected(): Requester {
-    if (!this.requester) throw new Error('not connected: the command should have asked for a token and connected');
-    return this.requester;
   }
 }
 

@@ -39,7 +39,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   const plan = new RunPlan(flags);
   try {
     let state: Awaited<ReturnType<typeof readOnlyStateFor>> = { use: true };
-    const portal = await context.portal({
+    const portal = await context.portal(requester, {
       cache: { stateDir: flags.stateDir, use: 'read' },
       bind: async (hubId) => {
         state = await readOnlyStateFor(flags.stateDir, hubId, flags);

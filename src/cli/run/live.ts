@@ -75,9 +75,8 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
       let end: RunEnd = { status: 'completed' };
       let refused: RefusedError | undefined;
       try {
-        context.connect({ concurrency: flags.concurrency, tally: state.tally, budget });
-        const requester = context.connected();
-        const portal = await context.portal({
+        const requester = context.connectWithToken({ concurrency: flags.concurrency, tally: state.tally, budget }, 'A HubSpot token is needed to deliver');
+        const portal = await context.portal(requester, {
           cache: { stateDir: state.dir, use: 'write' },
           delivers: true,
           guard: (work) => guard.unlessSignalled(work),
@@ -89,7 +88,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
         // A checkpoint before the first record: a run that dies before the next one resumes
         // from here, its dead-letter file cut back to here, never appended to twice.
         if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
-        await readInputs(pending, { context, portal, state, delivery, checkpoint, guard, flags, plan });
+        await readInputs(pending, { context, requester, portal, state, delivery, checkpoint, guard, flags, plan });
       } catch (error) {
         if (error instanceof RefusedError) refused = error;
         else {
@@ -179,7 +178,7 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
  */
 async function readInputs(
   pending: InputFile[],
-  run: { context: CommandContext; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions; plan: RunPlan },
+  run: { context: CommandContext; requester: Requester; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions; plan: RunPlan },
 ): Promise<void> {
   const { state, delivery, checkpoint, guard, flags, plan } = run;
   const read = readOptionsFrom(flags);
@@ -238,7 +237,7 @@ async function readInputs(
   async function createPlanned(): Promise<Portal> {
     const fixed = plan.fix((text) => process.stderr.write(text));
     if (!flags.createProperties || fixed.properties.every((p) => !p.creatable)) return run.portal;
-    const created = await guard.unlessSignalled(createPlannedProperties(run.context.connected(), fixed, flags.propertyGroup));
+    const created = await guard.unlessSignalled(createPlannedProperties(run.requester, fixed, flags.propertyGroup));
     plan.markCreated(created.properties);
     const catalog = run.portal.catalog.withProperties(created.properties);
     if (!flags.catalog) await writeCachedCatalog(state.dir, catalog.toDocument());
