@@ -62,6 +62,8 @@ export const ENDPOINTS = {
   companyProperties: { method: 'GET', api: 'crm-properties', path: 'companies', limit: 'tenSecondly', writes: false, gates: true },
   companyProperty: { method: 'GET', api: 'crm-properties', path: 'companies/{propertyName}', limit: 'tenSecondly', writes: false, gates: true },
   companyPropertyCreate: { method: 'POST', api: 'crm-properties', path: 'companies', limit: 'tenSecondly', writes: true, gates: true },
+  contactPropertiesBatchCreate: { method: 'POST', api: 'crm-properties', path: 'contacts/batch/create', limit: 'tenSecondly', writes: true, gates: true },
+  companyPropertiesBatchCreate: { method: 'POST', api: 'crm-properties', path: 'companies/batch/create', limit: 'tenSecondly', writes: true, gates: true },
   contactsUpsert: { method: 'POST', api: 'crm-objects', path: 'contacts/batch/upsert', limit: 'tenSecondly', writes: true, gates: false },
   contactsRead: { method: 'POST', api: 'crm-objects', path: 'contacts/batch/read', limit: 'tenSecondly', writes: false, gates: true },
   companiesSearch: { method: 'POST', api: 'crm-objects', path: 'companies/search', limit: 'search', writes: false, gates: true },

@@ -1,5 +1,6 @@
 // The counts behind the report (docs/architecture.md#outputs). They travel inside the checkpoint, so
 // a resumed run reports the same numbers as an uninterrupted one.
+import type { RequestPlan } from '../core/requestPlan.js';
 import type { DeadLetterCode, DeadLetterVerdict, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
 
 export type RecordOutcome = 'delivered' | 'skipped' | 'deadLettered';
@@ -122,6 +123,8 @@ export interface RunReport extends TallyCounts {
   status: RunStatus;
   dryRun: boolean;
   durationMs: number;
+  /** A dry run's: what a live run of the same inputs would send. */
+  requestPlan?: RequestPlan;
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {

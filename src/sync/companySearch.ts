@@ -137,10 +137,25 @@ function better(a: FoundCompany, b: FoundCompany): boolean {
   return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && Number(a.id) < Number(b.id));
 }
 
+function searchedProperties(keyProperty: string | undefined): string[] {
+  return ['domain', 'createdate', ADDITIONAL_DOMAINS, ...(keyProperty ? [keyProperty] : [])];
+}
+
+/**
+ * The requests `searchCompaniesByDomain` makes for these domains when those in `found`
+ * are found by their own domain and the others by none (one page of results each).
+ */
+export function searchRequestCount(domains: readonly string[], found: ReadonlySet<string>, keyProperty?: string): number {
+  const properties = searchedProperties(keyProperty);
+  const byDomain = planDomainSearches(domains, properties);
+  const rest = unique(domains).filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
+  return byDomain.bodies.length + planAdditionalDomainSearches(rest, properties).bodies.length;
+}
+
 /** domain → its company, for the domains HubSpot's search shows a company for. */
 export async function searchCompaniesByDomain(requester: Requester, domains: readonly string[], options: CompanySearchOptions = {}): Promise<CompanySearchResult> {
   const { keyProperty, exclude } = options;
-  const properties = ['domain', 'createdate', ADDITIONAL_DOMAINS, ...(keyProperty ? [keyProperty] : [])];
+  const properties = searchedProperties(keyProperty);
   const wanted = new Set(domains);
   const found = new Map<string, FoundCompany>();
   const consider = (domain: string, company: CrmObject, via: FoundBy) => {

@@ -1,0 +1,90 @@
+// The request plan of a dry run (docs/hubspot.md#the-request-plan): what the portal is
+// before the run (read with a token, else taken as empty), the counter the mapping phase
+// feeds, and the plan the core makes of its counts in the run's API version.
+import { planRequests, type PlanSetup, type PlannedEndpoint, type RequestPlan } from '../../core/requestPlan.js';
+import { endpointLabel, ENDPOINTS, type ApiVersion } from '../../hubspot/endpoints.js';
+import { CompanyMemory } from '../../state/companyMemory.js';
+import { stateDirPaths } from '../../state/stateDir.js';
+import { keyStillHolds } from '../../sync/companyKey.js';
+import { searchCompaniesByDomain } from '../../sync/companySearch.js';
+import { listEventDefinitions } from '../../sync/eventWriter.js';
+import type { Requester } from '../../sync/requester.js';
+import { RequestCounter, type FindCompanies, type SendMode } from '../../sync/requestCounter.js';
+
+export interface PlanFlags {
+  apiVersion: ApiVersion;
+  rate: number;
+  dailyLimit?: number;
+  hubId?: string;
+  catalog?: string;
+  /** The unique company key property; undefined: `--company-key none`. */
+  companyKey?: string;
+  createEventDefinitions: boolean;
+  stateDir: string;
+}
+
+/** A counter ready for the mapping phase, and how to turn its counts into the plan at the end. */
+export interface RequestPlanning {
+  counter: RequestCounter;
+  plan(): Promise<RequestPlan>;
+  close(): void;
+}
+
+/**
+ * Reads what the plan needs of the portal (with a token: the event definitions now, the
+ * key property and the companies of the export's domains once the mapping is done).
+ * `propertyBatchCreates`: the requests the property plan's creation takes.
+ */
+export async function startRequestPlanning(
+  flags: PlanFlags,
+  mode: SendMode,
+  requester: Requester | undefined,
+  companyIds: { get(domain: string): string | undefined },
+  propertyBatchCreates: { contacts: number; companies: number } = { contacts: 0, companies: 0 },
+): Promise<RequestPlanning> {
+  const eventDefinitions = requester ? await listEventDefinitions(requester) : new Map<string, Set<string>>();
+  const remembered = new CompanyMemory(stateDirPaths(flags.stateDir).companies).keyProperty;
+  const keyProperty = flags.companyKey;
+  const counter = new RequestCounter(mode, { companyIds, eventDefinitions, keyProperty });
+  const find: FindCompanies | undefined = requester
+    ? async (domains) => new Set((await searchCompaniesByDomain(requester, domains, { keyProperty })).found.keys())
+    : undefined;
+
+  return {
+    counter,
+    close: () => counter.close(),
+    async plan() {
+      const work = await counter.counts(find);
+      const writesCompanies = countOf(work.companyCreates) + countOf(work.companyUpdates) > 0;
+      const setup: PlanSetup = {
+        accountDetails: flags.hubId === undefined,
+        catalog: flags.catalog === undefined,
+        eventDefinitionPages: eventDefinitionPages(flags.createEventDefinitions, countOf(work.events) > 0, eventDefinitions.size),
+        companyKey: !writesCompanies || keyProperty === undefined ? 'none' : remembered === keyProperty ? 'known' : requester && (await keyStillHolds(requester, keyProperty)) ? 'read' : 'create',
+      };
+      return planRequests(
+        { ...work, setup, propertyCreates: propertyBatchCreates },
+        {
+          companyKeyed: keyProperty !== undefined,
+          rate: flags.rate,
+          dailyLimit: flags.dailyLimit,
+          label: (endpoint: PlannedEndpoint) => endpointLabel(endpoint, flags.apiVersion),
+          windowed: (endpoint: PlannedEndpoint) => ENDPOINTS[endpoint].limit === 'tenSecondly',
+        },
+      );
+    },
+  };
+}
+
+function countOf(work: { keys: number } | { batches: number }): number {
+  return 'keys' in work ? work.keys : work.batches;
+}
+
+/**
+ * A live run lists the definitions (100 a page) before its first event batch when it may
+ * create missing ones, and at its start when it may not.
+ */
+function eventDefinitionPages(create: boolean, anyEvent: boolean, existing: number): number {
+  if (create && !anyEvent) return 0;
+  return Math.max(1, Math.ceil(existing / 100));
+}

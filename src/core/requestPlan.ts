@@ -1,0 +1,217 @@
+// The request plan of a dry run: from what the mapping of an export would send (distinct
+// keys, or the batches a stream would fill) to the requests a live run of it makes, per
+// endpoint, how many count against HubSpot's ten-second window, the least time that
+// window allows at `--rate`, and the share of `--daily-limit` they use.
+// Pure: the endpoint table (paths, limits) is the HubSpot layer's and is passed in.
+
+/** The most inputs one request of each batch endpoint takes. */
+export const BATCH_LIMITS = {
+  contacts: 100,
+  companies: 100,
+  /** Domains in one company search (`IN` filter). */
+  companySearch: 100,
+  associations: 100,
+  events: 500,
+} as const;
+
+/** The endpoints a plan may name; the endpoint table gives each its path and limit. */
+export type PlannedEndpoint =
+  | 'accountDetails'
+  | 'contactProperties'
+  | 'companyProperties'
+  | 'companyProperty'
+  | 'companyPropertyCreate'
+  | 'contactPropertiesBatchCreate'
+  | 'companyPropertiesBatchCreate'
+  | 'eventDefinitions'
+  | 'eventDefinitionCreate'
+  | 'eventPropertyCreate'
+  | 'contactsUpsert'
+  | 'contactsRead'
+  | 'companiesSearch'
+  | 'companiesUpsert'
+  | 'companiesCreate'
+  | 'companiesUpdate'
+  | 'associateDefault'
+  | 'eventsSend';
+
+/**
+ * Work for one batch endpoint. `keys`: distinct keys, sent once each after the fold, so
+ * in full batches. `batches`: the requests a streamed run makes, counted as the stream
+ * fills its batches (see `StreamedBatches`).
+ */
+export type Work = { keys: number } | { batches: number };
+
+export interface PlanCounts {
+  /** Contact upserts (by email). */
+  contacts: Work;
+  /** Contacts that only associations name: read by email first, then created by an upsert of the email alone. */
+  contactsOnlyAssociated: Work;
+  /** Domains with no company id known before the run: searched. */
+  companySearches: Work;
+  /** Domains no company has: created (by the unique key property, or the safe path's create). */
+  companyCreates: Work;
+  /** Domains whose company is known or found: updated by id. */
+  companyUpdates: Work;
+  /** Contact–company pairs. */
+  associations: Work;
+  /** Event occurrences. */
+  events: Work;
+  /** Event definitions to create, one request each. */
+  eventDefinitionCreates: number;
+  /** Properties to add to existing event definitions, one request each. */
+  eventPropertyCreates: number;
+  /** Batch-create requests of the property plan (`--create-properties`), per object. */
+  propertyCreates: { contacts: number; companies: number };
+  /** Requests a run makes before its first record. */
+  setup: PlanSetup;
+}
+
+export interface PlanSetup {
+  /** The account is asked for its hub ID (no `--hub-id`). */
+  accountDetails: boolean;
+  /** The property catalog is fetched (no `--catalog`): one request per object. */
+  catalog: boolean;
+  /** Pages of the event definition list (100 a page) read before the first event; 0 when none is read. */
+  eventDefinitionPages: number;
+  /** The unique company key property: already known to the state directory, read, or read and created. */
+  companyKey: 'none' | 'known' | 'read' | 'create';
+}
+
+export interface PlanSettings {
+  /** Companies are created by `batch/upsert` on the unique key property, else by `batch/create`. */
+  companyKeyed: boolean;
+  /** `--rate`: requests per rolling ten seconds. */
+  rate: number;
+  /** `--daily-limit`, when one is given. */
+  dailyLimit?: number;
+  /** The report's name of an endpoint in the run's API version: `POST /crm/objects/2026-03/contacts/batch/upsert`. */
+  label: (endpoint: PlannedEndpoint) => string;
+  /** Whether the endpoint counts against the ten-second window. */
+  windowed: (endpoint: PlannedEndpoint) => boolean;
+}
+
+export interface RequestPlan {
+  byEndpoint: Record<string, number>;
+  total: number;
+  /** Requests that count against the ten-second window (not custom event sends). */
+  windowed: number;
+  /** The least time the window allows: windowed / rate × 10, rounded up. */
+  seconds: number;
+  /** Windowed requests over `--daily-limit` (only with one). */
+  dailyShare?: number;
+}
+
+/** Requests for work on a batch endpoint of `limit` inputs a request. */
+export function requestsFor(work: Work, limit: number): number {
+  return 'keys' in work ? Math.ceil(work.keys / limit) : work.batches;
+}
+
+export function planRequests(counts: PlanCounts, settings: PlanSettings): RequestPlan {
+  const requests = new Map<PlannedEndpoint, number>();
+  const add = (endpoint: PlannedEndpoint, n: number) => {
+    if (n > 0) requests.set(endpoint, (requests.get(endpoint) ?? 0) + n);
+  };
+  const { setup } = counts;
+  add('accountDetails', setup.accountDetails ? 1 : 0);
+  add('contactProperties', setup.catalog ? 1 : 0);
+  add('companyProperties', setup.catalog ? 1 : 0);
+  add('companyProperty', setup.companyKey === 'read' || setup.companyKey === 'create' ? 1 : 0);
+  add('companyPropertyCreate', setup.companyKey === 'create' ? 1 : 0);
+  add('contactPropertiesBatchCreate', counts.propertyCreates.contacts);
+  add('companyPropertiesBatchCreate', counts.propertyCreates.companies);
+  add('eventDefinitions', setup.eventDefinitionPages);
+  add('eventDefinitionCreate', counts.eventDefinitionCreates);
+  add('eventPropertyCreate', counts.eventPropertyCreates);
+  add('contactsUpsert', requestsFor(counts.contacts, BATCH_LIMITS.contacts));
+  add('contactsRead', requestsFor(counts.contactsOnlyAssociated, BATCH_LIMITS.contacts));
+  add('contactsUpsert', requestsFor(counts.contactsOnlyAssociated, BATCH_LIMITS.contacts));
+  add('companiesSearch', requestsFor(counts.companySearches, BATCH_LIMITS.companySearch));
+  add(settings.companyKeyed ? 'companiesUpsert' : 'companiesCreate', requestsFor(counts.companyCreates, BATCH_LIMITS.companies));
+  add('companiesUpdate', requestsFor(counts.companyUpdates, BATCH_LIMITS.companies));
+  add('associateDefault', requestsFor(counts.associations, BATCH_LIMITS.associations));
+  add('eventsSend', requestsFor(counts.events, BATCH_LIMITS.events));
+
+  const byEndpoint: Record<string, number> = {};
+  let total = 0;
+  let windowed = 0;
+  for (const [endpoint, n] of requests) {
+    const label = settings.label(endpoint);
+    byEndpoint[label] = (byEndpoint[label] ?? 0) + n;
+    total += n;
+    if (settings.windowed(endpoint)) windowed += n;
+  }
+  const plan: RequestPlan = { byEndpoint, total, windowed, seconds: Math.ceil((windowed / settings.rate) * 10) };
+  if (settings.dailyLimit !== undefined) plan.dailyShare = windowed / settings.dailyLimit;
+  return plan;
+}
+
+/**
+ * The batches a streamed run fills for one endpoint, counted as its keyed batcher makes
+ * them: operations on a key already in the open batch merge into it; the batch goes once
+ * it holds `limit` distinct keys. (A live stream also sends a partial batch after 200 ms
+ * without more, so it may make more requests than this, never fewer.)
+ */
+export class StreamedBatches {
+  private open = new Set<string>();
+  private sent = 0;
+
+  constructor(
+    private readonly limit: number,
+    /** Told each batch as it goes. */
+    private readonly onSend?: (keys: ReadonlySet<string>) => void,
+  ) {}
+
+  add(key: string): void {
+    if (this.open.has(key)) return;
+    this.open.add(key);
+    if (this.open.size === this.limit) this.end();
+  }
+
+  /** Sends the filling batch (at the stream's end). */
+  end(): void {
+    if (this.open.size === 0) return;
+    this.sent++;
+    const keys = this.open;
+    this.open = new Set();
+    this.onSend?.(keys);
+  }
+
+  /** Batches sent so far plus the one filling. */
+  get batches(): number {
+    return this.sent + (this.open.size > 0 ? 1 : 0);
+  }
+}
+
+/**
+ * The event definitions a run creates as its event batches go, in order: an event not
+ * defined yet is created with the properties of the first batch that carries it; a
+ * property a later batch carries is then added, one request each.
+ */
+export class EventDefinitionPlan {
+  private readonly defined: Map<string, Set<string>>;
+  creates = 0;
+  propertyCreates = 0;
+
+  /** `existing`: the portal's definitions (name → property names); empty for an empty portal. */
+  constructor(existing: ReadonlyMap<string, ReadonlySet<string>>) {
+    this.defined = new Map([...existing].map(([name, properties]) => [name, new Set(properties)]));
+  }
+
+  /** One batch of events: event name → the property names its occurrences in the batch carry. */
+  batch(events: ReadonlyMap<string, ReadonlySet<string>>): void {
+    for (const [name, properties] of events) {
+      const known = this.defined.get(name);
+      if (known === undefined) {
+        this.creates++;
+        this.defined.set(name, new Set(properties));
+        continue;
+      }
+      for (const property of properties) {
+        if (known.has(property)) continue;
+        this.propertyCreates++;
+        known.add(property);
+      }
+    }
+  }
+}
