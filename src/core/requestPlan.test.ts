@@ -25,14 +25,14 @@ const NOTHING: PlanCounts = {
   eventDefinitionCreates: 0,
   eventPropertyCreates: 0,
   propertyCreates: { contacts: 0, companies: 0 },
-  setup: { accountDetails: false, catalog: false, eventDefinitionPages: 0, companyKey: 'none' },
+  setup: { catalog: false, eventDefinitionPages: 0, companyKey: 'none' },
 };
 
 const counts = (over: Partial<PlanCounts>): PlanCounts => ({ ...NOTHING, ...over });
 
 describe('planRequests', () => {
   it.each<[string, Partial<PlanCounts>, Partial<PlanSettings>, Record<string, number>]>([
-    ['nothing to send makes no request', {}, {}, {}],
+    ['nothing to send: only the account read', {}, {}, {}],
     ['contacts: 100 a request, once each after the fold', { contacts: { keys: 1999 } }, {}, { contactsUpsert: 20 }],
     ['exactly full batches', { contacts: { keys: 200 }, associations: { keys: 100 } }, {}, { contactsUpsert: 2, associateDefault: 1 }],
     ['a streamed run: the batches it fills', { contacts: { batches: 47 } }, {}, { contactsUpsert: 47 }],
@@ -43,28 +43,30 @@ describe('planRequests', () => {
     ['definitions and their properties: one request each', { eventDefinitionCreates: 13, eventPropertyCreates: 2 }, {}, { eventDefinitionCreate: 13, eventPropertyCreate: 2 }],
     ['the property plan: its batch creates per object', { propertyCreates: { contacts: 1, companies: 1 } }, {}, { contactPropertiesBatchCreate: 1, companyPropertiesBatchCreate: 1 }],
     ['setup: account, catalog, definitions list, the key property read and created',
-      { setup: { accountDetails: true, catalog: true, eventDefinitionPages: 2, companyKey: 'create' } }, {},
-      { accountDetails: 1, contactProperties: 1, companyProperties: 1, eventDefinitions: 2, companyProperty: 1, companyPropertyCreate: 1 }],
-    ['a key property the state directory knows is not read', { setup: { accountDetails: false, catalog: false, eventDefinitionPages: 0, companyKey: 'known' } }, {}, {}],
-    ['a key property that exists is read once', { setup: { accountDetails: false, catalog: false, eventDefinitionPages: 0, companyKey: 'read' } }, {}, { companyProperty: 1 }],
+      { setup: { catalog: true, eventDefinitionPages: 2, companyKey: 'create' } }, {},
+      { contactProperties: 1, companyProperties: 1, eventDefinitions: 2, companyProperty: 1, companyPropertyCreate: 1 }],
+    ['a key property the state directory knows is not read', { setup: { catalog: false, eventDefinitionPages: 0, companyKey: 'known' } }, {}, {}],
+    ['a key property that exists is read once', { setup: { catalog: false, eventDefinitionPages: 0, companyKey: 'read' } }, {}, { companyProperty: 1 }],
   ])('%s', (_, over, settingsOver, expected) => {
-    expect(planRequests(counts(over), settings(settingsOver)).byEndpoint).toEqual(expected);
+    // A live run always reads the account's details first (its hub ID, or that --hub-id is the token's).
+    expect(planRequests(counts(over), settings(settingsOver)).byEndpoint).toEqual({ accountDetails: 1, ...expected });
   });
 
   it.each<[string, Partial<PlanCounts>, Partial<PlanSettings>, { total: number; windowed: number; seconds: number; dailyShare?: number }]>([
     ['event sends, searches and association batches are outside the window', { contacts: { keys: 2000 }, events: { keys: 5000 }, companySearches: { batches: 4 }, associations: { keys: 250 } }, {},
-      { total: 20 + 10 + 4 + 3, windowed: 20, seconds: 2 }],
-    ['seconds: windowed / rate × 10, rounded up', { contacts: { keys: 2600 } }, { rate: 100 }, { total: 26, windowed: 26, seconds: 3 }],
-    ['a slower rate takes longer', { contacts: { keys: 14_322 * 100 } }, { rate: 100 }, { total: 14_322, windowed: 14_322, seconds: 1433 }],
-    ['the daily share only with a daily limit', { contacts: { keys: 2600 } }, { dailyLimit: 250_000 }, { total: 26, windowed: 26, seconds: 3, dailyShare: 26 / 250_000 }],
+      { total: 1 + 20 + 10 + 4 + 3, windowed: 21, seconds: 3 }],
+    ['seconds: windowed / rate × 10, rounded up', { contacts: { keys: 2600 } }, { rate: 100 }, { total: 27, windowed: 27, seconds: 3 }],
+    ['thousands of requests', { contacts: { keys: 14_321 * 100 } }, { rate: 100 }, { total: 14_322, windowed: 14_322, seconds: 1433 }],
+    ['a slower rate takes longer', { contacts: { keys: 14_321 * 100 } }, { rate: 10 }, { total: 14_322, windowed: 14_322, seconds: 14_322 }],
+    ['the daily share only with a daily limit', { contacts: { keys: 2600 } }, { dailyLimit: 250_000 }, { total: 27, windowed: 27, seconds: 3, dailyShare: 27 / 250_000 }],
   ])('%s', (_, over, settingsOver, expected) => {
     const { byEndpoint: _byEndpoint, ...rest } = planRequests(counts(over), settings(settingsOver));
     expect(rest).toEqual(expected);
   });
 
   it('uses the labels it is given: endpoints with one label are added up', () => {
-    const plan = planRequests(counts({ contacts: { keys: 250 }, contactsOnlyAssociated: { keys: 1 } }), settings({ label: (e) => `POST /${e === 'contactsRead' ? 'read' : 'contacts'}` }));
-    expect(plan.byEndpoint).toEqual({ 'POST /contacts': 4, 'POST /read': 1 });
+    const plan = planRequests(counts({ contacts: { keys: 250 }, contactsOnlyAssociated: { keys: 1 } }), settings({ label: (e) => `POST /${e === 'contactsRead' ? 'read' : e === 'contactsUpsert' ? 'contacts' : e}` }));
+    expect(plan.byEndpoint).toEqual({ 'POST /accountDetails': 1, 'POST /contacts': 4, 'POST /read': 1 });
   });
 
   const work = fc.oneof(fc.nat(100_000).map((keys) => ({ keys })), fc.nat(2_000).map((batches) => ({ batches })));
@@ -79,7 +81,7 @@ describe('planRequests', () => {
     eventDefinitionCreates: fc.nat(500),
     eventPropertyCreates: fc.nat(500),
     propertyCreates: fc.record({ contacts: fc.nat(2), companies: fc.nat(2) }),
-    setup: fc.record({ accountDetails: fc.boolean(), catalog: fc.boolean(), eventDefinitionPages: fc.nat(5), companyKey: fc.constantFrom('none' as const, 'known' as const, 'read' as const, 'create' as const) }),
+    setup: fc.record({ catalog: fc.boolean(), eventDefinitionPages: fc.nat(5), companyKey: fc.constantFrom('none' as const, 'known' as const, 'read' as const, 'create' as const) }),
   });
 
   it('adds up: total is the sum per endpoint, windowed the sum of the windowed ones, none of them zero', () => {
@@ -149,16 +151,22 @@ describe('StreamedBatches', () => {
 });
 
 describe('EventDefinitionPlan', () => {
-  const batch = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([name, props]) => [name, new Set(props)]));
+  /** A batch: event name → the property names of its occurrences (one occurrence each). */
+  const batch = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([name, props]) => [name, { properties: new Set(props), count: 1 }]));
+  const existing = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([name, props]) => [name, new Set(props)]));
+  const props = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-  it.each<[string, Record<string, string[]>, Array<Record<string, string[]>>, { creates: number; propertyCreates: number }]>([
-    ['an empty portal: each event created once, with the first batch\'s properties', {}, [{ a: ['x'], b: [] }, { a: ['x'] }], { creates: 2, propertyCreates: 0 }],
-    ['a property a later batch brings is added, once', {}, [{ a: ['x'] }, { a: ['x', 'y'] }, { a: ['y'] }], { creates: 1, propertyCreates: 1 }],
-    ['an existing definition: only its missing properties', { a: ['x'] }, [{ a: ['x', 'y', 'z'] }], { creates: 0, propertyCreates: 2 }],
-    ['everything defined: nothing', { a: ['x'], b: ['y'] }, [{ a: ['x'], b: ['y'] }], { creates: 0, propertyCreates: 0 }],
-  ])('%s', (_, existing, batches, expected) => {
-    const plan = new EventDefinitionPlan(batch(existing));
+  it.each<[string, Record<string, string[]>, Array<Record<string, string[]>>, { creates: number; propertyCreates: number; sends: number }]>([
+    ['an empty portal: each event created once, with the first batch\'s properties', {}, [{ a: ['x'], b: [] }, { a: ['x'] }], { creates: 2, propertyCreates: 0, sends: 2 }],
+    ['a property a later batch brings is added, once', {}, [{ a: ['x'] }, { a: ['x', 'y'] }, { a: ['y'] }], { creates: 1, propertyCreates: 1, sends: 3 }],
+    ['an existing definition: only its missing properties', { a: ['x'] }, [{ a: ['x', 'y', 'z'] }], { creates: 0, propertyCreates: 2, sends: 1 }],
+    ['everything defined: nothing but the sends', { a: ['x'], b: ['y'] }, [{ a: ['x'], b: ['y'] }], { creates: 0, propertyCreates: 0, sends: 1 }],
+    ['a create past 50 properties is refused, its events not sent, and tried again by the next batch', {}, [{ a: props(51) }, { a: props(51) }], { creates: 2, propertyCreates: 0, sends: 0 }],
+    ['another event of a refused batch is still sent', {}, [{ a: props(51), b: ['x'] }], { creates: 2, propertyCreates: 0, sends: 1 }],
+    ['additions stop at 50: the first past them is refused, the rest of the batch not tried, and tried again by the next', {}, [{ a: props(50) }, { a: props(2, 'q') }, { a: ['q1'] }], { creates: 1, propertyCreates: 2, sends: 1 }],
+  ])('%s', (_, before, batches, expected) => {
+    const plan = new EventDefinitionPlan(existing(before));
     for (const b of batches) plan.batch(batch(b));
-    expect({ creates: plan.creates, propertyCreates: plan.propertyCreates }).toEqual(expected);
+    expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual(expected);
   });
 });

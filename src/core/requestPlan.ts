@@ -63,13 +63,11 @@ export interface PlanCounts {
   eventPropertyCreates: number;
   /** Batch-create requests of the property plan (`--create-properties`), per object. */
   propertyCreates: { contacts: number; companies: number };
-  /** Requests a run makes before its first record. */
   setup: PlanSetup;
 }
 
+/** Requests a run makes before its first record (and the account's details, which a live run always reads: its hub ID, or whether `--hub-id` is the token's). */
 export interface PlanSetup {
-  /** The account is asked for its hub ID (no `--hub-id`). */
-  accountDetails: boolean;
   /** The property catalog is fetched (no `--catalog`): one request per object. */
   catalog: boolean;
   /** Pages of the event definition list (100 a page) read before the first event; 0 when none is read. */
@@ -113,7 +111,7 @@ export function planRequests(counts: PlanCounts, settings: PlanSettings): Reques
     if (n > 0) requests.set(endpoint, (requests.get(endpoint) ?? 0) + n);
   };
   const { setup } = counts;
-  add('accountDetails', setup.accountDetails ? 1 : 0);
+  add('accountDetails', 1);
   add('contactProperties', setup.catalog ? 1 : 0);
   add('companyProperties', setup.catalog ? 1 : 0);
   add('companyProperty', setup.companyKey === 'read' || setup.companyKey === 'create' ? 1 : 0);
@@ -183,35 +181,59 @@ export class StreamedBatches {
   }
 }
 
+/** HubSpot keeps an event definition to 50 custom properties: a create or an addition past them is refused. */
+export const EVENT_DEFINITION_PROPERTY_LIMIT = 50;
+
+/** The events of one name in a batch, and the property names they carry. */
+export interface EventsOfName {
+  properties: ReadonlySet<string>;
+  count: number;
+}
+
 /**
- * The event definitions a run creates as its event batches go, in order: an event not
- * defined yet is created with the properties of the first batch that carries it; a
- * property a later batch carries is then added, one request each.
+ * The event definitions a run creates as its event batches go, in order, as the event
+ * writer does: an event not defined yet is created with the properties of the first
+ * batch that carries it; a property a later batch carries is then added, one request
+ * each. A request past the limit of properties is refused (and still made): the
+ * batch's events of that name are dead letters, and the next batch tries again.
  */
 export class EventDefinitionPlan {
   private readonly defined: Map<string, Set<string>>;
   creates = 0;
   propertyCreates = 0;
+  /** Event sends: one per batch with an event left to send. */
+  sends = 0;
 
   /** `existing`: the portal's definitions (name → property names); empty for an empty portal. */
-  constructor(existing: ReadonlyMap<string, ReadonlySet<string>>) {
+  constructor(
+    existing: ReadonlyMap<string, ReadonlySet<string>>,
+    private readonly limit = EVENT_DEFINITION_PROPERTY_LIMIT,
+  ) {
     this.defined = new Map([...existing].map(([name, properties]) => [name, new Set(properties)]));
   }
 
-  /** One batch of events: event name → the property names its occurrences in the batch carry. */
-  batch(events: ReadonlyMap<string, ReadonlySet<string>>): void {
-    for (const [name, properties] of events) {
-      const known = this.defined.get(name);
-      if (known === undefined) {
-        this.creates++;
-        this.defined.set(name, new Set(properties));
-        continue;
-      }
-      for (const property of properties) {
-        if (known.has(property)) continue;
-        this.propertyCreates++;
-        known.add(property);
-      }
+  /** One batch of events, by event name. */
+  batch(events: ReadonlyMap<string, EventsOfName>): void {
+    let sendable = 0;
+    for (const [name, { properties, count }] of events) if (this.define(name, properties)) sendable += count;
+    if (sendable > 0) this.sends++;
+  }
+
+  /** Answers whether the events of the name can be sent. */
+  private define(name: string, properties: ReadonlySet<string>): boolean {
+    const known = this.defined.get(name);
+    if (known === undefined) {
+      this.creates++;
+      if (properties.size > this.limit) return false;
+      this.defined.set(name, new Set(properties));
+      return true;
     }
+    for (const property of properties) {
+      if (known.has(property)) continue;
+      this.propertyCreates++;
+      if (known.size >= this.limit) return false;
+      known.add(property);
+    }
+    return true;
   }
 }

@@ -42,11 +42,10 @@ export class RequestCounter {
   private readonly companyBatches: StreamedBatches;
   private readonly streamedCompanies = { searches: 0, creates: 0, updates: 0 };
   private readonly eventBatches: StreamedBatches;
-  /** Event name → property names of the event batch that is filling. */
-  private eventsFilling = new Map<string, Set<string>>();
+  /** The event batch that is filling, by event name. */
+  private eventsFilling = new Map<string, { properties: Set<string>; count: number }>();
   private readonly definitions: EventDefinitionPlan;
-  /** Events sent with the names they carry, for the definitions they need. */
-  private events = 0;
+  private eventCount = 0;
 
   constructor(
     private readonly mode: SendMode,
@@ -58,6 +57,11 @@ export class RequestCounter {
       this.definitions.batch(this.eventsFilling);
       this.eventsFilling = new Map();
     });
+  }
+
+  /** Event occurrences noted. */
+  get events(): number {
+    return this.eventCount;
   }
 
   /** The sink, counting every operation it passes on. */
@@ -89,10 +93,11 @@ export class RequestCounter {
         return;
       }
       case 'event.send': {
-        this.events++;
-        const names = this.eventsFilling.get(operation.eventName) ?? new Set<string>();
-        for (const name of Object.keys(operation.properties)) names.add(name);
-        this.eventsFilling.set(operation.eventName, names);
+        this.eventCount++;
+        const events = this.eventsFilling.get(operation.eventName) ?? { properties: new Set<string>(), count: 0 };
+        events.count++;
+        for (const name of Object.keys(operation.properties)) events.properties.add(name);
+        this.eventsFilling.set(operation.eventName, events);
         this.eventBatches.add(`${operation.eventName}\n${operation.uuid}`);
         return;
       }
@@ -110,7 +115,7 @@ export class RequestCounter {
     for (const email of this.associatedEmails.keys()) if (!this.contacts.has(email)) onlyAssociated++;
     const common = {
       contactsOnlyAssociated: { keys: onlyAssociated },
-      events: { batches: this.eventBatches.batches },
+      events: { batches: this.definitions.sends },
       eventDefinitionCreates: this.definitions.creates,
       eventPropertyCreates: this.definitions.propertyCreates,
     };

@@ -15,7 +15,6 @@ export interface PlanFlags {
   apiVersion: ApiVersion;
   rate: number;
   dailyLimit?: number;
-  hubId?: string;
   catalog?: string;
   /** The unique company key property; undefined: `--company-key none`. */
   companyKey?: string;
@@ -57,9 +56,8 @@ export async function startRequestPlanning(
       const work = await counter.counts(find);
       const writesCompanies = countOf(work.companyCreates) + countOf(work.companyUpdates) > 0;
       const setup: PlanSetup = {
-        accountDetails: flags.hubId === undefined,
         catalog: flags.catalog === undefined,
-        eventDefinitionPages: eventDefinitionPages(flags.createEventDefinitions, countOf(work.events) > 0, eventDefinitions.size),
+        eventDefinitionPages: eventDefinitionPages(flags.createEventDefinitions, counter.events > 0, eventDefinitions.size),
         companyKey: !writesCompanies || keyProperty === undefined ? 'none' : remembered === keyProperty ? 'known' : requester && (await keyStillHolds(requester, keyProperty)) ? 'read' : 'create',
       };
       return planRequests(
