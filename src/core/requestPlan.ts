@@ -147,8 +147,9 @@ export function planRequests(counts: PlanCounts, settings: PlanSettings): Reques
 /**
  * The batches a streamed run fills for one endpoint, counted as its keyed batcher makes
  * them: operations on a key already in the open batch merge into it; the batch goes once
- * it holds `limit` distinct keys. (A live stream also sends a partial batch after 200 ms
- * without more, so it may make more requests than this, never fewer.)
+ * it holds `limit` distinct keys. A live stream differs with timing: it sends a partial
+ * batch after 200 ms without more (more requests), and a key whose batch is in flight
+ * waits and merges later updates meanwhile (fewer).
  */
 export class StreamedBatches {
   private open = new Set<string>();

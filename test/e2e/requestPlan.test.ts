@@ -17,7 +17,11 @@ const COMPANY_UPDATE = `POST /crm/objects/${V}/companies/batch/update`;
 const ASSOCIATE = `POST /crm/associations/${V}/contact/company/batch/associate/default`;
 const SEND = `POST /events/${V}/send/batch`;
 const DEFINE = `POST /events/${V}/event-definitions`;
-/** The batch endpoints: a live stream may send a partial batch after 200 ms without more, so it may make more requests, never fewer. */
+/**
+ * The batch endpoints: a live stream may send a partial batch after 200 ms without more
+ * (more requests than planned); fewer would need a key updated again while its batch is
+ * in flight, and these exports name each contact, pair and event once (seven domains).
+ */
 const BATCHED = new Set([UPSERT, SEARCH, COMPANY_UPSERT, COMPANY_UPDATE, ASSOCIATE, SEND]);
 
 let run: LiveRun | undefined;
