@@ -123,6 +123,8 @@ export interface CompanySearchOptions {
   keyProperty?: string;
   /** Ids HubSpot no longer has (deleted, merged away) that a lagging search may still show. */
   exclude?: ReadonlySet<string>;
+  /** False: a 401/403 is thrown to the caller, who can do without (a dry run's request plan). */
+  authFatal?: boolean;
 }
 
 export interface CompanySearchResult {
@@ -154,7 +156,7 @@ export function searchRequestCount(domains: readonly string[], found: ReadonlySe
 
 /** domain → its company, for the domains HubSpot's search shows a company for. */
 export async function searchCompaniesByDomain(requester: Requester, domains: readonly string[], options: CompanySearchOptions = {}): Promise<CompanySearchResult> {
-  const { keyProperty, exclude } = options;
+  const { keyProperty } = options;
   const properties = searchedProperties(keyProperty);
   const wanted = new Set(domains);
   const found = new Map<string, FoundCompany>();
@@ -166,14 +168,14 @@ export async function searchCompaniesByDomain(requester: Requester, domains: rea
   };
 
   const byDomain = planDomainSearches(domains, properties);
-  for (const company of await run(requester, byDomain.bodies, exclude)) {
+  for (const company of await run(requester, byDomain.bodies, options)) {
     const domain = company.properties.domain?.toLowerCase();
     if (domain && wanted.has(domain)) consider(domain, company, 'domain');
   }
   const rest = [...wanted].filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
   const byList = planAdditionalDomainSearches(rest, properties);
   const listed = new Set(rest);
-  for (const company of await run(requester, byList.bodies, exclude)) {
+  for (const company of await run(requester, byList.bodies, options)) {
     // HubSpot's token match is looser than ours may be: only a whole entry counts.
     for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) if (listed.has(domain)) consider(domain, company, 'additional');
   }
@@ -181,12 +183,12 @@ export async function searchCompaniesByDomain(requester: Requester, domains: rea
 }
 
 /** Every page of every body. */
-async function run(requester: Requester, bodies: readonly SearchBody[], exclude: ReadonlySet<string> | undefined): Promise<CrmObject[]> {
+async function run(requester: Requester, bodies: readonly SearchBody[], { exclude, authFatal }: CompanySearchOptions): Promise<CrmObject[]> {
   const companies: CrmObject[] = [];
   for (const body of bodies) {
     let after: string | undefined;
     do {
-      const { body: page } = await requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body });
+      const { body: page } = await requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body }, { authFatal });
       for (const company of page.results ?? []) if (!exclude?.has(company.id)) companies.push(company);
       after = page.paging?.next?.after;
     } while (after);

@@ -3,6 +3,7 @@
 // feeds, and the plan the core makes of its counts in the run's API version.
 import { planRequests, type PlanSetup, type PlannedEndpoint, type RequestPlan } from '../../core/requestPlan.js';
 import { endpointLabel, ENDPOINTS, type ApiVersion } from '../../hubspot/endpoints.js';
+import { HubSpotApiError } from '../../hubspot/errors.js';
 import { CompanyMemory } from '../../state/companyMemory.js';
 import { stateDirPaths } from '../../state/stateDir.js';
 import { keyStillHolds } from '../../sync/companyKey.js';
@@ -41,12 +42,18 @@ export async function startRequestPlanning(
   companyIds: { get(domain: string): string | undefined },
   propertyBatchCreates: { contacts: number; companies: number } = { contacts: 0, companies: 0 },
 ): Promise<RequestPlanning> {
-  const eventDefinitions = requester ? await listEventDefinitions(requester) : new Map<string, Set<string>>();
+  const eventDefinitions = (requester && (await readable(listEventDefinitions(requester, { authFatal: false })))) ?? new Map<string, Set<string>>();
   const remembered = new CompanyMemory(stateDirPaths(flags.stateDir).companies).keyProperty;
   const keyProperty = flags.companyKey;
   const counter = new RequestCounter(mode, { companyIds, eventDefinitions, keyProperty });
+  let mayRead = requester !== undefined;
   const find: FindCompanies | undefined = requester
-    ? async (domains) => new Set((await searchCompaniesByDomain(requester, domains, { keyProperty })).found.keys())
+    ? async (domains) => {
+        if (!mayRead) return new Set();
+        const found = await readable(searchCompaniesByDomain(requester, domains, { keyProperty, authFatal: false }));
+        mayRead = found !== undefined;
+        return new Set(found?.found.keys());
+      }
     : undefined;
 
   return {
@@ -85,4 +92,17 @@ function countOf(work: { keys: number } | { batches: number }): number {
 function eventDefinitionPages(create: boolean, anyEvent: boolean, existing: number): number {
   if (create && !anyEvent) return 0;
   return Math.max(1, Math.ceil(existing / 100));
+}
+
+/**
+ * What the token may read; undefined when it may not (a scope the dry run can do without:
+ * the plan then assumes what an empty portal would need).
+ */
+async function readable<T>(reading: Promise<T>): Promise<T | undefined> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof HubSpotApiError && error.kind === 'auth') return undefined;
+    throw error;
+  }
 }
