@@ -169,4 +169,11 @@ describe('EventDefinitionPlan', () => {
     for (const b of batches) plan.batch(batch(b));
     expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual(expected);
   });
+
+  it('with --no-create-event-definitions nothing is created and every batch is sent', () => {
+    const plan = new EventDefinitionPlan(existing({}), false);
+    plan.batch(batch({ a: props(60), b: ['x'] }));
+    plan.batch(batch({ a: ['y'] }));
+    expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual({ creates: 0, propertyCreates: 0, sends: 2 });
+  });
 });

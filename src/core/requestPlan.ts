@@ -205,9 +205,13 @@ export class EventDefinitionPlan {
   /** Event sends: one per batch with an event left to send. */
   sends = 0;
 
-  /** `existing`: the portal's definitions (name → property names); empty for an empty portal. */
+  /**
+   * `existing`: the portal's definitions (name → property names); empty for an empty
+   * portal. `mayCreate` false (`--no-create-event-definitions`): nothing is created.
+   */
   constructor(
     existing: ReadonlyMap<string, ReadonlySet<string>>,
+    private readonly mayCreate = true,
     private readonly limit = EVENT_DEFINITION_PROPERTY_LIMIT,
   ) {
     this.defined = new Map([...existing].map(([name, properties]) => [name, new Set(properties)]));
@@ -222,6 +226,7 @@ export class EventDefinitionPlan {
 
   /** Answers whether the events of the name can be sent. */
   private define(name: string, properties: ReadonlySet<string>): boolean {
+    if (!this.mayCreate) return true;
     const known = this.defined.get(name);
     if (known === undefined) {
       this.creates++;

@@ -125,6 +125,8 @@ export interface CompanySearchOptions {
   exclude?: ReadonlySet<string>;
   /** False: a 401/403 is thrown to the caller, who can do without (a dry run's request plan). */
   authFatal?: boolean;
+  /** Only the first pass, by each company's own domain (a fifth of the requests' cost per domain is the second's). */
+  ownDomainOnly?: boolean;
 }
 
 export interface CompanySearchResult {
@@ -172,6 +174,7 @@ export async function searchCompaniesByDomain(requester: Requester, domains: rea
     const domain = company.properties.domain?.toLowerCase();
     if (domain && wanted.has(domain)) consider(domain, company, 'domain');
   }
+  if (options.ownDomainOnly) return { found, unsearchable: byDomain.unsearchable };
   const rest = [...wanted].filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
   const byList = planAdditionalDomainSearches(rest, properties);
   const listed = new Set(rest);

@@ -24,6 +24,8 @@ export interface PortalBefore {
   eventDefinitions: ReadonlyMap<string, ReadonlySet<string>>;
   /** The unique company key property, when companies are keyed (search reads it too). */
   keyProperty?: string;
+  /** False with `--no-create-event-definitions`: nothing is defined, events are sent as they are. */
+  createsDefinitions?: boolean;
 }
 
 /** Finds which of these domains (at most 100) the portal has a company for. */
@@ -51,7 +53,7 @@ export class RequestCounter {
     private readonly mode: SendMode,
     private readonly portal: PortalBefore,
   ) {
-    this.definitions = new EventDefinitionPlan(portal.eventDefinitions);
+    this.definitions = new EventDefinitionPlan(portal.eventDefinitions, portal.createsDefinitions ?? true);
     this.companyBatches = new StreamedBatches(BATCH_LIMITS.companies, (batch) => this.companyBatchSent([...batch]));
     this.eventBatches = new StreamedBatches(BATCH_LIMITS.events, () => {
       this.definitions.batch(this.eventsFilling);

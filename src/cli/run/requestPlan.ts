@@ -45,12 +45,13 @@ export async function startRequestPlanning(
   const eventDefinitions = (requester && (await readable(listEventDefinitions(requester, { authFatal: false })))) ?? new Map<string, Set<string>>();
   const remembered = new CompanyMemory(stateDirPaths(flags.stateDir).companies).keyProperty;
   const keyProperty = flags.companyKey;
-  const counter = new RequestCounter(mode, { companyIds, eventDefinitions, keyProperty });
+  const counter = new RequestCounter(mode, { companyIds, eventDefinitions, keyProperty, createsDefinitions: flags.createEventDefinitions });
   let mayRead = requester !== undefined;
   const find: FindCompanies | undefined = requester
     ? async (domains) => {
         if (!mayRead) return new Set();
-        const found = await readable(searchCompaniesByDomain(requester, domains, { keyProperty, authFatal: false }));
+        // By their own domain only: the additional domains' pass costs a request per five domains.
+        const found = await readable(searchCompaniesByDomain(requester, domains, { keyProperty, authFatal: false, ownDomainOnly: true }));
         mayRead = found !== undefined;
         return new Set(found?.found.keys());
       }
