@@ -49,7 +49,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
     const memory = readOnlyMemory(state.use ? flags.stateDir : undefined, state.deliveredGeneration);
     let planning: RequestPlanning | undefined;
     try {
-      planning = await startRequestPlanning(flags, sendMode(flags, inputs), requester, memory.companyIds);
+      planning = await startRequestPlanning({ ...flags, stateDir: state.use ? flags.stateDir : undefined }, sendMode(flags, inputs), requester, memory.companyIds);
       outputClosed = await mapAll(inputs, flags, tally, context, portal, memory, planning.counter);
       if (outputClosed) end = { status: 'interrupted' };
       else requestPlan = await planning.plan();

@@ -20,7 +20,8 @@ export interface PlanFlags {
   /** The unique company key property; undefined: `--company-key none`. */
   companyKey?: string;
   createEventDefinitions: boolean;
-  stateDir: string;
+  /** The state directory the dry run reads; undefined when it reads none (another portal's, with --fresh). */
+  stateDir?: string;
 }
 
 /** A counter ready for the mapping phase, and how to turn its counts into the plan at the end. */
@@ -43,7 +44,6 @@ export async function startRequestPlanning(
   propertyBatchCreates: { contacts: number; companies: number } = { contacts: 0, companies: 0 },
 ): Promise<RequestPlanning> {
   const eventDefinitions = (requester && (await readable(listEventDefinitions(requester, { authFatal: false })))) ?? new Map<string, Set<string>>();
-  const remembered = new CompanyMemory(stateDirPaths(flags.stateDir).companies).keyProperty;
   const keyProperty = flags.companyKey;
   const counter = new RequestCounter(mode, { companyIds, eventDefinitions, keyProperty, createsDefinitions: flags.createEventDefinitions });
   let mayRead = requester !== undefined;
@@ -66,7 +66,7 @@ export async function startRequestPlanning(
       const setup: PlanSetup = {
         catalog: flags.catalog === undefined,
         eventDefinitionPages: eventDefinitionPages(flags.createEventDefinitions, counter.events > 0, eventDefinitions.size),
-        companyKey: !writesCompanies || keyProperty === undefined ? 'none' : remembered === keyProperty ? 'known' : requester && (await keyStillHolds(requester, keyProperty)) ? 'read' : 'create',
+        companyKey: writesCompanies ? await keyPropertyRequests(keyProperty, flags.stateDir, requester) : 'none',
       };
       return planRequests(
         { ...work, setup, propertyCreates: propertyBatchCreates },
@@ -80,6 +80,15 @@ export async function startRequestPlanning(
       );
     },
   };
+}
+
+/** What a live run asks of the unique company key property before its first company. */
+async function keyPropertyRequests(keyProperty: string | undefined, stateDir: string | undefined, requester: Requester | undefined): Promise<PlanSetup['companyKey']> {
+  if (keyProperty === undefined) return 'none';
+  // The state directory remembers a key property it has used: a live run does not read it again.
+  if (stateDir !== undefined && new CompanyMemory(stateDirPaths(stateDir).companies).keyProperty === keyProperty) return 'known';
+  // An empty portal (no token) lacks it: read, then created.
+  return requester && (await keyStillHolds(requester, keyProperty)) ? 'read' : 'create';
 }
 
 function countOf(work: { keys: number } | { batches: number }): number {
