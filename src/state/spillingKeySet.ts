@@ -5,7 +5,8 @@
 import type Database from 'better-sqlite3';
 import { BatchUpsert, openScratchDatabase } from './batchUpsert.js';
 
-const KEPT_IN_MEMORY = 100_000;
+/** A dry run keeps four of these: about 2–3 MB each in memory at most (an email, its table entry). */
+const KEPT_IN_MEMORY = 25_000;
 
 export class SpillingKeySet {
   private recent = new Set<string>();
