@@ -96,10 +96,30 @@ describe('the request plan against the live run', () => {
   });
 });
 
-describe('the plan of a run that reads its inputs twice (each key sent once)', () => {
-  it('without a token: an empty portal, every contact, company and pair once, events 500 a request', async () => {
+/** The 300 users' calls, then all of them again under new messageIds: every contact and pair twice. */
+const TWICE = [...mixedCalls(300, { groupEvery: 3 }), ...mixedCalls(300, { groupEvery: 3 }).map((call) => ({ ...call, messageId: `again-${String(call.messageId)}` }))];
+
+async function offlinePlan(args: string[], stdin?: string): Promise<RequestPlan> {
+  const dir = await tempDir();
+  const report = join(dir, 'report.json');
+  const dry = await runCli(['replay', ...args, '--dry-run', '--hub-id', '123', '--out', '/dev/null', '--report', report, '--state-dir', join(dir, 'state')], { stdin });
+  expect(dry.code, dry.stderr).toBe(0);
+  return (JSON.parse(await readFile(report, 'utf8')) as { requestPlan: RequestPlan }).requestPlan;
+}
+
+describe('the plan without a token (an empty portal)', () => {
+  it('standard input streams: its plan is the streamed one, sending each contact again once its batch went', async () => {
+    const file = await writeNdjson(await tempDir(), 'export.ndjson', TWICE);
+    const fromStdin = await offlinePlan(['-'], TWICE.map((call) => JSON.stringify(call)).join('\n') + '\n');
+    expect(fromStdin).toEqual(await offlinePlan([file, '--no-retroactive-identities']));
+    expect(fromStdin.byEndpoint[UPSERT]).toBe(6);
+    expect(fromStdin.byEndpoint[ASSOCIATE]).toBe(2);
+    expect((await offlinePlan([file])).byEndpoint[UPSERT]).toBe(3);
+  });
+
+  it('a run that reads its inputs twice: every contact, company and pair once, events 500 a request', async () => {
     const dir = await tempDir();
-    const file = await writeNdjson(dir, 'export.ndjson', [...mixedCalls(300, { groupEvery: 3 }), ...mixedCalls(300, { groupEvery: 3 }).map((call) => ({ ...call, messageId: `again-${String(call.messageId)}` }))]);
+    const file = await writeNdjson(dir, 'export.ndjson', TWICE);
     const report = join(dir, 'report.json');
     const dry = await runCli(['replay', file, '--dry-run', '--hub-id', '123', '--out', '/dev/null', '--report', report, '--state-dir', join(dir, 'state'), '--rate', '10', '--daily-limit', '1000']);
     expect(dry.code, dry.stderr).toBe(0);
