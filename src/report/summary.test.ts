@@ -1,6 +1,6 @@
 // Nothing done silently (docs/architecture.md#outputs): a run that sends nothing says why.
 import { describe, expect, it } from 'vitest';
-import { closingWarnings, formatSummary } from './summary.js';
+import { closingWarnings, describePlan, formatSummary } from './summary.js';
 import { buildReport, RunTally } from './tally.js';
 
 function report(build: (tally: RunTally) => void, status: 'completed' | 'failed' = 'completed') {
@@ -82,5 +82,23 @@ describe('dropped properties in the summary', () => {
     const summary = formatSummary({ ...base, propertyPlan: [{ object: 'contact', name: 'score', type: 'number', fieldType: 'number', label: 'Score', values: 2, sample: '3', creatable: false, reason: 'read-only in HubSpot' }] });
     expect(summary).toMatch(/read-only, not sent +contact score \(2\)/);
     expect(summary).toContain('contact score: number/number "Score", 2 value(s), e.g. 3; not creatable: read-only in HubSpot');
+  });
+});
+
+describe('the request plan line', () => {
+  it.each<[string, Parameters<typeof describePlan>[0], string]>([
+    ['seconds', { byEndpoint: {}, total: 57, windowed: 26, seconds: 3 }, '57 requests (26 in the ten-second window), about 3 seconds'],
+    ['one second', { byEndpoint: {}, total: 1, windowed: 1, seconds: 1 }, '1 request (1 in the ten-second window), about 1 second'],
+    ['minutes, thousands grouped, the daily share', { byEndpoint: {}, total: 14_322, windowed: 14_322, seconds: 1433, dailyShare: 0.0573 }, '14,322 requests (14,322 in the ten-second window), about 24 minutes, 6 % of the daily limit'],
+    ['hours', { byEndpoint: {}, total: 200_000, windowed: 150_000, seconds: 15_000 }, '200,000 requests (150,000 in the ten-second window), about 4.2 hours'],
+    ['a share under one percent is not rounded to nothing', { byEndpoint: {}, total: 57, windowed: 26, seconds: 3, dailyShare: 0.0001 }, '57 requests (26 in the ten-second window), about 3 seconds, under 1 % of the daily limit'],
+  ])('%s', (_, plan, line) => {
+    expect(describePlan(plan)).toBe(line);
+  });
+
+  it('is a row of a dry run\'s summary', () => {
+    const withPlan = { ...report(() => undefined), requestPlan: { byEndpoint: {}, total: 57, windowed: 26, seconds: 3 } };
+    expect(formatSummary(withPlan)).toMatch(/\n {2}request plan +57 requests \(26 in the ten-second window\), about 3 seconds\n/);
+    expect(formatSummary(report(() => undefined))).not.toMatch(/request plan/);
   });
 });

@@ -1,4 +1,5 @@
 // The closing summary every run prints on standard error, terminal or not.
+import type { RequestPlan } from '../core/requestPlan.js';
 import type { RunReport } from './tally.js';
 import { droppedRows, planLines } from './propertyPlan.js';
 
@@ -60,6 +61,7 @@ export function formatSummary(report: RunReport, deadLetterFile?: string, extraW
   if (report.identities.retroactive > 0) {
     rows.splice(2, 0, ['retroactive', `${report.identities.retroactive} (anonymous calls attributed through an identify later in the export)`]);
   }
+  if (report.requestPlan) rows.push(['request plan', describePlan(report.requestPlan)]);
   if (!report.dryRun) {
     const { requests } = report;
     rows.push(['requests', `${requests.total} (retried ${requests.retried}, rate-limited ${requests.rateLimited})`]);
@@ -72,4 +74,24 @@ export function formatSummary(report: RunReport, deadLetterFile?: string, extraW
   const width = Math.max(...rows.map(([label]) => label.length));
   const plan = report.propertyPlan === undefined ? [] : planLines(report.propertyPlan, report.propertyPlanUntracked, report.dryRun);
   return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ...plan].join('\n') + '\n';
+}
+
+/** "14,322 requests (9,870 in the ten-second window), about 24 minutes, 6 % of the daily limit". */
+export function describePlan(plan: RequestPlan): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const parts = [`${count(plan.total)} request${plan.total === 1 ? '' : 's'} (${count(plan.windowed)} in the ten-second window)`, `about ${duration(plan.seconds)}`];
+  if (plan.dailyShare !== undefined) parts.push(`${percent(plan.dailyShare)} of the daily limit`);
+  return parts.join(', ');
+}
+
+function duration(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${minutes} minutes`;
+  return `${(seconds / 3600).toFixed(1)} hours`;
+}
+
+function percent(share: number): string {
+  if (share > 0 && share < 0.01) return 'under 1 %';
+  return `${Math.round(share * 100)} %`;
 }

@@ -1,6 +1,7 @@
 // The counts behind the report (docs/architecture.md#outputs). They travel inside the checkpoint, so
 // a resumed run reports the same numbers as an uninterrupted one.
 import type { PlannedProperty, PropertyPlan } from '../core/propertyPlan.js';
+import type { RequestPlan } from '../core/requestPlan.js';
 import type { CatalogObject, DeadLetterCode, DeadLetterVerdict, MappingWarning, OperationKind, PropertyObject, SkipReason } from '../core/types.js';
 
 export type RecordOutcome = 'delivered' | 'skipped' | 'deadLettered';
@@ -127,6 +128,8 @@ export interface RunReport extends TallyCounts {
   propertyPlan?: PlannedProperty[];
   /** Names past the plan's tracked ones, per object, when there were any. */
   propertyPlanUntracked?: Record<CatalogObject, number>;
+  /** A dry run's: what a live run of the same inputs would send. */
+  requestPlan?: RequestPlan;
 }
 
 /** The report with the run's property plan. */

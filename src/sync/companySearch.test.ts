@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../../test/emulator/index.js';
 import { VirtualClock } from '../../test/support/virtualClock.js';
 import { HubSpotClient } from '../hubspot/client.js';
 import { RunTally } from '../report/tally.js';
-import { bodySize, MAX_SEARCH_BODY, planAdditionalDomainSearches, planDomainSearches, searchCompaniesByDomain, type SearchBody } from './companySearch.js';
+import { bodySize, MAX_SEARCH_BODY, planAdditionalDomainSearches, planDomainSearches, searchCompaniesByDomain, searchRequestCount, type SearchBody } from './companySearch.js';
 import { DailyBudget } from './dailyBudget.js';
 import { Requester } from './requester.js';
 
@@ -98,6 +98,21 @@ describe('searchCompaniesByDomain', () => {
       'initech.com': [globex, 'additional'],
       'globex.io': [globex, 'additional'],
     });
+  });
+
+  it('makes the requests searchRequestCount plans (the request plan counts them); by own domain only, the first pass alone', async () => {
+    const { requester, emulator } = await setup();
+    const domains = Array.from({ length: 130 }, (_, i) => (i % 10 === 9 ? `d${i}-${'long'.repeat(15)}.com` : `d${i}.example.com`));
+    for (const domain of domains.slice(0, 40)) emulator.seedCompany({ domain });
+    const searches = () => emulator.stats().requests.byEndpoint['POST /crm/objects/2026-03/companies/search'] ?? 0;
+    const { found } = await searchCompaniesByDomain(requester, domains, { keyProperty: 'hubspot_sync_domain' });
+    expect(found.size).toBe(40);
+    expect(searches()).toBe(searchRequestCount(domains, new Set(found.keys()), 'hubspot_sync_domain'));
+    const before = searches();
+    const own = await searchCompaniesByDomain(requester, domains, { keyProperty: 'hubspot_sync_domain', ownDomainOnly: true });
+    expect([...own.found.keys()].sort()).toEqual([...found.keys()].sort());
+    expect(searches() - before).toBe(searchRequestCount(domains, new Set(domains), 'hubspot_sync_domain'));
+    expect(searches() - before).toBeLessThan(before);
   });
 
   it('prefers the company keyed by the domain, then its own domain, then the oldest; skips ids known to be gone', async () => {

@@ -123,6 +123,10 @@ export interface CompanySearchOptions {
   keyProperty?: string;
   /** Ids HubSpot no longer has (deleted, merged away) that a lagging search may still show. */
   exclude?: ReadonlySet<string>;
+  /** False: a 401/403 is thrown to the caller, who can do without (a dry run's request plan). */
+  authFatal?: boolean;
+  /** Only the first pass, by each company's own domain (a fifth of the requests' cost per domain is the second's). */
+  ownDomainOnly?: boolean;
 }
 
 export interface CompanySearchResult {
@@ -137,10 +141,25 @@ function better(a: FoundCompany, b: FoundCompany): boolean {
   return a.createdAt < b.createdAt || (a.createdAt === b.createdAt && Number(a.id) < Number(b.id));
 }
 
+function searchedProperties(keyProperty: string | undefined): string[] {
+  return ['domain', 'createdate', ADDITIONAL_DOMAINS, ...(keyProperty ? [keyProperty] : [])];
+}
+
+/**
+ * The requests `searchCompaniesByDomain` makes for these domains when those in `found`
+ * are found by their own domain and the others by none (one page of results each).
+ */
+export function searchRequestCount(domains: readonly string[], found: ReadonlySet<string>, keyProperty?: string): number {
+  const properties = searchedProperties(keyProperty);
+  const byDomain = planDomainSearches(domains, properties);
+  const rest = unique(domains).filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
+  return byDomain.bodies.length + planAdditionalDomainSearches(rest, properties).bodies.length;
+}
+
 /** domain → its company, for the domains HubSpot's search shows a company for. */
 export async function searchCompaniesByDomain(requester: Requester, domains: readonly string[], options: CompanySearchOptions = {}): Promise<CompanySearchResult> {
-  const { keyProperty, exclude } = options;
-  const properties = ['domain', 'createdate', ADDITIONAL_DOMAINS, ...(keyProperty ? [keyProperty] : [])];
+  const { keyProperty } = options;
+  const properties = searchedProperties(keyProperty);
   const wanted = new Set(domains);
   const found = new Map<string, FoundCompany>();
   const consider = (domain: string, company: CrmObject, via: FoundBy) => {
@@ -151,14 +170,15 @@ export async function searchCompaniesByDomain(requester: Requester, domains: rea
   };
 
   const byDomain = planDomainSearches(domains, properties);
-  for (const company of await run(requester, byDomain.bodies, exclude)) {
+  for (const company of await run(requester, byDomain.bodies, options)) {
     const domain = company.properties.domain?.toLowerCase();
     if (domain && wanted.has(domain)) consider(domain, company, 'domain');
   }
+  if (options.ownDomainOnly) return { found, unsearchable: byDomain.unsearchable };
   const rest = [...wanted].filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
   const byList = planAdditionalDomainSearches(rest, properties);
   const listed = new Set(rest);
-  for (const company of await run(requester, byList.bodies, exclude)) {
+  for (const company of await run(requester, byList.bodies, options)) {
     // HubSpot's token match is looser than ours may be: only a whole entry counts.
     for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) if (listed.has(domain)) consider(domain, company, 'additional');
   }
@@ -166,12 +186,12 @@ export async function searchCompaniesByDomain(requester: Requester, domains: rea
 }
 
 /** Every page of every body. */
-async function run(requester: Requester, bodies: readonly SearchBody[], exclude: ReadonlySet<string> | undefined): Promise<CrmObject[]> {
+async function run(requester: Requester, bodies: readonly SearchBody[], { exclude, authFatal }: CompanySearchOptions): Promise<CrmObject[]> {
   const companies: CrmObject[] = [];
   for (const body of bodies) {
     let after: string | undefined;
     do {
-      const { body: page } = await requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body });
+      const { body: page } = await requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body }, { authFatal });
       for (const company of page.results ?? []) if (!exclude?.has(company.id)) companies.push(company);
       after = page.paging?.next?.after;
     } while (after);

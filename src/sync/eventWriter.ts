@@ -21,14 +21,17 @@ function label(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Lists every event definition of the portal: fully qualified name → property names. */
-export async function listEventDefinitions(requester: Requester): Promise<Map<string, Set<string>>> {
+/**
+ * Lists every event definition of the portal: fully qualified name → property names.
+ * `authFatal: false`: a 401/403 is thrown to a caller that can do without.
+ */
+export async function listEventDefinitions(requester: Requester, { authFatal = true } = {}): Promise<Map<string, Set<string>>> {
   const definitions = new Map<string, Set<string>>();
   let after: string | undefined;
   do {
     const { body } = await requester.send<EventDefinitionPage>('eventDefinitions', {
       query: { includeProperties: true, limit: 100, ...(after ? { after } : {}) },
-    });
+    }, { authFatal });
     for (const definition of body.results) definitions.set(definition.fullyQualifiedName, propertyNames(definition));
     after = body.paging?.next?.after;
   } while (after);

@@ -20,7 +20,7 @@ const ENDPOINT: Readonly<Record<CatalogObject, { create: EndpointName; read: End
 };
 
 /** HubSpot's batch create takes this many inputs per request. */
-const BATCH = 100;
+export const CREATE_BATCH = 100;
 
 export interface CreatedProperties {
   /** Per object, the properties as HubSpot now holds them (created, or found after a 409). */
@@ -36,8 +36,8 @@ export async function createPlannedProperties(requester: Requester, plan: Proper
     if (planned.length === 0) continue;
     const groupName = group ?? DEFAULT_GROUP[object];
     if (group !== undefined) await checkGroup(requester, object, group);
-    for (let start = 0; start < planned.length; start += BATCH) {
-      const part = planned.slice(start, start + BATCH);
+    for (let start = 0; start < planned.length; start += CREATE_BATCH) {
+      const part = planned.slice(start, start + CREATE_BATCH);
       await createPart(requester, object, part, groupName, result);
     }
   }

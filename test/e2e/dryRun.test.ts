@@ -68,7 +68,7 @@ describe('replay --dry-run on a mixed export', () => {
     expect(read).toBe(delivered + skipped + deadLettered);
     expect(read).toBe(25); // 26 lines, two blank, one batch line of two calls
     expect(report!.skipped).toEqual({ duplicate: 2, filtered: 0, unsupported_type: 2, integration_disabled: 0, consent_denied: 0, suppressed: 0, delivered: 0 });
-    expect(Object.keys(report!)).toEqual(['status', 'dryRun', 'counts', 'skipped', 'deadLetters', 'operations', 'droppedProperties', 'invalidValues', 'truncatedValues', 'withoutTime', 'withoutType', 'requests', 'identities', 'durationMs', 'propertyPlan']);
+    expect(Object.keys(report!)).toEqual(['status', 'dryRun', 'counts', 'skipped', 'deadLetters', 'operations', 'droppedProperties', 'invalidValues', 'truncatedValues', 'withoutTime', 'withoutType', 'requests', 'identities', 'durationMs', 'propertyPlan', 'requestPlan']);
     expect(report!.dryRun).toBe(true);
     expect(report!.droppedProperties.contact).toMatchObject({ favorite_color: 1, stapler_color: 1 });
   });

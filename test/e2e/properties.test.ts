@@ -89,10 +89,16 @@ describe('properties pull', () => {
       const run = await runCli(['replay', EVENTS, '--dry-run', '--api-version', version, '--state-dir', join(dir, 'state'), ...connection()]);
       expect(run.code, run.stderr).toBe(0);
       outputs.push(parseLines(run.stdout));
+      const events = version === '2026-03' ? `/events/${version}` : `/events/custom/${version}`;
       expect(emulator.requests().slice(before).map((r) => `${r.method} ${r.path} ${r.status}`).sort()).toEqual([
         `GET /account-info/${version}/details 200`,
         `GET /crm/properties/${version}/companies 200`,
+        // For the request plan, what exists (this token may read neither the definitions
+        // nor the companies: the plan assumes an empty portal, and the run goes on).
+        `GET /crm/properties/${version}/companies/hubspot_sync_domain 404`,
         `GET /crm/properties/${version}/contacts 200`,
+        `GET ${events}/event-definitions 403`,
+        `POST /crm/objects/${version}/companies/search 403`,
       ]);
     }
     expect(outputs[0]).toEqual(outputs[1]);

@@ -13,7 +13,7 @@ import { SpillingIdentityMap } from '../../state/spillingIdentityMap.js';
 import { stateDirPaths } from '../../state/stateDir.js';
 import { generationAfter, readCheckpoint } from '../../state/checkpoint.js';
 import { bindingOf, otherPortalError } from '../../state/portalBinding.js';
-import { StateStore, type LearntSuppressedIds } from '../../state/stateStore.js';
+import { StateStore, type CompanyIdMap, type LearntSuppressedIds } from '../../state/stateStore.js';
 import { DailyBudget } from '../../sync/dailyBudget.js';
 import { listEventDefinitions } from '../../sync/eventWriter.js';
 import { fetchCatalogDocument, fetchHubId } from '../../sync/portal.js';
@@ -223,7 +223,7 @@ export class CommandContext {
  * directory's map (only read), suppressed ids likewise, and the duplicate window.
  * `close` releases them; a second call does nothing.
  */
-export function readOnlyMemory(stateDir: string | undefined, deliveredGeneration?: number): IdentityMemory & { close(): void } {
+export function readOnlyMemory(stateDir: string | undefined, deliveredGeneration?: number): IdentityMemory & { companyIds: Pick<CompanyIdMap, 'get'>; close(): void } {
   const store = stateDir === undefined ? StateStore.inMemory() : StateStore.open(stateDirPaths(stateDir).state, { readOnly: true });
   const identities = new SpillingIdentityMap(store.identities);
   const duplicates = new MemoryDuplicateWindow();
@@ -234,6 +234,8 @@ export function readOnlyMemory(stateDir: string | undefined, deliveredGeneration
     deliveredBefore: store.deliveredBeforeOf(deliveredGeneration),
     // Ids earlier runs learnt are read; those learnt now stay in memory (a read-only store keeps what is added).
     suppressedIds: store.suppressedIds,
+    // Read by a dry run's request plan: a domain with a known id is updated, not searched.
+    companyIds: { get: (domain) => store.companyIds.get(domain) },
     close() {
       if (!open) return;
       open = false;

@@ -10,6 +10,8 @@ import type { InputFile } from '../../sources/types.js';
 import { DeadLetters } from '../../sync/deadLetters.js';
 import { dryRunSink } from '../../sync/dryRunSink.js';
 import { runInputs, type InputProgress } from '../../sync/runInputs.js';
+import type { RequestCounter, SendMode } from '../../sync/requestCounter.js';
+import type { RequestPlan } from '../../core/requestPlan.js';
 import { closeBasis, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, readOnlyMemory, readOnlyStateFor, type Portal } from './context.js';
@@ -18,6 +20,10 @@ import { notice } from './notice.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 import { catalogWithPlan, refuseStreamedCreate, RunPlan } from './propertyPlan.js';
+import { startRequestPlanning, type RequestPlanning } from './requestPlan.js';
+import { CREATE_BATCH } from '../../sync/propertyCreator.js';
+import { creatableNames, type PropertyPlan } from '../../core/propertyPlan.js';
+import type { CatalogObject } from '../../core/types.js';
 
 export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
@@ -37,6 +43,7 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
   let end: RunEnd = { status: 'completed' };
   let outputClosed = false;
   const plan = new RunPlan(flags);
+  let requestPlan: RequestPlan | undefined;
   try {
     let state: Awaited<ReturnType<typeof readOnlyStateFor>> = { use: true };
     const portal = await context.portal(requester, {
@@ -46,20 +53,43 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
       },
     });
     const memory = readOnlyMemory(state.use ? flags.stateDir : undefined, state.deliveredGeneration);
-    outputClosed = await mapAll(inputs, flags, tally, context, portal, memory, plan);
-    if (outputClosed) end = { status: 'interrupted' };
+    let planning: RequestPlanning | undefined;
+    try {
+      planning = await startRequestPlanning({ ...flags, stateDir: state.use ? flags.stateDir : undefined }, sendMode(flags, inputs), requester, memory.companyIds);
+      outputClosed = await mapAll(inputs, flags, tally, context, portal, memory, plan, planning.counter);
+      if (outputClosed) end = { status: 'interrupted' };
+      else requestPlan = await planning.plan(propertyBatchCreates(flags.createProperties ? plan.plan() : undefined));
+    } finally {
+      planning?.close();
+      memory.close();
+    }
   } catch (error) {
     if (error instanceof RefusedError) throw error;
     end = endedBy(error);
   }
-  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings(), propertyPlan: plan.plan() };
+  return { tally, ...end, durationMs: Date.now() - started, deadLetterFile: flags.deadLetter, outputClosed, warnings: context.filterWarnings(), propertyPlan: plan.plan(), requestPlan };
+}
+
+/**
+ * How a live run of these inputs would send: folded when it reads them twice (each key
+ * once, after the whole export), else as the stream fills its batches.
+ */
+function sendMode(flags: ReplayOptions, inputs: InputFile[]): SendMode {
+  return readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 'folded' : 'streamed';
+}
+
+/** The batch creates (100 names a request) the live run makes for the plan's creatable names. */
+function propertyBatchCreates(propertyPlan: PropertyPlan | undefined): { contacts: number; companies: number } {
+  if (propertyPlan === undefined) return { contacts: 0, companies: 0 };
+  const requests = (object: CatalogObject) => Math.ceil(creatableNames(propertyPlan, object).length / CREATE_BATCH);
+  return { contacts: requests('contact'), companies: requests('company') };
 }
 
 /**
  * Maps every input and writes the operations. Stops reading as soon as the reader of
  * standard output goes away (`| head`), and then resolves to true.
  */
-async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal, memory: ReturnType<typeof readOnlyMemory>, plan: RunPlan): Promise<boolean> {
+async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally, context: CommandContext, portal: Portal, memory: ReturnType<typeof readOnlyMemory>, plan: RunPlan, counter: RequestCounter): Promise<boolean> {
   const out = flags.out ? await LineWriter.toFile(flags.out, { length: 0 }) : LineWriter.toStream(process.stdout);
   const deadLetterWriter = flags.deadLetter ? await LineWriter.toFile(flags.deadLetter, { length: 0 }) : undefined;
   const read = readOptionsFrom(flags);
@@ -97,7 +127,7 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
         inputs,
         read,
         mapper: context.mapper(mapping, { ...mappingMemory(memory, basis), observe: plan.mappingObserver(basis) }),
-        sink: dryRunSink(out),
+        sink: counter.counting(dryRunSink(out)),
         tally,
         deadLetters: new DeadLetters(tally, deadLetterWriter),
         onInput: (p) => progressOf.push(p),
@@ -109,7 +139,6 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
     closeBasis(basis);
     await out.close();
     await deadLetterWriter?.close();
-    memory.close();
   }
   return out.closed;
 }

@@ -2,6 +2,7 @@
 // code. Errors say how they end a run through their exit code (src/errors.ts): a pause and
 // a signal are ways for a run to stop, anything else is a failure.
 import { writeFile } from 'node:fs/promises';
+import type { RequestPlan } from '../../core/requestPlan.js';
 import { EXIT, HubspotSyncError, writeFailure, type ExitCode } from '../../errors.js';
 import { closingWarnings, formatSummary } from '../../report/summary.js';
 import { buildReport, withPropertyPlan, type RunStatus, type RunTally } from '../../report/tally.js';
@@ -22,6 +23,8 @@ export interface RunOutcome {
   warnings?: string[];
   /** The property plan, when the run computed one. */
   propertyPlan?: PropertyPlan;
+  /** A dry run's request plan. */
+  requestPlan?: RequestPlan;
 }
 
 export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'error'>;
@@ -49,6 +52,7 @@ export interface FinishOptions {
  */
 export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Promise<ExitCode> {
   const report = withPropertyPlan(buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs), outcome.propertyPlan);
+  if (outcome.requestPlan) report.requestPlan = outcome.requestPlan;
   const reportFailure = flags.report === undefined ? undefined : await writeReport(flags.report, JSON.stringify(report, null, 2) + '\n');
   // `| head` has what it wanted: like any Unix filter, end without a word.
   if (outcome.outputClosed) return EXIT.completed;
