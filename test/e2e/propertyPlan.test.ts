@@ -150,6 +150,9 @@ describe('the property plan', () => {
     const ops = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { op: string; email?: string; properties?: Record<string, string> });
     expect(ops.find((op) => op.op === 'contact.upsert' && op.email === 'ada@example.com')!.properties).toMatchObject({ seat_count: '14', is_admin: 'true', last_seen: '2026-03-02T10:15:00.000Z', renewal: '2026-04-01T00:00:00.000Z' });
     expect(dry.report!.droppedProperties.contact).toEqual({ '2fa_enabled': 1, createdate: 1 });
+    // The request plan counts the batch creates the live run makes for the plan, one per object here.
+    const planned = (dry.report as unknown as { requestPlan: { byEndpoint: Record<string, number> } }).requestPlan.byEndpoint;
+    expect([planned['POST /crm/properties/2026-03/contacts/batch/create'], planned['POST /crm/properties/2026-03/companies/batch/create']]).toEqual([1, 1]);
 
     emulator.seedContact('ada@example.com', { firstname: 'Ada' });
     const diff = await runCli(['diff', input, '--token', emulator.token, '--base-url', emulator.url, '--state-dir', join(dir, 'state'), '--company-key', 'none', '--create-properties', '--format', 'json']);
