@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { parseInstant } from '../core/instant.js';
 import { API_VERSIONS, DEFAULT_API_VERSION } from '../hubspot/endpoints.js';
-import { checkCompanyKeyName, DEFAULT_COMPANY_KEY } from '../sync/companyKey.js';
+import { checkCompanyKeyName, DEFAULT_COMPANY_KEY } from '../sync/companies/companyKey.js';
 
 export type OptionGroup = 'connection' | 'requests' | 'input' | 'mapping' | 'delivery' | 'state' | 'output' | 'replay' | 'replayFormat' | 'viewFormat' | 'pull';
 

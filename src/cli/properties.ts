@@ -2,7 +2,7 @@
 // (and machines without a token) map exactly as HubSpot will accept.
 import { writeFile } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
-import { fetchCatalogDocument } from '../sync/portal.js';
+import { fetchCatalogDocument } from '../sync/portal/portalReads.js';
 import type { OptionsOf } from './options.js';
 import { prepareOutputFile } from './outputPaths.js';
 import { connectOnly } from './run/context.js';

@@ -2,7 +2,7 @@
 // HUBSPOT_SYNC_PROGRESS_INTERVAL_MS: a test shrinks the CLI's waits and the stand-in's
 // together, so what it proves (a search lag against the back-off, a load against the
 // window) holds at a tenth of the time. Unset: HubSpot's real times.
-import { DEFAULT_BACKOFF } from '../sync/requester.js';
+import { DEFAULT_BACKOFF } from '../sync/requests/requester.js';
 
 export interface TestTimings {
   /** The first back-off step of retries and of the safe company path; the longest is 60 of them. */

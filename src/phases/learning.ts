@@ -10,10 +10,10 @@ import { RunTally } from '../report/tally.js';
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
 import { SpillingIdentityMap } from '../state/spillingIdentityMap.js';
 import type { LearntSuppressedIds } from '../state/stateStore.js';
-import { DeadLetters } from '../sync/deadLetters.js';
-import { MemoryDuplicateWindow } from '../sync/memoryDuplicateWindow.js';
-import type { RecordMapper, RecordMapperDeps } from '../sync/recordMapper.js';
-import { runInputs, type InputProgress, type RecordSink } from '../sync/runInputs.js';
+import { DeadLetters } from '../sync/loop/deadLetters.js';
+import { MemoryDuplicateWindow } from '../sync/lists/memoryDuplicateWindow.js';
+import type { RecordMapper, RecordMapperDeps } from '../sync/loop/recordMapper.js';
+import { runInputs, type InputProgress, type RecordSink } from '../sync/loop/runInputs.js';
 
 /** What the first reading learnt, for the second. */
 export interface FirstReading {

@@ -4,7 +4,7 @@
 // before. A run with standard input or a FIFO among its inputs streams once.
 // (Folding the mapping phase's updates before sending them would slot in after phase 2.)
 import type { InputFile, ReadOptions, StartAt } from '../sources/types.js';
-import type { InputProgress } from '../sync/runInputs.js';
+import type { InputProgress } from '../sync/loop/runInputs.js';
 import { learnFromInputs, suppressedFromTheStart, type FirstReading, type KnownMemory, type LearningOptions } from './learning.js';
 
 export type { FirstReading } from './learning.js';

@@ -4,7 +4,7 @@
 // compared whole: a hash only finds candidates) and bounded (ids marked long enough ago
 // are forgotten, and their duplicates sent again, which is harmless: every effect is
 // idempotent). Two exist: the state directory's (here), kept across resumes, and the
-// memory-only one of a dry run or a diff (sync/memoryDuplicateWindow.ts).
+// memory-only one of a dry run or a diff (sync/lists/memoryDuplicateWindow.ts).
 //
 // The state directory's window: a run resumed after `kill -9` must still skip a duplicate
 // of a record sent before the kill. Each mark takes the next mark number, and ids whose

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/sync/throttle.js';
+import type { Clock } from '../../src/sync/requests/throttle.js';
 
 /** A clock whose sleeps advance virtual time at once: rate logic tested without waiting. */
 export class VirtualClock implements Clock {

@@ -7,10 +7,10 @@ import { progressIntervalMs, progressMode, startProgress } from '../../report/pr
 import { RunTally } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
 import type { InputFile } from '../../sources/types.js';
-import { DeadLetters } from '../../sync/deadLetters.js';
-import { dryRunSink } from '../../sync/dryRunSink.js';
-import { runInputs, type InputProgress } from '../../sync/runInputs.js';
-import type { RequestCounter, SendMode } from '../../sync/requestCounter.js';
+import { DeadLetters } from '../../sync/loop/deadLetters.js';
+import { dryRunSink } from '../../sync/sinks/dryRunSink.js';
+import { runInputs, type InputProgress } from '../../sync/loop/runInputs.js';
+import type { RequestCounter, SendMode } from '../../sync/sinks/requestCounter.js';
 import type { RequestPlan } from '../../core/requestPlan.js';
 import { closeBasis, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
 import type { ReplayOptions } from '../replay.js';
@@ -21,7 +21,7 @@ import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 import { catalogWithPlan, refuseStreamedCreate, RunPlan } from './propertyPlan.js';
 import { startRequestPlanning, type RequestPlanning } from './requestPlan.js';
-import { CREATE_BATCH } from '../../sync/propertyCreator.js';
+import { CREATE_BATCH } from '../../sync/portal/propertyCreator.js';
 import { creatableNames, type PropertyPlan } from '../../core/propertyPlan.js';
 import type { CatalogObject } from '../../core/types.js';
 

@@ -9,13 +9,13 @@ import { listInputs } from '../../sources/listInputs.js';
 import type { InputFile, StartAt } from '../../sources/types.js';
 import { Checkpointer, type Checkpoint } from '../../state/checkpoint.js';
 import { stateDirPaths } from '../../state/stateDir.js';
-import { systemClock } from '../../sync/throttle.js';
-import { DailyBudget, parseReserve } from '../../sync/dailyBudget.js';
+import { systemClock } from '../../sync/requests/throttle.js';
+import { DailyBudget, parseReserve } from '../../sync/requests/dailyBudget.js';
 import { dailyLedger } from '../../state/dailyCount.js';
-import { DeadLetters } from '../../sync/deadLetters.js';
-import { Delivery } from '../../sync/delivery.js';
-import type { Requester } from '../../sync/requester.js';
-import { runInputs, type InputProgress } from '../../sync/runInputs.js';
+import { DeadLetters } from '../../sync/loop/deadLetters.js';
+import { Delivery } from '../../sync/sinks/delivery.js';
+import type { Requester } from '../../sync/requests/requester.js';
+import { runInputs, type InputProgress } from '../../sync/loop/runInputs.js';
 import type { ReplayOptions } from '../replay.js';
 import { testTimings } from '../testTimings.js';
 import { CommandContext, storeMemory, type Portal } from './context.js';
@@ -27,7 +27,7 @@ import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { notice } from './notice.js';
 import { closeBasis, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
 import { writeCachedCatalog } from '../../state/catalogCache.js';
-import { createPlannedProperties } from '../../sync/propertyCreator.js';
+import { createPlannedProperties } from '../../sync/portal/propertyCreator.js';
 import { refuseStreamedCreate, RunPlan } from './propertyPlan.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */

@@ -5,9 +5,9 @@ import { Catalog, parseInstant, type CatalogDocument, type MapOptions, type Reco
 import { readPropertyMap, type PropertyMap } from '../../core/propertyMap.js';
 import { syntaxErrorPlace } from '../config.js';
 import { UsageError } from '../../errors.js';
-import type { RecordMapperDeps } from '../../sync/recordMapper.js';
+import type { RecordMapperDeps } from '../../sync/loop/recordMapper.js';
 import type { LearntSuppressedIds } from '../../state/stateStore.js';
-import { readSuppressionFile, Suppression } from '../../sync/suppressionList.js';
+import { readSuppressionFile, Suppression } from '../../sync/lists/suppressionList.js';
 import type { OptionsOf } from '../options.js';
 
 /** The options mapping reads: mapping, input filters and the hub ID. */

@@ -7,7 +7,7 @@ import { RefusedError, UsageError } from '../../errors.js';
 import type { MappingBasis } from '../../phases/phases.js';
 import { planLines } from '../../report/propertyPlan.js';
 import type { InputFile } from '../../sources/types.js';
-import type { RecordMapperDeps } from '../../sync/recordMapper.js';
+import type { RecordMapperDeps } from '../../sync/loop/recordMapper.js';
 
 export interface PlanOptions {
   createProperties: boolean;

@@ -6,11 +6,11 @@ import { endpointLabel, ENDPOINTS, type ApiVersion } from '../../hubspot/endpoin
 import { HubSpotApiError } from '../../hubspot/errors.js';
 import { CompanyMemory } from '../../state/companyMemory.js';
 import { stateDirPaths } from '../../state/stateDir.js';
-import { keyStillHolds } from '../../sync/companyKey.js';
-import { searchCompaniesByDomain } from '../../sync/companySearch.js';
-import { listEventDefinitions } from '../../sync/eventWriter.js';
-import type { Requester } from '../../sync/requester.js';
-import { RequestCounter, type FindCompanies, type SendMode } from '../../sync/requestCounter.js';
+import { keyStillHolds } from '../../sync/companies/companyKey.js';
+import { searchCompaniesByDomain } from '../../sync/companies/companySearch.js';
+import { listEventDefinitions } from '../../sync/writers/eventWriter.js';
+import type { Requester } from '../../sync/requests/requester.js';
+import { RequestCounter, type FindCompanies, type SendMode } from '../../sync/sinks/requestCounter.js';
 
 export interface PlanFlags {
   apiVersion: ApiVersion;

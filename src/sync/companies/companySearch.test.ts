@@ -1,0 +1,144 @@
+// Company search bodies stay within HubSpot's limits whatever the domains, and the
+// search finds companies by their domain and among their additional domains, exactly.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../../test/emulator/index.js';
+import { VirtualClock } from '../../../test/support/virtualClock.js';
+import { HubSpotClient } from '../../hubspot/client.js';
+import { RunTally } from '../../report/tally.js';
+import { bodySize, MAX_SEARCH_BODY, planAdditionalDomainSearches, planDomainSearches, searchCompaniesByDomain, searchRequestCount, type SearchBody } from './companySearch.js';
+import { DailyBudget } from '../requests/dailyBudget.js';
+import { Requester } from '../requests/requester.js';
+
+const PROPERTIES = ['domain', 'createdate', 'hs_additional_domains', 'hubspot_sync_domain'];
+
+/** Every body as it may go out: with the longest `after` a page can carry. */
+const sizeWithPaging = (body: SearchBody) => bodySize({ ...body, after: '9999' });
+const inValues = (body: SearchBody) => body.filterGroups.flatMap((g) => g.filters.flatMap((f) => f.values ?? []));
+const tokenValues = (body: SearchBody) => body.filterGroups.flatMap((g) => g.filters.flatMap((f) => (f.value === undefined ? [] : [f.value])));
+
+// Host-like strings up to past the DNS limit, and now and then any text at all (unicode
+// included: it is measured in bytes).
+const label = fc.stringMatching(/^[a-z0-9-]{1,63}$/);
+const host = fc.array(label, { minLength: 2, maxLength: 6 }).map((labels) => labels.join('.'));
+const domain = fc.oneof(
+  { weight: 16, arbitrary: host },
+  { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 400, unit: 'binary' }) },
+  { weight: 1, arbitrary: fc.string({ minLength: 2500, maxLength: 3100, unit: 'grapheme-ascii' }) },
+);
+
+describe('company search bodies', () => {
+  it('are at most 3,000 bytes and name every domain exactly once, for any list of domains', () => {
+    fc.assert(
+      fc.property(fc.array(domain, { maxLength: 400 }), (domains) => {
+        const distinct = [...new Set(domains)];
+        for (const [plan, values, maxPerBody] of [
+          [planDomainSearches(domains, PROPERTIES), inValues, 100],
+          [planAdditionalDomainSearches(domains, PROPERTIES), tokenValues, 5],
+        ] as const) {
+          for (const body of plan.bodies) {
+            expect(sizeWithPaging(body)).toBeLessThanOrEqual(MAX_SEARCH_BODY);
+            expect(values(body).length).toBeGreaterThan(0);
+            expect(values(body).length).toBeLessThanOrEqual(maxPerBody);
+            expect(body.filterGroups.length).toBeLessThanOrEqual(5);
+          }
+          const searched = plan.bodies.flatMap(values);
+          // Each domain exactly once: searched, or set apart as too long for any body.
+          expect([...searched, ...plan.unsearchable].sort()).toEqual([...distinct].sort());
+          for (const lone of plan.unsearchable) {
+            expect(Buffer.byteLength(lone)).toBeGreaterThan(MAX_SEARCH_BODY - 400);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits 100 domains of 80 characters by size, not by count', () => {
+    const domains = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}-${'x'.repeat(72)}.com`);
+    expect(domains.every((d) => d.length === 80)).toBe(true);
+    const plan = planDomainSearches(domains, PROPERTIES);
+    expect(plan.unsearchable).toEqual([]);
+    expect(plan.bodies.length).toBeGreaterThan(2);
+    expect(plan.bodies.flatMap(inValues)).toEqual(domains);
+    for (const body of plan.bodies) expect(sizeWithPaging(body)).toBeLessThanOrEqual(MAX_SEARCH_BODY);
+    // A domain no body can hold is set apart, the others still searched.
+    const long = `${'l'.repeat(3000)}.com`;
+    const withLong = planDomainSearches(['a.com', long, 'b.com'], PROPERTIES);
+    expect(withLong.unsearchable).toEqual([long]);
+    expect(withLong.bodies.flatMap(inValues)).toEqual(['a.com', 'b.com']);
+    // Short domains still go 100 to a body.
+    expect(planDomainSearches(Array.from({ length: 250 }, (_, i) => `c${i}.io`), PROPERTIES).bodies.map((b) => inValues(b).length)).toEqual([100, 100, 50]);
+  });
+});
+
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+async function setup(searchLagMs = 0) {
+  const clock = new VirtualClock();
+  emulator = await startEmulator({ now: () => clock.now(), searchLagMs });
+  const requester = new Requester({ client: new HubSpotClient({ baseUrl: emulator.url, token: emulator.token }), options: { rate: 100, concurrency: 2, maxRetries: 2 }, tally: new RunTally(), budget: new DailyBudget({ kind: 'percent', value: 10 }), clock, random: () => 0.5 });
+  return { clock, requester, emulator };
+}
+
+describe('searchCompaniesByDomain', () => {
+  it("finds a company by its own domain, or by a whole entry of its additional domains, never by a part of one", async () => {
+    const { requester, emulator } = await setup();
+    const acme = emulator.seedCompany({ domain: 'acme.com', name: 'Acme' });
+    const globex = emulator.seedCompany({ domain: 'globex.com', hs_additional_domains: 'globex.io;initech.com' });
+    emulator.seedCompany({ domain: 'other.com', hs_additional_domains: 'notumbrella.com;umbrella.com.au' });
+    const { found, unsearchable } = await searchCompaniesByDomain(requester, ['acme.com', 'initech.com', 'globex.io', 'umbrella.com', 'nobody.com']);
+    expect(unsearchable).toEqual([]);
+    expect(Object.fromEntries([...found].map(([d, c]) => [d, [c.id, c.via]]))).toEqual({
+      'acme.com': [acme, 'domain'],
+      'initech.com': [globex, 'additional'],
+      'globex.io': [globex, 'additional'],
+    });
+  });
+
+  it('makes the requests searchRequestCount plans (the request plan counts them); by own domain only, the first pass alone', async () => {
+    const { requester, emulator } = await setup();
+    const domains = Array.from({ length: 130 }, (_, i) => (i % 10 === 9 ? `d${i}-${'long'.repeat(15)}.com` : `d${i}.example.com`));
+    for (const domain of domains.slice(0, 40)) emulator.seedCompany({ domain });
+    const searches = () => emulator.stats().requests.byEndpoint['POST /crm/objects/2026-03/companies/search'] ?? 0;
+    const { found } = await searchCompaniesByDomain(requester, domains, { keyProperty: 'hubspot_sync_domain' });
+    expect(found.size).toBe(40);
+    expect(searches()).toBe(searchRequestCount(domains, new Set(found.keys()), 'hubspot_sync_domain'));
+    const before = searches();
+    const own = await searchCompaniesByDomain(requester, domains, { keyProperty: 'hubspot_sync_domain', ownDomainOnly: true });
+    expect([...own.found.keys()].sort()).toEqual([...found.keys()].sort());
+    expect(searches() - before).toBe(searchRequestCount(domains, new Set(domains), 'hubspot_sync_domain'));
+    expect(searches() - before).toBeLessThan(before);
+  });
+
+  it('prefers the company keyed by the domain, then its own domain, then the oldest; skips ids known to be gone', async () => {
+    const { requester, emulator } = await setup();
+    await fetch(`${emulator.url}/crm/properties/2026-03/companies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'hubspot_sync_domain', label: 'Domain key', type: 'string', fieldType: 'text', groupName: 'companyinformation', hasUniqueValue: true }),
+    });
+    const oldest = emulator.seedCompany({ domain: 'acme.com', name: 'First' });
+    const keyed = emulator.seedCompany({ domain: 'acme.com', name: 'Keyed', hubspot_sync_domain: 'acme.com' });
+    const first = await searchCompaniesByDomain(requester, ['acme.com'], { keyProperty: 'hubspot_sync_domain' });
+    expect(first.found.get('acme.com')).toMatchObject({ id: keyed, via: 'key', key: 'acme.com' });
+    const unkeyed = await searchCompaniesByDomain(requester, ['acme.com']);
+    expect(unkeyed.found.get('acme.com')).toMatchObject({ id: oldest, via: 'domain' });
+    const excluded = await searchCompaniesByDomain(requester, ['acme.com'], { keyProperty: 'hubspot_sync_domain', exclude: new Set([keyed]) });
+    expect(excluded.found.get('acme.com')).toMatchObject({ id: oldest, via: 'domain', key: undefined });
+  });
+
+  it('searches 100 long domains in legal bodies only (the stand-in refuses a longer body)', async () => {
+    const { requester, emulator } = await setup();
+    const domains = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}-${'y'.repeat(72)}.com`);
+    emulator.seedCompany({ domain: domains[57]! });
+    emulator.seedCompany({ domain: 'z.com', hs_additional_domains: domains[99]! });
+    const { found } = await searchCompaniesByDomain(requester, domains);
+    expect([...found.keys()].sort()).toEqual([domains[57], domains[99]]);
+    expect(emulator.stats().requests.byEndpoint['POST /crm/objects/2026-03/companies/search']).toBeGreaterThan(3);
+  });
+});
