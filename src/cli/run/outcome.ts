@@ -3,7 +3,7 @@
 // a signal are ways for a run to stop, anything else is a failure.
 import { writeFile } from 'node:fs/promises';
 import type { RequestPlan } from '../../core/requestPlan.js';
-import { EXIT, HubspotSyncError, writeFailure, type ExitCode } from '../../errors.js';
+import { EXIT, HubspotSyncError, WriteFailedError, writeFailure, type ExitCode } from '../../errors.js';
 import { closingWarnings, formatSummary } from '../../report/summary.js';
 import { buildReport, withPropertyPlan, type RunStatus, type RunTally } from '../../report/tally.js';
 import type { PropertyPlan } from '../../core/propertyPlan.js';
@@ -13,6 +13,8 @@ export interface RunOutcome {
   tally: RunTally;
   status: RunStatus;
   message?: string;
+  /** The message already says how to go on (a write failed: free space first), so no other line does. */
+  messageSaysWhatNext?: true;
   durationMs: number;
   deadLetterFile?: string;
   /** What stopped a `failed` run: thrown once the run is reported, for its message and exit code. */
@@ -27,11 +29,13 @@ export interface RunOutcome {
   requestPlan?: RequestPlan;
 }
 
-export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'error'>;
+export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'messageSaysWhatNext' | 'error'>;
 
 /** How an error thrown inside a run ends it. */
 export function endedBy(error: unknown): RunEnd {
   const code = error instanceof HubspotSyncError ? error.exitCode : undefined;
+  // After a failed write the last checkpoint written whole stands, and only free space lets the run go on.
+  if (error instanceof WriteFailedError) return { status: 'paused', message: error.message, messageSaysWhatNext: true };
   if (code === EXIT.paused) return { status: 'paused', message: (error as Error).message };
   if (code === EXIT.interrupted) return { status: 'interrupted', message: (error as Error).message };
   return { status: 'failed', message: (error as Error)?.message ?? String(error), error };
@@ -62,7 +66,7 @@ export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Prom
   } else {
     process.stderr.write(formatSummary(report, outcome.deadLetterFile, outcome.warnings));
     if (outcome.message && outcome.error === undefined) process.stderr.write(`  ${outcome.message}\n`);
-    if (outcome.status === 'paused') process.stderr.write(flags.dryRun ? '  Run the same command again later.\n' : '  The checkpoint is saved: run the same command again later to resume.\n');
+    if (outcome.status === 'paused' && !outcome.messageSaysWhatNext) process.stderr.write(flags.dryRun ? '  Run the same command again later.\n' : '  The checkpoint is saved: run the same command again later to resume.\n');
     if (outcome.status === 'interrupted') process.stderr.write('  The checkpoint is saved: run the same command again to resume.\n');
   }
   if (reportFailure !== undefined && outcome.error === undefined && outcome.status !== 'paused') throw reportFailure;
