@@ -96,15 +96,39 @@ export class Delivery implements RecordSink {
     if (this.fatal) throw this.fatal;
   }
 
+  /**
+   * Sends one folded key (the sending phase): a contact's or company's contributions as
+   * one merged entry, an association or an event once, for the first contributor. One
+   * verdict per contribution, undefined where it arrived.
+   */
+  sendFolded(key: string, operations: readonly Operation[], seq: number): Promise<Array<DeadLetterVerdict | undefined>> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    const [first] = operations;
+    if (first === undefined) return Promise.resolve([]);
+    if (first.op === 'contact.upsert' || first.op === 'company.upsert') {
+      const writer = first.op === 'contact.upsert' ? this.contacts : this.companies;
+      const values = operations.map((op) => ('properties' in op ? op.properties : {}));
+      return Promise.all(writer.batches.addAll(key, values, seq));
+    }
+    // The same association or event from several records: sent once, its answer is each one's.
+    return this.route(first, seq).then((verdict) => operations.map(() => verdict));
+  }
+
   /** Sends everything accepted and waits for it; throws the failure that stopped the run. */
   async drain(): Promise<void> {
+    await this.drainWriters();
+    await this.stop();
+    if (this.fatal) throw this.fatal;
+  }
+
+  /** Sends what the writers hold and waits for it, without stopping them (a stage of the sending phase). */
+  async drainWriters(): Promise<void> {
+    await Promise.all(this.writers().map((writer) => writer.drain()));
     // An association is queued only once its company settled, so draining takes rounds.
     while (!this.fatal && !this.interrupted && this.pendingRecords > 0) {
       await Promise.all(this.writers().map((writer) => writer.drain()));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await this.stop();
-    if (this.fatal) throw this.fatal;
   }
 
   /** A signal: nothing new is sent, and `drain` returns once the requests in flight are done. */

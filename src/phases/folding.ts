@@ -1,0 +1,26 @@
+// Phase 2 of a compacted run, "folding": the mapping phase's sink. Each record's
+// operations go into the fold (state/foldStore.ts) instead of HubSpot, and the record is
+// committed at once: its place is durable with the next checkpoint, and its outcome
+// (delivered, or refused by HubSpot) is counted by the sending phase (sending.ts).
+import type { DeadLetterVerdict } from '../core/types.js';
+import type { FoldStore } from '../state/foldStore.js';
+import type { MappedRecord } from '../sync/recordMapper.js';
+import type { RecordSink } from '../sync/runInputs.js';
+
+export class FoldSink implements RecordSink {
+  readonly settlesAtOnce = true;
+  readonly countsLater = true;
+
+  constructor(private readonly fold: FoldStore) {}
+
+  accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): undefined {
+    const messageId = record.call?.messageId;
+    this.fold.add(record.position, typeof messageId === 'string' && messageId !== '' ? messageId : undefined, record.retroactive === true, record.operations);
+    settle([]);
+    return undefined;
+  }
+
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+}
