@@ -15,7 +15,16 @@ export class FoldSink implements RecordSink {
 
   accept(record: MappedRecord, settle: (rejections: DeadLetterVerdict[]) => void): undefined {
     const messageId = record.call?.messageId;
-    this.fold.add(record.position, typeof messageId === 'string' && messageId !== '' ? messageId : undefined, record.retroactive === true, record.operations);
+    this.fold.add(
+      record.position,
+      {
+        messageId: typeof messageId === 'string' && messageId !== '' ? messageId : undefined,
+        retroactive: record.retroactive === true,
+        // A mapping dead letter that still sends operations is counted as it is committed.
+        counted: record.deadLetter !== undefined,
+      },
+      record.operations,
+    );
     settle([]);
     return undefined;
   }

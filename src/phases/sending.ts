@@ -84,8 +84,8 @@ export async function accountFold(options: AccountOptions): Promise<void> {
       if (record.verdicts.length > 0) {
         const again = await readAgain(record, options);
         for (const verdict of record.verdicts) deadLetters.add(again, verdict);
-        tally.outcome('deadLettered');
-      } else {
+        if (!record.counted) tally.outcome('deadLettered');
+      } else if (!record.counted) {
         tally.outcome('delivered');
         if (record.messageId !== undefined) options.onDelivered?.(record.messageId);
         if (record.retroactive) tally.retroactive();

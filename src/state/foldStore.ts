@@ -24,7 +24,16 @@ export interface FoldedRecord {
   index: number | undefined;
   messageId: string | undefined;
   retroactive: boolean;
+  /** Its outcome was counted when it was folded (a mapping dead letter that still sends operations). */
+  counted: boolean;
   verdicts: DeadLetterVerdict[];
+}
+
+/** What the fold keeps of a record besides its operations. */
+export interface FoldedFacts {
+  messageId: string | undefined;
+  retroactive: boolean;
+  counted: boolean;
 }
 
 /** One record's contribution to a key. */
@@ -42,7 +51,7 @@ export interface FoldCounts {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, path TEXT NOT NULL, line INTEGER NOT NULL, offset INTEGER NOT NULL, idx INTEGER, message_id TEXT, retroactive INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, path TEXT NOT NULL, line INTEGER NOT NULL, offset INTEGER NOT NULL, idx INTEGER, message_id TEXT, retroactive INTEGER NOT NULL, counted INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS records_place ON records (path, offset);
 CREATE TABLE IF NOT EXISTS parts (kind TEXT NOT NULL, key TEXT NOT NULL, record INTEGER NOT NULL, n INTEGER NOT NULL, operation TEXT NOT NULL, PRIMARY KEY (kind, key, record, n)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS confirmed (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
@@ -112,11 +121,11 @@ export class FoldStore {
   }
 
   /** Folds one record's operations; durable at the next `commit`. */
-  add(position: RecordPosition, messageId: string | undefined, retroactive: boolean, operations: readonly Operation[]): void {
+  add(position: RecordPosition, facts: FoldedFacts, operations: readonly Operation[]): void {
     this.write(() => {
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO records (path, line, offset, idx, message_id, retroactive) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(position.file, position.line, position.offset, position.index ?? null, messageId ?? null, retroactive ? 1 : 0);
+        .prepare('INSERT INTO records (path, line, offset, idx, message_id, retroactive, counted) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(position.file, position.line, position.offset, position.index ?? null, facts.messageId ?? null, facts.retroactive ? 1 : 0, facts.counted ? 1 : 0);
       const insert = this.db.prepare('INSERT INTO parts (kind, key, record, n, operation) VALUES (?, ?, ?, ?, ?)');
       operations.forEach((operation, n) => {
         const { kind, key } = keyOf(operation);
@@ -142,7 +151,7 @@ export class FoldStore {
         'SELECT record, operation FROM parts p WHERE kind = ? AND key = ? AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY record, n',
       )
       .all(kind, key)
-      .map((row) => ({ record: row.record, operation: JSON.parse(row.operation) as Operation }));
+      .map((row) => ({ record: row.record, operation: JSON.parse(row.operation, withoutPrototype) as Operation }));
   }
 
   confirm(kind: FoldKind, key: string): void {
@@ -156,7 +165,7 @@ export class FoldStore {
   /** The folded records from `after` on, in input order, a page at a time. */
   records(after: number, limit: number): FoldedRecord[] {
     const rows = this.db
-      .prepare<[number, number], { id: number; path: string; line: number; offset: number; idx: number | null; message_id: string | null; retroactive: number }>(
+      .prepare<[number, number], { id: number; path: string; line: number; offset: number; idx: number | null; message_id: string | null; retroactive: number; counted: number }>(
         'SELECT * FROM records WHERE id > ? ORDER BY id LIMIT ?',
       )
       .all(after, limit);
@@ -169,6 +178,7 @@ export class FoldStore {
       index: row.idx ?? undefined,
       messageId: row.message_id ?? undefined,
       retroactive: row.retroactive === 1,
+      counted: row.counted === 1,
       verdicts: verdictsOf.all(row.id),
     }));
   }
@@ -210,6 +220,15 @@ export class FoldStore {
     }
     if (++this.writes >= WRITES_PER_TRANSACTION) this.commit();
   }
+}
+
+/**
+ * Property maps come back as the mapping made them, without a prototype: a property named
+ * `constructor` or `toString` must not find Object's own (core/eventProperties.ts).
+ */
+function withoutPrototype(key: string, value: unknown): unknown {
+  if ((key === 'properties' || key === 'propertyTypes') && value !== null && typeof value === 'object') return Object.assign(Object.create(null) as object, value);
+  return value;
 }
 
 /** The key an operation folds under: the contact's email, the company's key, the pair, the event's uuid. */

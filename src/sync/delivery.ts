@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   backoffMs?: number;
   /** An event property's type from every value of the run, when known (the property plan's reading). */
   eventPropertyType?: EventPropertyTypeOf;
+  /** A lifecycle stage's place in the portal's order, for folded keys (core/lifecycleStage.ts). */
+  stageRank?: (object: 'contact' | 'company', stage: string) => number | undefined;
 }
 
 export class Delivery implements RecordSink {
@@ -51,13 +53,14 @@ export class Delivery implements RecordSink {
   constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdMap, clock: Clock) {
     const onFatal = (error: unknown) => this.fail(error);
     const linger = options.lingerMs; // the writers' own default when absent
-    this.contacts = new ContactWriter(requester, onFatal, linger);
+    const stages = options.stageRank;
+    this.contacts = new ContactWriter(requester, onFatal, linger, stages && ((stage) => stages('contact', stage)));
     this.companies = new CompanyWriter(
       requester,
       companyIds,
       options.companyMemory ?? new CompanyMemory(),
       clock,
-      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger, backoffMs: options.backoffMs },
+      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger, backoffMs: options.backoffMs, stageRank: stages && ((stage: string) => stages('company', stage)) },
       onFatal,
     );
     this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);

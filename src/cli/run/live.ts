@@ -175,6 +175,12 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       notify,
       backoffMs: testTimings().backoffMs,
       eventPropertyType: (eventName, property) => plan.planner.eventPropertyType(eventName, property),
+      stageRank: (object, stage) => {
+        const options = (object === 'contact' ? portal.catalog.contact('lifecyclestage') : portal.catalog.company('lifecyclestage'))?.options;
+        // The catalog lists a property's options in the portal's order.
+        const place = options?.findIndex((o) => o.value === stage) ?? -1;
+        return place < 0 ? undefined : place;
+      },
     },
     state.store.companyIds,
     systemClock,
