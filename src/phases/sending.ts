@@ -1,6 +1,6 @@
 // Phase 3 of a compacted run, "sending": the fold goes to HubSpot key by key, each key
-// once: contacts, then companies, in full batches back to back; then associations, whose
-// two ends exist by then; then events, whose contacts are confirmed. A key is marked
+// once: contacts and companies in full batches back to back; events once their contacts
+// are answered; associations once their two ends are. A key is marked
 // confirmed once answered, so a resumed run sends only the others. HubSpot's refusals
 // are narrowed to the records at fault by the writers' rules for merged operations, from
 // each record's contribution kept in the fold. Once every key is answered, every folded
@@ -9,7 +9,7 @@ import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import type { RunTally } from '../report/tally.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions } from '../sources/types.js';
-import { FOLD_KINDS, type FoldedRecord, type FoldStore } from '../state/foldStore.js';
+import type { FoldedRecord, FoldKind, FoldStore } from '../state/foldStore.js';
 import type { DeadLetters } from '../sync/deadLetters.js';
 import type { MappedRecord } from '../sync/recordMapper.js';
 
@@ -26,29 +26,40 @@ const PAGE = 1_000;
 /** Pages in flight before the next is read: enough to keep every request slot busy. */
 const PAGES_AHEAD = 2;
 
-/** Sends every unconfirmed key; false when a stop or a failure ended it first. */
+/**
+ * Sends every unconfirmed key; false when a stop or a failure ended it first. Contacts and
+ * companies go side by side (company search has a pace of its own); events once the
+ * contacts are answered, associations once both ends are.
+ */
 export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop: () => boolean): Promise<boolean> {
-  const halted = sender.halted.then(() => 'halted' as const);
-  for (const kind of FOLD_KINDS) {
-    const pages: Array<Promise<unknown>> = [];
-    let after = '';
-    for (;;) {
-      if (shouldStop() || sender.failure !== undefined) return false;
-      const keys = fold.pendingKeys(kind, after, PAGE);
-      if (keys.length === 0) break;
-      after = keys.at(-1)!;
-      pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key))));
-      if (pages.length > PAGES_AHEAD && (await Promise.race([pages.shift(), halted])) === 'halted') return false;
-    }
-    // The last partial batches of this kind go now: the next kind may depend on them.
-    const done = Promise.all([sender.drainWriters(), ...pages]);
-    if ((await Promise.race([done, halted])) === 'halted') return false;
-  }
+  const halted = sender.halted.then(() => false);
+  const send = (kind: FoldKind) => Promise.race([sendKind(fold, sender, kind, shouldStop), halted]);
+  const contacts = send('contact');
+  const events = contacts.then((sent) => sent && send('event'));
+  const ends = await Promise.all([contacts, send('company'), events]);
+  if (!ends.every(Boolean) || !(await send('association'))) return false;
   fold.commit();
   return !shouldStop() && sender.failure === undefined;
 }
 
-async function sendKey(fold: FoldStore, sender: FoldedSender, kind: (typeof FOLD_KINDS)[number], key: string): Promise<void> {
+/** Every unconfirmed key of one kind, a page at a time. */
+async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, shouldStop: () => boolean): Promise<boolean> {
+  const pages: Array<Promise<unknown>> = [];
+  let after = '';
+  for (;;) {
+    if (shouldStop() || sender.failure !== undefined) return false;
+    const keys = fold.pendingKeys(kind, after, PAGE);
+    if (keys.length === 0) break;
+    after = keys.at(-1)!;
+    pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key))));
+    if (pages.length > PAGES_AHEAD) await pages.shift();
+  }
+  // The last partial batches go now: another kind may depend on them.
+  await Promise.all([sender.drainWriters(), ...pages]);
+  return sender.failure === undefined;
+}
+
+async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, key: string): Promise<void> {
   const parts = fold.partsOf(kind, key);
   if (parts.length > 0) {
     const verdicts = await sender.sendFolded(key, parts.map((part) => part.operation), parts[0]!.record);

@@ -11,9 +11,8 @@ import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { writeFailure } from '../errors.js';
 import type { RecordPosition } from '../sources/types.js';
 
-/** The kinds of key the fold keeps, in the order the sending phase sends them. */
-export const FOLD_KINDS = ['contact', 'company', 'association', 'event'] as const;
-export type FoldKind = (typeof FOLD_KINDS)[number];
+/** The kinds of key the fold keeps. */
+export type FoldKind = 'contact' | 'company' | 'association' | 'event';
 
 /** One folded record, in input order. */
 export interface FoldedRecord {
@@ -64,8 +63,12 @@ const WRITES_PER_TRANSACTION = 5_000;
 
 export class FoldStore {
   private writes = 0;
+  /** Statements prepared once: a fold of millions of records runs them millions of times. */
+  private readonly sql: ReturnType<typeof statements>;
 
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly db: Database.Database) {
+    this.sql = statements(db);
+  }
 
   static path(stateDir: string): string {
     return join(stateDir, 'fold.sqlite');
@@ -123,39 +126,28 @@ export class FoldStore {
   /** Folds one record's operations; durable at the next `commit`. */
   add(position: RecordPosition, facts: FoldedFacts, operations: readonly Operation[]): void {
     this.write(() => {
-      const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO records (path, line, offset, idx, message_id, retroactive, counted) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(position.file, position.line, position.offset, position.index ?? null, facts.messageId ?? null, facts.retroactive ? 1 : 0, facts.counted ? 1 : 0);
-      const insert = this.db.prepare('INSERT INTO parts (kind, key, record, n, operation) VALUES (?, ?, ?, ?, ?)');
+      const { lastInsertRowid } = this.sql.addRecord.run(position.file, position.line, position.offset, position.index ?? null, facts.messageId ?? null, facts.retroactive ? 1 : 0, facts.counted ? 1 : 0);
       operations.forEach((operation, n) => {
         const { kind, key } = keyOf(operation);
-        insert.run(kind, key, lastInsertRowid, n, JSON.stringify(operation));
+        this.sql.addPart.run(kind, key, lastInsertRowid, n, JSON.stringify(operation));
       });
     });
   }
 
   /** Up to `limit` keys of `kind` not confirmed yet, after `after` in key order. */
   pendingKeys(kind: FoldKind, after: string, limit: number): string[] {
-    return this.db
-      .prepare<[FoldKind, string, number], string>(
-        'SELECT DISTINCT p.key FROM parts p WHERE p.kind = ? AND p.key > ? AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.kind = p.kind AND c.key = p.key) ORDER BY p.key LIMIT ?',
-      )
-      .pluck()
-      .all(kind, after, limit);
+    return this.sql.pendingKeys.all(kind, after, limit);
   }
 
   /** Every contribution to `key`, in input order, but those of records HubSpot refused already. */
   partsOf(kind: FoldKind, key: string): FoldPart[] {
-    return this.db
-      .prepare<[FoldKind, string], { record: number; operation: string }>(
-        'SELECT record, operation FROM parts p WHERE kind = ? AND key = ? AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY record, n',
-      )
+    return this.sql.partsOf
       .all(kind, key)
       .map((row) => ({ record: row.record, operation: JSON.parse(row.operation, withoutPrototype) as Operation }));
   }
 
   confirm(kind: FoldKind, key: string): void {
-    this.write(() => this.db.prepare('INSERT OR IGNORE INTO confirmed (kind, key) VALUES (?, ?)').run(kind, key));
+    this.write(() => this.sql.confirm.run(kind, key));
   }
 
   refuse(record: number, verdict: DeadLetterVerdict): void {
@@ -220,6 +212,22 @@ export class FoldStore {
     }
     if (++this.writes >= WRITES_PER_TRANSACTION) this.commit();
   }
+}
+
+function statements(db: Database.Database) {
+  return {
+    addRecord: db.prepare<[string, number, number, number | null, string | null, number, number]>('INSERT INTO records (path, line, offset, idx, message_id, retroactive, counted) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    addPart: db.prepare<[string, string, number | bigint, number, string]>('INSERT INTO parts (kind, key, record, n, operation) VALUES (?, ?, ?, ?, ?)'),
+    pendingKeys: db
+      .prepare<[FoldKind, string, number], string>(
+        'SELECT DISTINCT p.key FROM parts p WHERE p.kind = ? AND p.key > ? AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.kind = p.kind AND c.key = p.key) ORDER BY p.key LIMIT ?',
+      )
+      .pluck(),
+    partsOf: db.prepare<[FoldKind, string], { record: number; operation: string }>(
+      'SELECT record, operation FROM parts p WHERE kind = ? AND key = ? AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY record, n',
+    ),
+    confirm: db.prepare<[FoldKind, string]>('INSERT OR IGNORE INTO confirmed (kind, key) VALUES (?, ?)'),
+  };
 }
 
 /**
