@@ -201,7 +201,7 @@ async function readInputs(
   const memory = storeMemory(state.store, flags.resend ? undefined : state.generation);
   const startFor = (file: InputFile) => checkpoint.startFor(file);
   const shouldStop = () => guard.stopping || delivery.failure !== undefined;
-  const reading = readBothPhases().catch((error: unknown) => {
+  const reading = runPhases().catch((error: unknown) => {
     // A write that failed while reading (the dead-letter file, the state store) stops the
     // run as a signal does.
     if (!(error instanceof WriteFailedError)) throw error;
@@ -213,7 +213,7 @@ async function readInputs(
    * compacts), then sending the fold. Phase 1 (learning) writes nothing: a run killed
    * during it simply reads again next time.
    */
-  async function readBothPhases(): Promise<void> {
+  async function runPhases(): Promise<void> {
     let fold = openFold();
     if (fold !== undefined && checkpoint.phase === 'sending') {
       if (!(await sendingPhase(fold))) return;
