@@ -238,12 +238,13 @@ async function readInputs(
       onInput: (p) => checkpoint.shown.push(p),
       shouldStop,
     });
+    let stopped = true;
     try {
       if (basis.kind === 'stopped') return;
       const portal = basis.kind === 'streamed' ? run.portal : await createPlanned();
       if (fold !== undefined) checkpoint.phase = 'folding';
       else if (checkpoint.phase !== undefined) checkpoint.phase = 'mapping';
-      const { stopped } = await runInputs({
+      ({ stopped } = await runInputs({
         inputs: pending,
         read,
         mapper: run.context.mapper(portal, { ...mappingMemory(memory, basis), observe: plan.mappingObserver(basis) }),
@@ -257,11 +258,12 @@ async function readInputs(
           checkpoint.shown.push(p);
         },
         shouldStop,
-      });
-      if (fold !== undefined && !stopped) await sendingPhase(fold);
+      }));
     } finally {
       closeBasis(basis);
     }
+    // What phase 1 learnt is released first: the sending phase needs none of it.
+    if (fold !== undefined && !stopped) await sendingPhase(fold);
   }
   /** A checkpoint between phases: a disk that does not answer ends the run, as at its start. */
   async function saveInTime(): Promise<void> {
