@@ -1,4 +1,4 @@
-// `npx tsx bench/api.ts [--events 100k] [--rate 100]`
+// `npx tsx bench/api.ts [--events 100k] [--rate 100] [--streamed] [--journeys N]`
 //
 // A live replay of a generated export into the HubSpot stand-in (test/emulator), with the
 // ten-secondly limit at HubSpot's real figure (100 requests per rolling 10 s on
@@ -12,6 +12,7 @@
 // - 429 responses (must be 0);
 // - the projected time to replay 10M events on a Free/Starter (100/10 s, 250k/day) and
 //   an Enterprise (190/10 s, 1M/day) portal, against sending each event on its own.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../test/emulator/index.js';
 import { ROUTES } from '../test/emulator/server.js';
 import { parseCount, standardCorpus } from './lib/corpora.js';
+import { journeyCalls } from './lib/journeys.js';
 import type { CorpusStats } from './lib/corpus.js';
 import { BENCH_OUT, DEFAULT_CLI, formatInt, loadString, machineInfo, quarterPeaks, runNode } from './lib/run.js';
 
@@ -27,6 +29,9 @@ const USAGE = `Usage: npx tsx bench/api.ts [options]
   --events N        input size (default 500k: ~2,700 ten-secondly-counted requests, ~5 min at 100 per 10 s)
   --rate N          the stand-in's ten-secondly limit, and the CLI's --rate (default 100)
   --concurrency N   the CLI's --concurrency (default: the CLI's own default)
+  --streamed        run the CLI with --no-compact (each update sent as it is read) rather than folded
+  --journeys N      replay a journeys-shaped export of N people (bench/lib/journeys.ts, with its
+                    suppression list) instead of the standard corpus
   --cli PATH        the CLI to run (default bin/hubspot-sync.js)
   --json FILE       also write the figures as JSON (default bench/out/api-<time>.json)
 `;
@@ -57,6 +62,8 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '500k' },
       rate: { type: 'string', default: '100' },
       concurrency: { type: 'string' },
+      streamed: { type: 'boolean', default: false },
+      journeys: { type: 'string' },
       cli: { type: 'string', default: DEFAULT_CLI },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -69,7 +76,8 @@ async function main(): Promise<void> {
   }
   const rate = Number(values.rate);
   const machine = machineInfo();
-  const corpus = await standardCorpus(parseCount(values.events), 'ndjson');
+  const corpus: { path: string; suppress?: string; stats: Pick<CorpusStats, 'events' | 'byType'> } =
+    values.journeys === undefined ? await standardCorpus(parseCount(values.events), 'ndjson') : journeysCorpus(Number(values.journeys));
   const events = corpus.stats.events;
 
   const emulator = await startEmulator({ rateLimit: { perTenSeconds: rate, daily: 100_000_000 }, tier: 'enterprise', timeZone: 'UTC' });
@@ -103,6 +111,8 @@ async function main(): Promise<void> {
       '--rate', String(rate),
       '--quiet',
       ...(values.concurrency !== undefined ? ['--concurrency', values.concurrency] : []),
+      ...(values.streamed === true ? ['--no-compact'] : []),
+      ...(corpus.suppress !== undefined ? ['--suppress', corpus.suppress] : []),
     ];
     // The token goes through the environment, never on a command line.
     run = await runNode(values.cli, args, { stdout: '/dev/null', env: { HUBSPOT_ACCESS_TOKEN: emulator.token }, onRssSample: (kb) => rss.push(kb) });
@@ -126,6 +136,7 @@ async function main(): Promise<void> {
       wallMs: run.wallMs,
       maxRssKB: run.maxRssKB,
       rssQuartersKB: quarterPeaks(rss),
+      stateDigest: digest(emulator.snapshot()),
       stored: {
         contacts: state.contacts.size,
         companies: state.companies.size,
@@ -144,6 +155,28 @@ async function main(): Promise<void> {
   }
 }
 
+/** A digest of a value with object keys sorted and arrays sorted by their canonical text. */
+function digest(value: unknown): string {
+  const canonical = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(canonical).sort().join(',')}]`;
+    if (v !== null && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return JSON.stringify(v) ?? 'undefined';
+  };
+  return createHash('sha256').update(canonical(value)).digest('hex').slice(0, 16);
+}
+
+/** A journeys-shaped export written once per size under bench/out, with its suppression list. */
+function journeysCorpus(people: number): { path: string; suppress: string; stats: Pick<CorpusStats, 'events' | 'byType'> } {
+  const path = join(BENCH_OUT, `journeys-${people}.ndjson`);
+  const { calls, suppressed } = journeyCalls({ people, seed: 1 });
+  mkdirSync(BENCH_OUT, { recursive: true });
+  writeFileSync(path, calls.map((call) => JSON.stringify(call)).join('\n') + '\n');
+  writeFileSync(`${path}.suppress.txt`, suppressed.join('\n') + '\n');
+  const byType: Record<string, number> = {};
+  for (const call of calls) byType[String(call.type)] = (byType[String(call.type)] ?? 0) + 1;
+  return { path, suppress: `${path}.suppress.txt`, stats: { events: calls.length, byType } };
+}
+
 interface CliReport {
   status: string;
   counts: Record<string, number>;
@@ -151,11 +184,12 @@ interface CliReport {
   deadLetters: Record<string, number>;
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
   durationMs: number;
+  compaction?: Record<string, number>;
 }
 
 interface AnalyseInput {
   events: number;
-  corpus: CorpusStats;
+  corpus: Pick<CorpusStats, 'events' | 'byType'>;
   rate: number;
   samples: Sample[];
   stats: ReturnType<Awaited<ReturnType<typeof startEmulator>>['stats']>;
@@ -164,6 +198,8 @@ interface AnalyseInput {
   maxRssKB: number | undefined;
   rssQuartersKB: number[];
   stored: Record<string, number>;
+  /** What the stand-in holds, canonical: equal digests, equal final states. */
+  stateDigest: string;
 }
 
 function analyse(input: AnalyseInput) {
@@ -236,10 +272,12 @@ function analyse(input: AnalyseInput) {
     cliMaxRssKB: input.maxRssKB,
     cliRssQuartersKB: input.rssQuartersKB,
     status: report.status,
+    compaction: report.compaction,
     counts: report.counts,
     operations: report.operations,
     deadLetters: report.deadLetters,
     stored: input.stored,
+    stateDigest: input.stateDigest,
     byEndpoint,
     cliRequests: report.requests,
     tenSecondly: { total: tenSecondly, per1000: per1000(tenSecondly) },
@@ -255,8 +293,8 @@ function analyse(input: AnalyseInput) {
 function render(r: ReturnType<typeof analyse>): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines: string[] = [];
-  lines.push(`status ${r.status}; ${formatInt(r.events)} events in ${(r.wallMs / 1000).toFixed(0)} s; counts ${JSON.stringify(r.counts)}`);
-  lines.push(`operations ${JSON.stringify(r.operations)}; in the stand-in: ${JSON.stringify(r.stored)}; CLI peak RSS ${(((r.cliMaxRssKB ?? NaN) * 1024) / 1e6).toFixed(0)} MB (highest in each quarter of the run: ${r.cliRssQuartersKB.map((kb) => ((kb * 1024) / 1e6).toFixed(0)).join(' / ')} MB)`);
+  lines.push(`status ${r.status}; ${formatInt(r.events)} events in ${(r.wallMs / 1000).toFixed(1)} s; counts ${JSON.stringify(r.counts)}; compaction ${JSON.stringify(r.compaction ?? 'none (streamed)')}`);
+  lines.push(`operations ${JSON.stringify(r.operations)}; in the stand-in: ${JSON.stringify(r.stored)} (digest ${r.stateDigest}); CLI peak RSS ${(((r.cliMaxRssKB ?? NaN) * 1024) / 1e6).toFixed(0)} MB (highest in each quarter of the run: ${r.cliRssQuartersKB.map((kb) => ((kb * 1024) / 1e6).toFixed(0)).join(' / ')} MB)`);
   lines.push('', '| endpoint | ten-secondly limit | requests | per 1,000 events |', '|---|---|---:|---:|');
   for (const e of r.byEndpoint) lines.push(`| ${e.endpoint} | ${e.policy === 'standard' ? 'counted' : `exempt (${e.policy})`} | ${formatInt(e.count)} | ${e.per1000.toFixed(2)} |`);
   lines.push(`| **ten-secondly-counted** | | **${formatInt(r.tenSecondly.total)}** | **${r.tenSecondly.per1000.toFixed(2)}** |`);

@@ -3,10 +3,10 @@
 // How close a dry run's request plan (docs/hubspot.md#the-request-plan) comes to the
 // requests a live run of the same export then makes into the HubSpot stand-in, on both
 // corpus shapes (`bench/generate.ts --shape`). Per shape, each against a fresh stand-in:
-// - the plan of a run that reads its inputs twice (each key sent once: compaction), and
-//   the live run of that command;
-// - the plan of a streamed run (`--no-retroactive-identities`: one reading, batches as
-//   the stream fills them), and the live run of that command.
+// - the plan of a run that folds its inputs (each key sent once: compaction, the default
+//   for files), and the live run of that command;
+// - the plan of a streamed run (`--no-compact`: batches as the stream fills them), and the
+//   live run of that command.
 // The live runs pace at `--rate` against a stand-in with the same ten-second limit, as
 // against HubSpot. Requests are compared in total and in `windowed` (the endpoint table's
 // ten-second class, for the plan and the live run alike), endpoint by endpoint too.
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   for (const shape of SHAPES) {
     const corpus = await standardCorpus(events, 'ndjson', undefined, shape);
     for (const mode of ['read twice', 'streamed'] as const) {
-      const flags = mode === 'streamed' ? ['--no-retroactive-identities'] : [];
+      const flags = mode === 'streamed' ? ['--no-compact'] : [];
       comparisons.push(await compare(values.cli, corpus.path, shape, mode, flags, rate));
     }
   }

@@ -143,6 +143,8 @@ export const OPTIONS = [
     description: 'stop (exit 75) once the runs of this state directory made this many requests in the UTC day' },
   { key: 'dailyReserve', flags: '--daily-reserve <n|pct>', group: 'delivery', default: '10%',
     description: 'stop (exit 75) when the daily remaining falls to this many requests or percent' },
+  { key: 'compact', flags: '--no-compact', group: 'delivery', default: true,
+    description: 'stream every update as it is read rather than fold the inputs first and send each contact and company once' },
   { key: 'maxRetries', flags: '--max-retries <n>', group: 'requests', default: 6, parse: nonNegativeInt('--max-retries'),
     description: 'retries of a failing request before pausing (exit 75)' },
   { key: 'companyKey', flags: '--company-key <property|none>', group: 'delivery', default: DEFAULT_COMPANY_KEY, parse: companyKey,

@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
 import { formatBytes } from '../report/progress.js';
-import { readCheckpoint, type Checkpoint } from '../state/checkpoint.js';
+import { readCheckpoint, type Checkpoint, type RunPhase } from '../state/checkpoint.js';
 import { lockState } from '../state/lock.js';
 import { readBoundHubId } from '../state/portalBinding.js';
 import type { OptionsOf } from './options.js';
@@ -43,7 +43,7 @@ export async function statusCommand(flags: StatusOptions): Promise<ExitCode> {
   const { counts } = checkpoint.tally;
   const lines = [
     `State directory ${flags.stateDir}, portal ${hubId === null ? 'not recorded yet' : `hub ID ${hubId}`}`,
-    `Last run: ${lastRun.status}${lastRun.phase === undefined ? '' : ` in phase ${lastRun.phase === 'learning' ? '1 (learning: read again from the start on resume)' : '2 (mapping)'}`} at ${lastRun.updatedAt} (started ${lastRun.startedAt}, run ${lastRun.runs})${lastRun.message ? `\n  ${lastRun.message}` : ''}`,
+    `Last run: ${lastRun.status}${lastRun.phase === undefined ? '' : ` in phase ${PHASE_NAMES[lastRun.phase]}`} at ${lastRun.updatedAt} (started ${lastRun.startedAt}, run ${lastRun.runs})${lastRun.message ? `\n  ${lastRun.message}` : ''}`,
     '',
     'Inputs:',
     ...inputs.map((i) => {
@@ -76,8 +76,15 @@ async function lastRunOf(checkpoint: Checkpoint, dir: string) {
   return { status: checkpoint.status, ...(checkpoint.status === 'completed' ? {} : phaseOf(checkpoint)), startedAt, updatedAt, message: checkpoint.message ?? null, runs };
 }
 
+const PHASE_NAMES: Record<RunPhase, string> = {
+  learning: '1 (learning: read again from the start on resume)',
+  mapping: '2 (mapping)',
+  folding: '2 (folding)',
+  sending: '3 (sending the fold: what is not confirmed goes on resume)',
+};
+
 /** The reading an unfinished run was in, when it reads twice: 1, learning, is repeated on resume. */
-function phaseOf(checkpoint: Checkpoint): { phase?: 'learning' | 'mapping' } {
+function phaseOf(checkpoint: Checkpoint): { phase?: RunPhase } {
   return checkpoint.phase === undefined ? {} : { phase: checkpoint.phase };
 }
 

@@ -40,6 +40,14 @@ export function readsTwice(settings: Pick<PhaseOneSettings, 'retroactive' | 'inp
   return (settings.retroactive || settings.createProperties === true) && settings.inputs.length > 0 && settings.inputs.every((file) => file.size !== undefined);
 }
 
+/**
+ * Whether a live run folds its inputs before sending them (phases 2 and 3): files only, since
+ * a record HubSpot refuses is read again from its input, and unless `--no-compact`.
+ */
+export function foldsBeforeSending(compact: boolean, inputs: readonly InputFile[]): boolean {
+  return compact && inputs.length > 0 && inputs.every((file) => file.size !== undefined);
+}
+
 /** Phase 1, when the run reads twice; else the reason it streams, told once. */
 export async function learningPhase(settings: PhaseOneSettings): Promise<MappingBasis> {
   if (!settings.retroactive && settings.createProperties !== true) return { kind: 'streamed' };

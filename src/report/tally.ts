@@ -21,6 +21,15 @@ export interface TallyCounts {
   requests: { total: number; byEndpoint: Record<string, number>; retried: number; rateLimited: number };
   /** `retroactive`: records that reached a contact only through the first reading. */
   identities: { retroactive: number };
+  /** A compacted run's fold: updates read and the keys they were sent as (docs/architecture.md#phases-of-a-run). */
+  compaction?: Compaction;
+}
+
+export interface Compaction {
+  contactUpdates: number;
+  contactsSent: number;
+  companyUpdates: number;
+  companiesSent: number;
 }
 
 export function emptyTally(): TallyCounts {
@@ -110,6 +119,17 @@ export class RunTally {
     }
   }
 
+  /** The fold's counts, added to those of the run's earlier folds (a nightly run may fold twice). */
+  compaction(fold: Compaction): void {
+    const before = this.data.compaction;
+    this.data.compaction = before === undefined ? { ...fold } : {
+      contactUpdates: before.contactUpdates + fold.contactUpdates,
+      contactsSent: before.contactsSent + fold.contactsSent,
+      companyUpdates: before.companyUpdates + fold.companyUpdates,
+      companiesSent: before.companiesSent + fold.companiesSent,
+    };
+  }
+
   request(endpoint: string, outcome: { retried?: boolean; rateLimited?: boolean } = {}): void {
     this.data.requests.total++;
     bump(this.data.requests.byEndpoint, endpoint);
@@ -140,6 +160,6 @@ export function withPropertyPlan(report: RunReport, plan: PropertyPlan | undefin
 }
 
 export function buildReport(tally: RunTally, status: RunStatus, dryRun: boolean, durationMs: number): RunReport {
-  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, identities } = tally.data;
-  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, identities, durationMs };
+  const { counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, identities, compaction } = tally.data;
+  return { status, dryRun, counts, skipped, deadLetters, operations, droppedProperties, invalidValues, truncatedValues, withoutTime, withoutType, requests, identities, ...(compaction && { compaction }), durationMs };
 }

@@ -48,12 +48,15 @@ export interface Checkpoint {
   /** A later run refused at start (checkpoint otherwise as the run before left it). */
   refused?: { at: string; message: string };
   /**
-   * The reading the run was in when it wrote this, when it reads its inputs twice: a
-   * resume repeats phase 1 (`learning`, which keeps nothing) and continues phase 2
-   * (`mapping`) from the watermarks. Absent for a run that reads once.
+   * The phase the run was in when it wrote this, when it reads its inputs twice or folds
+   * them: a resume repeats phase 1 (`learning`, which keeps nothing), continues phase 2
+   * (`mapping`, or `folding` into the fold) from the watermarks, and phase 3 (`sending`
+   * the fold) from the keys not confirmed. Absent for a run that streams once.
    */
-  phase?: 'learning' | 'mapping';
+  phase?: RunPhase;
 }
+
+export type RunPhase = 'learning' | 'mapping' | 'folding' | 'sending';
 
 /** The generation of a run after `previous`: the same when it continues it, the next after a completed one. */
 export function generationAfter(previous: Checkpoint | undefined): number {

@@ -308,6 +308,8 @@ describe('--daily-limit over the runs of a UTC day', () => {
     await writeFile(join(stateDir, 'daily.json'), JSON.stringify({ ...daily, day: '2000-01-01' }));
     const nextDay = await replay(production, stateDir, [input, '--daily-limit', '12', '--concurrency', '1']);
     expect([0, 75]).toContain(nextDay.code);
-    expect(production.stats().requests.total).toBe(24);
+    // Spent again, or done first: a compacted run may need fewer than the day's 12.
+    if (nextDay.code === 75) expect(production.stats().requests.total).toBe(24);
+    else expect(production.stats().requests.total).toBeLessThanOrEqual(24);
   });
 });

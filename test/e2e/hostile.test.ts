@@ -126,7 +126,9 @@ describe('a file of hostile records', () => {
     const first = JSON.parse(await readFile(report, 'utf8')) as RunReport;
     expect(first.status).toBe('paused');
     expect(first.counts.read).toBeGreaterThan(0);
-    expect(first.counts.read).toBeLessThan(17);
+    // Paused before the end: a compacted run has folded every record by then, and counts
+    // their outcomes only once its keys are sent.
+    expect(first.counts.delivered + first.counts.skipped + first.counts.deadLettered).toBeLessThan(17);
     const resumed = await run.replay([input, '--report', report]);
     expect(resumed.code, resumed.stderr).toBe(0);
     const summary = JSON.parse(await readFile(report, 'utf8')) as RunReport;

@@ -72,8 +72,8 @@ describe('the request plan against the live run', () => {
   it('a streamed run: the plan names every endpoint the live run calls, as often (batches: at most as often)', async () => {
     run = await liveRun({ searchLagMs: 0 });
     const file = await export300();
-    // The live run streams (no first reading), as the plan says it would.
-    const { plan, made } = await planThenSend(run, file, ['--no-retroactive-identities']);
+    // The live run streams (--no-compact), as the plan says it would.
+    const { plan, made } = await planThenSend(run, file, ['--no-compact']);
     expectPlanned(plan, made);
     expect(plan.byEndpoint[UPSERT]).toBeGreaterThanOrEqual(3);
     expect(plan.byEndpoint[DEFINE]).toBe(2);
@@ -84,9 +84,9 @@ describe('the request plan against the live run', () => {
   it('with a token it reads what exists: after a first run, no definition or company is created again', async () => {
     run = await liveRun({ searchLagMs: 0 });
     const file = await export300();
-    await planThenSend(run, file, ['--no-retroactive-identities']);
+    await planThenSend(run, file, ['--no-compact']);
     const more = await writeNdjson(await tempDir(), 'more.ndjson', mixedCalls(300, { groupEvery: 3, prefix: 'v' }));
-    const { plan, made } = await planThenSend(run, more, ['--no-retroactive-identities']);
+    const { plan, made } = await planThenSend(run, more, ['--no-compact']);
     expectPlanned(plan, made);
     expect(plan.byEndpoint[DEFINE]).toBeUndefined();
     expect(plan.byEndpoint[COMPANY_UPSERT]).toBeUndefined();
@@ -111,7 +111,7 @@ describe('the plan without a token (an empty portal)', () => {
   it('standard input streams: its plan is the streamed one, sending each contact again once its batch went', async () => {
     const file = await writeNdjson(await tempDir(), 'export.ndjson', TWICE);
     const fromStdin = await offlinePlan(['-'], TWICE.map((call) => JSON.stringify(call)).join('\n') + '\n');
-    expect(fromStdin).toEqual(await offlinePlan([file, '--no-retroactive-identities']));
+    expect(fromStdin).toEqual(await offlinePlan([file, '--no-compact']));
     expect(fromStdin.byEndpoint[UPSERT]).toBe(6);
     expect(fromStdin.byEndpoint[ASSOCIATE]).toBe(2);
     expect((await offlinePlan([file])).byEndpoint[UPSERT]).toBe(3);

@@ -12,7 +12,7 @@ import { dryRunSink } from '../../sync/sinks/dryRunSink.js';
 import { runInputs, type InputProgress } from '../../sync/loop/runInputs.js';
 import type { RequestCounter, SendMode } from '../../sync/sinks/requestCounter.js';
 import type { RequestPlan } from '../../core/requestPlan.js';
-import { closeBasis, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
+import { closeBasis, foldsBeforeSending, learningPhase, mappingMemory, readsTwice, type MappingBasis } from '../../phases/phases.js';
 import type { ReplayOptions } from '../replay.js';
 import { CommandContext, readOnlyMemory, readOnlyStateFor, type Portal } from './context.js';
 import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
@@ -71,11 +71,11 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
 }
 
 /**
- * How a live run of these inputs would send: folded when it reads them twice (each key
- * once, after the whole export), else as the stream fills its batches.
+ * How a live run of these inputs would send: folded (each key once, after the whole export)
+ * as a live run folds them, else as the stream fills its batches.
  */
 function sendMode(flags: ReplayOptions, inputs: InputFile[]): SendMode {
-  return readsTwice({ retroactive: flags.retroactiveIdentities, inputs }) ? 'folded' : 'streamed';
+  return foldsBeforeSending(flags.compact, inputs) ? 'folded' : 'streamed';
 }
 
 /** The batch creates (100 names a request) the live run makes for the plan's creatable names. */

@@ -3,6 +3,7 @@
 // (a full disk) stops the run the same way a signal does, and whatever stopped it, the
 // run ends within the stop grace, whatever it is waiting for.
 import { InterruptedError } from '../../errors.js';
+import { testTimings } from '../testTimings.js';
 
 /** Told by `within` that the stop grace ran out before the work finished. */
 export const LATE = Symbol('late');
@@ -38,7 +39,7 @@ export class RunGuard {
   /** Told first when a signal comes (the delivery stops taking records). */
   onStop?: () => void;
 
-  /** Starts watching: `tick` runs every second (it saves the checkpoint when due). */
+  /** Starts watching: `tick` runs every second, or as often as a test's checkpoint interval (it saves the checkpoint when due). */
   constructor(
     tick: () => void,
     /** How long a stopped run may take to end. */
@@ -47,7 +48,7 @@ export class RunGuard {
     this.interrupted.catch(() => undefined);
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
-    this.ticker = setInterval(tick, 1000);
+    this.ticker = setInterval(tick, Math.min(1000, testTimings().checkpointEveryMs));
   }
 
   /** `work`, unless a signal comes first (the run's start-up requests may retry for a minute). */

@@ -2,6 +2,7 @@
 // portal, build the delivery, read the inputs, finish. The checkpoint is saved before the
 // first record, every few seconds, on a signal, before a pause and at the end; never after
 // a write failed.
+import { existsSync } from 'node:fs';
 import { RefusedError, UsageError, WriteFailedError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
@@ -25,10 +26,14 @@ import { bindToPortal, openStateDirectory, recordRefusal, type OpenState } from 
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
 import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { notice } from './notice.js';
-import { closeBasis, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
+import { closeBasis, foldsBeforeSending, learningPhase, mappingMemory, readsTwice } from '../../phases/phases.js';
 import { writeCachedCatalog } from '../../state/catalogCache.js';
 import { createPlannedProperties } from '../../sync/portal/propertyCreator.js';
 import { refuseStreamedCreate, RunPlan } from './propertyPlan.js';
+import { FoldStore } from '../../state/foldStore.js';
+import { FoldSink } from '../../phases/folding.js';
+import { accountFold, sendFold } from '../../phases/sending.js';
+import { foldOwner, foldRefusal } from './foldOwner.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
 const CHECKPOINT_SHARE = 1 / 6;
@@ -88,7 +93,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
         // A checkpoint before the first record: a run that dies before the next one resumes
         // from here, its dead-letter file cut back to here, never appended to twice.
         if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
-        await readInputs(pending, { context, requester, portal, state, delivery, checkpoint, guard, flags, plan });
+        await readInputs(pending, { inputs, context, requester, portal, state, delivery, checkpoint, guard, flags, plan });
       } catch (error) {
         if (error instanceof RefusedError) refused = error;
         else {
@@ -165,6 +170,12 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       notify,
       backoffMs: testTimings().backoffMs,
       eventPropertyType: (eventName, property) => plan.planner.eventPropertyType(eventName, property),
+      stageRank: (object, stage) => {
+        const options = (object === 'contact' ? portal.catalog.contact('lifecyclestage') : portal.catalog.company('lifecyclestage'))?.options;
+        // The catalog lists a property's options in the portal's order.
+        const place = options?.findIndex((o) => o.value === stage) ?? -1;
+        return place < 0 ? undefined : place;
+      },
     },
     state.store.companyIds,
     systemClock,
@@ -178,21 +189,36 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
  */
 async function readInputs(
   pending: InputFile[],
-  run: { context: CommandContext; requester: Requester; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions; plan: RunPlan },
+  run: { inputs: InputFile[]; context: CommandContext; requester: Requester; portal: Portal; state: OpenState; delivery: Delivery; checkpoint: RunCheckpoint; guard: RunGuard; flags: ReplayOptions; plan: RunPlan },
 ): Promise<void> {
   const { state, delivery, checkpoint, guard, flags, plan } = run;
   const read = readOptionsFrom(flags);
   const memory = storeMemory(state.store, flags.resend ? undefined : state.generation);
   const startFor = (file: InputFile) => checkpoint.startFor(file);
   const shouldStop = () => guard.stopping || delivery.failure !== undefined;
-  const reading = readBothPhases().catch((error: unknown) => {
+  const reading = runPhases().catch((error: unknown) => {
     // A write that failed while reading (the dead-letter file, the state store) stops the
     // run as a signal does.
     if (!(error instanceof WriteFailedError)) throw error;
     guard.fail(error);
   });
-  /** Phase 1 (learning) writes nothing: a run killed during it simply reads again next time. */
-  async function readBothPhases(): Promise<void> {
+  /**
+   * The phases: an unfinished run's fold is sent first (a paused nightly run finishes it
+   * before new inputs are folded); then learning, then mapping (folding when the run
+   * compacts), then sending the fold. Phase 1 (learning) writes nothing: a run killed
+   * during it simply reads again next time.
+   */
+  async function runPhases(): Promise<void> {
+    let fold = openFold();
+    if (fold !== undefined && checkpoint.phase === 'sending') {
+      if (!(await sendingPhase(fold))) return;
+      fold = undefined;
+    }
+    if (fold === undefined && foldsBeforeSending(flags.compact, pending)) fold = newFold();
+    if (fold !== undefined) {
+      // Records past a watermark are folded again as they are read again.
+      for (const file of pending) fold.discardFrom(file.path, startFor(file)?.offset ?? 0);
+    }
     if (readsTwice({ retroactive: flags.retroactiveIdentities, createProperties: flags.createProperties, inputs: pending })) checkpoint.phase = 'learning';
     const basis = await learningPhase({
       retroactive: flags.retroactiveIdentities,
@@ -207,15 +233,17 @@ async function readInputs(
       onInput: (p) => checkpoint.shown.push(p),
       shouldStop,
     });
+    let stopped = true;
     try {
       if (basis.kind === 'stopped') return;
       const portal = basis.kind === 'streamed' ? run.portal : await createPlanned();
-      if (checkpoint.phase !== undefined) checkpoint.phase = 'mapping';
-      await runInputs({
+      if (fold !== undefined) checkpoint.phase = 'folding';
+      else if (checkpoint.phase !== undefined) checkpoint.phase = 'mapping';
+      ({ stopped } = await runInputs({
         inputs: pending,
         read,
         mapper: run.context.mapper(portal, { ...mappingMemory(memory, basis), observe: plan.mappingObserver(basis) }),
-        sink: delivery,
+        sink: fold === undefined ? delivery : new FoldSink(fold),
         tally: state.tally,
         deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
         onDelivered: (messageId) => state.store.delivered.add(messageId, state.generation),
@@ -225,10 +253,64 @@ async function readInputs(
           checkpoint.shown.push(p);
         },
         shouldStop,
-      });
+      }));
     } finally {
       closeBasis(basis);
     }
+    // What phase 1 learnt is released first: the sending phase needs none of it.
+    if (fold !== undefined && !stopped) await sendingPhase(fold);
+  }
+  /** A checkpoint between phases: a disk that does not answer ends the run, as at its start. */
+  async function saveInTime(): Promise<void> {
+    if ((await guard.inTime(checkpoint.save())) === LATE) throw noAnswer(state);
+  }
+  /** The fold an unfinished run left, when it has one; refused when made with other mapping options. */
+  function openFold(): FoldStore | undefined {
+    if (flags.fresh || !state.continuing || !existsSync(FoldStore.path(state.dir))) {
+      FoldStore.forget(state.dir);
+      if (checkpoint.phase === 'folding' || checkpoint.phase === 'sending') checkpoint.phase = undefined;
+      return undefined;
+    }
+    const fold = FoldStore.open(state.dir);
+    checkpoint.fold = fold;
+    const owner = fold.owner();
+    // A fold whose first writes never became durable holds nothing yet: it is this run's.
+    if (owner === undefined) fold.setOwner(foldOwner(flags));
+    else if (owner !== foldOwner(flags)) throw new RefusedError(foldRefusal());
+    return fold;
+  }
+  function newFold(): FoldStore {
+    const fold = FoldStore.open(state.dir);
+    fold.setOwner(foldOwner(flags));
+    checkpoint.fold = fold;
+    return fold;
+  }
+  /**
+   * Phase 3: every unconfirmed key of the fold sent, then every folded record counted in
+   * input order. The counting is not checkpointed midway: a run killed during it counts
+   * again from the fold. False when a stop or a failure ended it first.
+   */
+  async function sendingPhase(fold: FoldStore): Promise<boolean> {
+    checkpoint.phase = 'sending';
+    await saveInTime();
+    if (!(await sendFold(fold, delivery, shouldStop))) return false;
+    checkpoint.holding = true;
+    await accountFold({
+      fold,
+      inputs: run.inputs,
+      read,
+      tally: state.tally,
+      deadLetters: new DeadLetters(state.tally, state.deadLetterWriter),
+      onDelivered: (messageId) => state.store.delivered.add(messageId, state.generation),
+    });
+    state.tally.compaction(fold.counts());
+    checkpoint.phase = undefined;
+    checkpoint.holding = false;
+    await saveInTime();
+    checkpoint.fold = undefined;
+    fold.close();
+    FoldStore.forget(state.dir);
+    return true;
   }
   /**
    * After phase 1: the plan is fixed, and with --create-properties created before any
@@ -266,8 +348,12 @@ class RunCheckpoint {
   readonly progressOf: InputProgress[] = [];
   /** Every input opened so far in either phase, for the progress line. */
   readonly shown: InputProgress[] = [];
-  /** The reading under way, when the run reads its inputs twice. */
+  /** The phase under way, when the run reads its inputs twice or folds them. */
   phase: Checkpoint['phase'];
+  /** The run's fold, made durable before each checkpoint that names its records. */
+  fold: FoldStore | undefined;
+  /** While the sending phase counts the folded records, no checkpoint is taken halfway. */
+  holding = false;
   private readonly checkpoint: Checkpoint;
   private readonly checkpointer: Checkpointer;
   /** Set by finish(): until then the checkpoint says the run is running. */
@@ -286,12 +372,15 @@ class RunCheckpoint {
       runs: (previous?.runs ?? 0) + 1,
       generation: state.generation,
     };
+    // A resume of a fold continues in its phase: sending, or folding (any reading before it).
+    if (state.continuing && previous?.phase !== undefined) this.phase = previous.phase === 'sending' ? 'sending' : previous.phase === 'mapping' ? undefined : 'folding';
     this.checkpointer = new Checkpointer(state.dir, this.checkpoint, {
       everyMs: testTimings().checkpointEveryMs,
       collect: (cp) => this.collect(cp),
       beforeWrite: async () => {
         await deadLetterWriter.sync();
         state.store.flush();
+        this.fold?.commit();
         // Only now that the ids are on disk may the creates they confirm be forgotten.
         state.companyMemory.save();
       },
@@ -311,6 +400,7 @@ class RunCheckpoint {
    * retried: a full disk stays full, so the run stops (`onFailure`) rather than wait.
    */
   saveWhenDue(onFailure: (error: unknown) => void): void {
+    if (this.holding) return;
     this.checkpointer.maybeWrite().catch(onFailure);
   }
 

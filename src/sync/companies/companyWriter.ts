@@ -26,7 +26,7 @@ import { PauseError } from '../../errors.js';
 import { DEFAULT_BACKOFF, mayHaveBeenApplied, retryOrPause, type BackoffPolicy, type Requester } from '../requests/requester.js';
 import { sendInParts } from '../writers/sendInParts.js';
 import { causeOf, type Rejection, type RejectionCause } from '../writers/rejections.js';
-import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry } from '../writers/writerKit.js';
+import { BatchWriter, detailMessage, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry, type StageRank } from '../writers/writerKit.js';
 
 const MAX_BATCH = 100;
 /**
@@ -44,6 +44,8 @@ export interface CompanyWriterOptions {
   /** Told once how companies are keyed, when it is worth saying. */
   notify?: (message: string) => void;
   lingerMs?: number;
+  /** Lifecycle stages in the portal's order: one behind an earlier one in a merge is left out. */
+  stageRank?: StageRank;
 }
 
 /** A domain and its merged properties, as one round sends them. */
@@ -95,7 +97,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   }
 
   protected send(batch: ReadonlyArray<BatchEntry<PropertyValues>>, seq: number): Promise<Verdicts> {
-    return sendMerged(batch, (entries) => this.write(entries, seq), verdictFor);
+    return sendMerged(batch, (entries) => this.write(entries, seq), verdictFor, this.options.stageRank);
   }
 
   /** One round: answers the domains HubSpot rejected. */

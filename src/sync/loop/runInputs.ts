@@ -29,6 +29,11 @@ export interface RecordSink {
    * record then settles as it is read and needs no tracking.
    */
   readonly settlesAtOnce?: boolean;
+  /**
+   * True when the sink counts the outcome of a record with operations itself, later (the
+   * fold: when its keys are sent); its commit counts the rest (read, warnings, operations).
+   */
+  readonly countsLater?: boolean;
 }
 
 export interface InputProgress {
@@ -70,7 +75,7 @@ const NONE: readonly DeadLetterVerdict[] = [];
 export async function runInputs(options: RunInputsOptions): Promise<{ stopped: boolean }> {
   const { mapper, sink, deadLetters } = options;
   const maxUncommitted = options.maxUncommitted ?? 5_000;
-  const commits = new Commits(options.tally, deadLetters, options.onDelivered);
+  const commits = new Commits(options.tally, deadLetters, options.onDelivered, sink.countsLater === true);
   const acceptAtOnce = sink.settlesAtOnce === true ? atOnceAcceptor(sink, commits) : undefined;
   let current: Watermark | undefined;
   void sink.halted?.then(() => current?.release());
@@ -164,6 +169,7 @@ class Commits {
     private readonly tally: RunTally,
     private readonly deadLetters: DeadLetters,
     private readonly onDelivered: ((messageId: string) => void) | undefined,
+    private readonly outcomeLater: boolean,
   ) {}
 
   now(progress: InputProgress, record: MappedRecord, rejections: readonly DeadLetterVerdict[]): void {
@@ -194,6 +200,7 @@ class Commits {
       for (const verdict of rejections) this.deadLetters.add(kept, verdict);
       this.tally.outcome('deadLettered');
     } else if (skip) this.tally.outcome('skipped', skip);
+    else if (this.outcomeLater && ops.length > 0) return;
     else {
       this.tally.outcome('delivered');
       if (messageId !== undefined) this.onDelivered?.(messageId);

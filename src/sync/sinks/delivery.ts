@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   backoffMs?: number;
   /** An event property's type from every value of the run, when known (the property plan's reading). */
   eventPropertyType?: EventPropertyTypeOf;
+  /** A lifecycle stage's place in the portal's order, for folded keys (core/lifecycleStage.ts). */
+  stageRank?: (object: 'contact' | 'company', stage: string) => number | undefined;
 }
 
 export class Delivery implements RecordSink {
@@ -51,13 +53,14 @@ export class Delivery implements RecordSink {
   constructor(requester: Requester, options: DeliveryOptions, companyIds: CompanyIdMap, clock: Clock) {
     const onFatal = (error: unknown) => this.fail(error);
     const linger = options.lingerMs; // the writers' own default when absent
-    this.contacts = new ContactWriter(requester, onFatal, linger);
+    const stages = options.stageRank;
+    this.contacts = new ContactWriter(requester, onFatal, linger, stages && ((stage) => stages('contact', stage)));
     this.companies = new CompanyWriter(
       requester,
       companyIds,
       options.companyMemory ?? new CompanyMemory(),
       clock,
-      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger, backoffMs: options.backoffMs },
+      { keyProperty: options.companyKey, maxRetries: options.maxRetries, notify: options.notify, lingerMs: linger, backoffMs: options.backoffMs, stageRank: stages && ((stage: string) => stages('company', stage)) },
       onFatal,
     );
     this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);
@@ -96,15 +99,39 @@ export class Delivery implements RecordSink {
     if (this.fatal) throw this.fatal;
   }
 
+  /**
+   * Sends one folded key (the sending phase): a contact's or company's contributions as
+   * one merged entry, an association or an event once, for the first contributor. One
+   * verdict per contribution, undefined where it arrived.
+   */
+  sendFolded(key: string, operations: readonly Operation[], seq: number): Promise<Array<DeadLetterVerdict | undefined>> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    const [first] = operations;
+    if (first === undefined) return Promise.resolve([]);
+    if (first.op === 'contact.upsert' || first.op === 'company.upsert') {
+      const writer = first.op === 'contact.upsert' ? this.contacts : this.companies;
+      const values = operations.map((op) => ('properties' in op ? op.properties : {}));
+      return Promise.all(writer.batches.addAll(key, values, seq));
+    }
+    // The same association or event from several records: sent once, its answer is each one's.
+    return this.route(first, seq).then((verdict) => operations.map(() => verdict));
+  }
+
   /** Sends everything accepted and waits for it; throws the failure that stopped the run. */
   async drain(): Promise<void> {
+    await this.drainWriters();
+    await this.stop();
+    if (this.fatal) throw this.fatal;
+  }
+
+  /** Sends what the writers hold and waits for it, without stopping them (a stage of the sending phase). */
+  async drainWriters(): Promise<void> {
+    await Promise.all(this.writers().map((writer) => writer.drain()));
     // An association is queued only once its company settled, so draining takes rounds.
     while (!this.fatal && !this.interrupted && this.pendingRecords > 0) {
       await Promise.all(this.writers().map((writer) => writer.drain()));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await this.stop();
-    if (this.fatal) throw this.fatal;
   }
 
   /** A signal: nothing new is sent, and `drain` returns once the requests in flight are done. */

@@ -9,7 +9,7 @@ import { BoundedMap } from './boundedMap.js';
 import type { Requester } from '../requests/requester.js';
 import { sendInParts } from './sendInParts.js';
 import type { Rejection, RejectionCause } from './rejections.js';
-import { BatchWriter, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry } from './writerKit.js';
+import { BatchWriter, failuresByTrace, mergeProperties, namedByProperties, sendMerged, type BatchEntry, type StageRank } from './writerKit.js';
 
 const MAX_BATCH = 100;
 
@@ -19,7 +19,7 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
   /** email → HubSpot contact id, for associations. */
   private readonly ids = new BoundedMap<string, string>(100_000);
 
-  constructor(private readonly requester: Requester, onFatal: (error: unknown) => void, lingerMs?: number) {
+  constructor(private readonly requester: Requester, onFatal: (error: unknown) => void, lingerMs?: number, private readonly stageRank?: StageRank) {
     super({ onFatal, lingerMs }, MAX_BATCH, mergeProperties);
   }
 
@@ -76,7 +76,7 @@ export class ContactWriter extends BatchWriter<PropertyValues> {
   }
 
   protected send(batch: readonly Entry[], seq: number): Promise<Verdicts> {
-    return sendMerged(batch, (entries) => this.upsertAll(entries, seq), (email, rejection) => ({ code: 'HUBSPOT_REJECTED', reason: `contact ${email}: ${rejection.message}` }));
+    return sendMerged(batch, (entries) => this.upsertAll(entries, seq), (email, rejection) => ({ code: 'HUBSPOT_REJECTED', reason: `contact ${email}: ${rejection.message}` }), this.stageRank);
   }
 
   /** One round of upserts; answers the emails HubSpot rejected. */

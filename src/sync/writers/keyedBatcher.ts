@@ -69,6 +69,27 @@ export class KeyedBatcher<V> {
     });
   }
 
+  /**
+   * Adds every contribution to `key` at once (a folded key): one entry, so a batch that
+   * fills on this key cannot send it without the rest. One promise per contribution.
+   */
+  addAll(key: string, values: readonly V[], seq: number): Array<Promise<DeadLetterVerdict | undefined>> {
+    const waiters: Array<(verdict: DeadLetterVerdict | undefined) => void> = [];
+    const promises = values.map(() => new Promise<DeadLetterVerdict | undefined>((resolve) => waiters.push(resolve)));
+    if (values.length === 0) return promises;
+    const value = values.slice(1).reduce((earlier, later) => this.options.merge(earlier, later), values[0]!);
+    const entry = this.pending.get(key);
+    if (entry) {
+      entry.value = this.options.merge(entry.value, value);
+      entry.parts.push(...values);
+      entry.waiters.push(...waiters);
+    } else {
+      this.pending.set(key, { key, value, parts: [...values], seq, waiters });
+    }
+    this.schedule();
+    return promises;
+  }
+
   /** Resolves once `key` is neither waiting nor in flight. */
   async whenSent(key: string): Promise<void> {
     while (!this.stopped && (this.pending.has(key) || this.inFlight.has(key))) {

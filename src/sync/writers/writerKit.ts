@@ -2,6 +2,7 @@
 // linger, one way to report a failure that stops the run), and reads the same answers:
 // per-input failures named by trace id, and 400s naming the properties at fault; and the
 // writers of merged properties settle rejections the same way (sendMerged).
+import { forwardStages } from '../../core/lifecycleStage.js';
 import type { DeadLetterVerdict, PropertyValues } from '../../core/types.js';
 import type { ErrorDetail, HubSpotApiError } from '../../hubspot/errors.js';
 import type { BatchResponse } from '../../hubspot/types.js';
@@ -21,6 +22,9 @@ export interface WriterSetup {
   onFatal: (error: unknown) => void;
   lingerMs?: number;
 }
+
+/** A lifecycle stage's place in the portal's order (core/lifecycleStage.ts); undefined: not a stage it knows. */
+export type StageRank = (stage: string) => number | undefined;
 
 /** Later properties of one record win over earlier ones. */
 export function mergeProperties<V extends object>(earlier: V, later: V): V {
@@ -101,11 +105,14 @@ export async function sendMerged(
   batch: ReadonlyArray<BatchEntry<PropertyValues>>,
   send: (entries: Array<BatchEntry<PropertyValues>>) => Promise<Map<string, Rejection>>,
   verdictFor: (key: string, rejection: Rejection) => DeadLetterVerdict,
+  stageRank?: StageRank,
 ): Promise<Verdicts> {
   const verdicts = new Map<string, Array<DeadLetterVerdict | undefined>>();
-  let todo: Contributed[] = batch.map(({ key, parts }) => ({ key, parts: parts.map((value, index) => ({ index, value })) }));
-  // The first round sends the batcher's merges as they are; later ones merge what is left.
-  let entries: Array<BatchEntry<PropertyValues>> = [...batch];
+  const partsOf = (parts: readonly PropertyValues[]) => (stageRank === undefined ? parts : forwardStages(parts, stageRank));
+  let todo: Contributed[] = batch.map(({ key, parts }) => ({ key, parts: partsOf(parts).map((value, index) => ({ index, value })) }));
+  // The first round sends the batcher's merges as they are (unless a stage behind an
+  // earlier one is left out); later ones merge what is left.
+  let entries: Array<BatchEntry<PropertyValues>> = stageRank === undefined ? [...batch] : todo.map(asEntry);
   while (todo.length > 0) {
     const rejections = await send(entries);
     const again: Contributed[] = [];

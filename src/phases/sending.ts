@@ -1,0 +1,123 @@
+// Phase 3 of a compacted run, "sending": the fold goes to HubSpot key by key, each key
+// once: contacts and companies in full batches back to back; events once their contacts
+// are answered; associations once their two ends are. A key is marked
+// confirmed once answered, so a resumed run sends only the others. HubSpot's refusals
+// are narrowed to the records at fault by the writers' rules for merged operations, from
+// each record's contribution kept in the fold. Once every key is answered, every folded
+// record is counted in input order: delivered, or dead-lettered with what HubSpot said.
+import type { DeadLetterVerdict, Operation } from '../core/types.js';
+import type { RunTally } from '../report/tally.js';
+import { openInput } from '../sources/openInput.js';
+import type { InputFile, ReadOptions } from '../sources/types.js';
+import type { FoldedRecord, FoldKind, FoldStore } from '../state/foldStore.js';
+import type { DeadLetters } from '../sync/loop/deadLetters.js';
+import type { MappedRecord } from '../sync/loop/recordMapper.js';
+
+/** What the sending phase sends through (the live Delivery). */
+export interface FoldedSender {
+  sendFolded(key: string, operations: readonly Operation[], seq: number): Promise<Array<DeadLetterVerdict | undefined>>;
+  drainWriters(): Promise<void>;
+  readonly halted: Promise<void>;
+  readonly failure: unknown;
+}
+
+/** Keys read from the fold at once: ten full batches of contacts. */
+const PAGE = 1_000;
+/** Pages in flight before the next is read: enough to keep every request slot busy. */
+const PAGES_AHEAD = 2;
+
+/**
+ * Sends every unconfirmed key; false when a stop or a failure ended it first. Contacts and
+ * companies go side by side (company search has a pace of its own); events once the
+ * contacts are answered, associations once both ends are.
+ */
+export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop: () => boolean): Promise<boolean> {
+  const halted = sender.halted.then(() => false);
+  const send = (kind: FoldKind) => Promise.race([sendKind(fold, sender, kind, shouldStop), halted]);
+  const contacts = send('contact');
+  const events = contacts.then((sent) => sent && send('event'));
+  const ends = await Promise.all([contacts, send('company'), events]);
+  if (!ends.every(Boolean) || !(await send('association'))) return false;
+  fold.commit();
+  return !shouldStop() && sender.failure === undefined;
+}
+
+/** Every unconfirmed key of one kind, a page at a time. */
+async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, shouldStop: () => boolean): Promise<boolean> {
+  const pages: Array<Promise<unknown>> = [];
+  let after = '';
+  for (;;) {
+    if (shouldStop() || sender.failure !== undefined) return false;
+    const keys = fold.pendingKeys(kind, after, PAGE);
+    if (keys.length === 0) break;
+    after = keys.at(-1)!;
+    pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key))));
+    if (pages.length > PAGES_AHEAD) await pages.shift();
+  }
+  // The last partial batches go now: another kind may depend on them.
+  await Promise.all([sender.drainWriters(), ...pages]);
+  return sender.failure === undefined;
+}
+
+async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, key: string): Promise<void> {
+  const parts = fold.partsOf(kind, key);
+  if (parts.length > 0) {
+    const verdicts = await sender.sendFolded(key, parts.map((part) => part.operation), parts[0]!.record);
+    verdicts.forEach((verdict, i) => {
+      if (verdict) fold.refuse(parts[i]!.record, verdict);
+    });
+  }
+  fold.confirm(kind, key);
+}
+
+export interface AccountOptions {
+  fold: FoldStore;
+  /** Every input of the run, to read a refused record again for its dead letter. */
+  inputs: readonly InputFile[];
+  read: Omit<ReadOptions, 'start'>;
+  tally: RunTally;
+  deadLetters: DeadLetters;
+  onDelivered?: (messageId: string) => void;
+}
+
+/**
+ * Counts every folded record in input order, once all keys are answered: delivered, or
+ * dead-lettered `HUBSPOT_REJECTED` (its call read again from its input for the file).
+ */
+export async function accountFold(options: AccountOptions): Promise<void> {
+  const { fold, tally, deadLetters } = options;
+  let after = 0;
+  for (;;) {
+    const records = fold.records(after, PAGE);
+    if (records.length === 0) return;
+    after = records.at(-1)!.id;
+    for (const record of records) {
+      if (record.verdicts.length > 0) {
+        const again = await readAgain(record, options);
+        for (const verdict of record.verdicts) deadLetters.add(again, verdict);
+        if (!record.counted) tally.outcome('deadLettered');
+      } else if (!record.counted) {
+        tally.outcome('delivered');
+        if (record.messageId !== undefined) options.onDelivered?.(record.messageId);
+        if (record.retroactive) tally.retroactive();
+      }
+      if (deadLetters.full) await deadLetters.flush();
+    }
+  }
+}
+
+/** The folded record as its input holds it (only refused records are read again: few). */
+async function readAgain(record: FoldedRecord, options: AccountOptions): Promise<MappedRecord> {
+  const position = { file: record.path, line: record.line, offset: record.offset, endLine: record.line, endOffset: record.offset, ...(record.index === undefined ? {} : { index: record.index }) };
+  const file = options.inputs.find((input) => input.path === record.path);
+  if (file) {
+    for await (const item of openInput(file, { ...options.read, start: { line: record.line, offset: record.offset } })) {
+      if (item.position.offset !== record.offset || item.position.index !== record.index) {
+        if (item.position.offset > record.offset) break;
+        continue;
+      }
+      return item.kind === 'record' ? { position: item.position, call: item.call, operations: [], warnings: [] } : { position: item.position, raw: item.raw, operations: [], warnings: [] };
+    }
+  }
+  return { position, raw: '', operations: [], warnings: [] };
+}

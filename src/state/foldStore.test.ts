@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Operation } from '../core/types.js';
+import { FoldStore } from './foldStore.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function open(): { fold: FoldStore; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fold-'));
+  dirs.push(dir);
+  return { fold: FoldStore.open(dir), dir };
+}
+
+const at = (offset: number, index?: number) => ({ file: 'a.ndjson', line: offset + 1, offset, endLine: offset + 2, endOffset: offset + 1, ...(index === undefined ? {} : { index }) });
+const facts = { messageId: undefined, retroactive: false, counted: false };
+const contact = (email: string, properties: Record<string, string>): Operation => ({ op: 'contact.upsert', email, properties });
+
+describe('FoldStore', () => {
+  it('keeps every contribution to a key in input order, leaves out refused records, and pages unconfirmed keys', () => {
+    const { fold } = open();
+    fold.add(at(0), facts, [contact('b@x.com', { firstname: 'B' })]);
+    fold.add(at(10), facts, [contact('a@x.com', { firstname: 'A' })]);
+    fold.add(at(20), facts, [contact('a@x.com', { lastname: 'L' }), { op: 'association', email: 'a@x.com', domain: 'x.com' }]);
+    expect(fold.pendingKeys('contact', '', 10)).toEqual(['a@x.com', 'b@x.com']);
+    expect(fold.partsOf('contact', 'a@x.com').map((p) => p.operation)).toEqual([contact('a@x.com', { firstname: 'A' }), contact('a@x.com', { lastname: 'L' })]);
+    fold.refuse(2, { code: 'HUBSPOT_REJECTED', reason: 'no' });
+    expect(fold.partsOf('contact', 'a@x.com').map((p) => p.record)).toEqual([3]);
+    fold.confirm('contact', 'a@x.com');
+    expect(fold.pendingKeys('contact', '', 10)).toEqual(['b@x.com']);
+    expect(fold.pendingKeys('contact', 'b@x.com', 10)).toEqual([]);
+    expect(fold.counts()).toEqual({ contactUpdates: 3, contactsSent: 2, companyUpdates: 0, companiesSent: 0 });
+    expect(fold.records(0, 10).map((r) => [r.id, r.verdicts.length])).toEqual([[1, 0], [2, 1], [3, 0]]);
+  });
+
+  it('drops what was folded from a watermark on, and every later record, as a resume reads them again', () => {
+    const { fold, dir } = open();
+    for (const offset of [0, 10, 20, 30]) fold.add(at(offset), facts, [contact(`c${offset}@x.com`, { n: String(offset) })]);
+    fold.commit();
+    fold.close();
+    const again = FoldStore.open(dir);
+    again.discardFrom('a.ndjson', 20);
+    expect(again.records(0, 10).map((r) => r.offset)).toEqual([0, 10]);
+    expect(again.pendingKeys('contact', '', 10)).toEqual(['c0@x.com', 'c10@x.com']);
+    again.close();
+  });
+
+  it('gives property maps back without a prototype, and remembers its owner until forgotten', () => {
+    const { fold, dir } = open();
+    fold.add(at(0), facts, [contact('a@x.com', JSON.parse('{"constructor":"c","__proto__":"p"}') as Record<string, string>)]);
+    const [part] = fold.partsOf('contact', 'a@x.com');
+    const properties = (part!.operation as { properties: Record<string, string> }).properties;
+    expect(Object.getPrototypeOf(properties)).toBeNull();
+    expect(Object.keys(properties)).toEqual(['constructor', '__proto__']);
+    fold.setOwner('options-1');
+    fold.close();
+    const again = FoldStore.open(dir);
+    expect(again.owner()).toBe('options-1');
+    again.close();
+    FoldStore.forget(dir);
+    const fresh = FoldStore.open(dir);
+    expect(fresh.owner()).toBeUndefined();
+    expect(fresh.isEmpty()).toBe(true);
+    fresh.close();
+  });
+});

@@ -1,0 +1,254 @@
+// The fold (fold.sqlite in the state directory): what the folding phase keeps so that the
+// sending phase sends each contact and company once. Per folded record its place (input,
+// line, offset) and messageId; per key every record's contribution to it, so that a key
+// HubSpot refuses can be narrowed to the records at fault exactly as a streamed merge is;
+// which keys are confirmed sent, and which records HubSpot refused. Nothing of it is held
+// in memory: the sending phase reads it a page of keys at a time.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DeadLetterVerdict, Operation } from '../core/types.js';
+import { writeFailure } from '../errors.js';
+import type { RecordPosition } from '../sources/types.js';
+
+/** The kinds of key the fold keeps. */
+export type FoldKind = 'contact' | 'company' | 'association' | 'event';
+
+/** One folded record, in input order. */
+export interface FoldedRecord {
+  id: number;
+  path: string;
+  line: number;
+  offset: number;
+  index: number | undefined;
+  messageId: string | undefined;
+  retroactive: boolean;
+  /** Its outcome was counted when it was folded (a mapping dead letter that still sends operations). */
+  counted: boolean;
+  verdicts: DeadLetterVerdict[];
+}
+
+/** What the fold keeps of a record besides its operations. */
+export interface FoldedFacts {
+  messageId: string | undefined;
+  retroactive: boolean;
+  counted: boolean;
+}
+
+/** One record's contribution to a key. */
+export interface FoldPart {
+  record: number;
+  operation: Operation;
+}
+
+export interface FoldCounts {
+  contactUpdates: number;
+  contactsSent: number;
+  companyUpdates: number;
+  companiesSent: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, path TEXT NOT NULL, line INTEGER NOT NULL, offset INTEGER NOT NULL, idx INTEGER, message_id TEXT, retroactive INTEGER NOT NULL, counted INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS records_place ON records (path, offset);
+CREATE TABLE IF NOT EXISTS parts (kind TEXT NOT NULL, key TEXT NOT NULL, record INTEGER NOT NULL, n INTEGER NOT NULL, operation TEXT NOT NULL, PRIMARY KEY (kind, key, record, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS confirmed (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS verdicts (record INTEGER NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS verdicts_record ON verdicts (record);
+`;
+
+/** Writes are grouped in transactions of this many statements (and one at each checkpoint). */
+const WRITES_PER_TRANSACTION = 5_000;
+
+export class FoldStore {
+  private writes = 0;
+  /** Statements prepared once: a fold of millions of records runs them millions of times. */
+  private readonly sql: ReturnType<typeof statements>;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = statements(db);
+  }
+
+  static path(stateDir: string): string {
+    return join(stateDir, 'fold.sqlite');
+  }
+
+  static open(stateDir: string): FoldStore {
+    const path = FoldStore.path(stateDir);
+    try {
+      const db = new Database(path);
+      // Only the run holding the lock opens it. A rollback journal rather than a WAL: the
+      // fold is appended to, so the journal stays small, and a full disk is refused as such
+      // (a WAL's mapped index turns it into an I/O error).
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('synchronous = FULL');
+      db.exec(SCHEMA);
+      return new FoldStore(db);
+    } catch (error) {
+      throw writeFailure(path, error);
+    }
+  }
+
+  /** Forgets a fold: `--fresh`, or one its run finished. */
+  static forget(stateDir: string): void {
+    const path = FoldStore.path(stateDir);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) rmSync(file);
+  }
+
+  /** The fingerprint of the inputs' mapping options the fold was made with. */
+  owner(): string | undefined {
+    return this.db.prepare<[], string>("SELECT value FROM meta WHERE name = 'owner'").pluck().get();
+  }
+
+  setOwner(owner: string): void {
+    this.write(() => this.db.prepare("INSERT OR REPLACE INTO meta (name, value) VALUES ('owner', ?)").run(owner));
+  }
+
+  isEmpty(): boolean {
+    return this.db.prepare('SELECT 1 FROM records LIMIT 1').get() === undefined;
+  }
+
+  /**
+   * Forgets the records from the first one of `path` at or after `offset` on (a resume
+   * reads them again): records are folded in input order, so every later one goes too.
+   */
+  discardFrom(path: string, offset: number): void {
+    this.write(() => {
+      const first = this.db.prepare<[string, number], number>('SELECT MIN(id) FROM records WHERE path = ? AND offset >= ?').pluck().get(path, offset);
+      if (first === null || first === undefined) return;
+      this.db.prepare('DELETE FROM parts WHERE record >= ?').run(first);
+      this.db.prepare('DELETE FROM verdicts WHERE record >= ?').run(first);
+      this.db.prepare('DELETE FROM records WHERE id >= ?').run(first);
+    });
+  }
+
+  /** Folds one record's operations; durable at the next `commit`. */
+  add(position: RecordPosition, facts: FoldedFacts, operations: readonly Operation[]): void {
+    this.write(() => {
+      const { lastInsertRowid } = this.sql.addRecord.run(position.file, position.line, position.offset, position.index ?? null, facts.messageId ?? null, facts.retroactive ? 1 : 0, facts.counted ? 1 : 0);
+      operations.forEach((operation, n) => {
+        const { kind, key } = keyOf(operation);
+        this.sql.addPart.run(kind, key, lastInsertRowid, n, JSON.stringify(operation));
+      });
+    });
+  }
+
+  /** Up to `limit` keys of `kind` not confirmed yet, after `after` in key order. */
+  pendingKeys(kind: FoldKind, after: string, limit: number): string[] {
+    return this.sql.pendingKeys.all(kind, after, limit);
+  }
+
+  /** Every contribution to `key`, in input order, but those of records HubSpot refused already. */
+  partsOf(kind: FoldKind, key: string): FoldPart[] {
+    return this.sql.partsOf
+      .all(kind, key)
+      .map((row) => ({ record: row.record, operation: JSON.parse(row.operation, withoutPrototype) as Operation }));
+  }
+
+  confirm(kind: FoldKind, key: string): void {
+    this.write(() => this.sql.confirm.run(kind, key));
+  }
+
+  refuse(record: number, verdict: DeadLetterVerdict): void {
+    this.write(() => this.db.prepare('INSERT INTO verdicts (record, code, reason) VALUES (?, ?, ?)').run(record, verdict.code, verdict.reason));
+  }
+
+  /** The folded records from `after` on, in input order, a page at a time. */
+  records(after: number, limit: number): FoldedRecord[] {
+    const rows = this.db
+      .prepare<[number, number], { id: number; path: string; line: number; offset: number; idx: number | null; message_id: string | null; retroactive: number; counted: number }>(
+        'SELECT * FROM records WHERE id > ? ORDER BY id LIMIT ?',
+      )
+      .all(after, limit);
+    const verdictsOf = this.db.prepare<[number], DeadLetterVerdict>('SELECT code, reason FROM verdicts WHERE record = ? ORDER BY rowid');
+    return rows.map((row) => ({
+      id: row.id,
+      path: row.path,
+      line: row.line,
+      offset: row.offset,
+      index: row.idx ?? undefined,
+      messageId: row.message_id ?? undefined,
+      retroactive: row.retroactive === 1,
+      counted: row.counted === 1,
+      verdicts: verdictsOf.all(row.id),
+    }));
+  }
+
+  /** The report's `compaction`: updates folded, and keys they came to. */
+  counts(): FoldCounts {
+    const count = (sql: string, kind: FoldKind) => this.db.prepare<[FoldKind], number>(sql).pluck().get(kind) ?? 0;
+    const updates = 'SELECT COUNT(*) FROM parts WHERE kind = ?';
+    const keys = 'SELECT COUNT(DISTINCT key) FROM parts WHERE kind = ?';
+    return { contactUpdates: count(updates, 'contact'), contactsSent: count(keys, 'contact'), companyUpdates: count(updates, 'company'), companiesSent: count(keys, 'company') };
+  }
+
+  /** Makes every write so far durable (before a checkpoint names it). */
+  commit(): void {
+    if (!this.db.inTransaction) return;
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      throw writeFailure(this.db.name, error);
+    }
+    this.writes = 0;
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.commit();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  private write(work: () => void): void {
+    try {
+      if (!this.db.inTransaction) this.db.exec('BEGIN');
+      work();
+    } catch (error) {
+      throw writeFailure(this.db.name, error);
+    }
+    if (++this.writes >= WRITES_PER_TRANSACTION) this.commit();
+  }
+}
+
+function statements(db: Database.Database) {
+  return {
+    addRecord: db.prepare<[string, number, number, number | null, string | null, number, number]>('INSERT INTO records (path, line, offset, idx, message_id, retroactive, counted) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    addPart: db.prepare<[string, string, number | bigint, number, string]>('INSERT INTO parts (kind, key, record, n, operation) VALUES (?, ?, ?, ?, ?)'),
+    pendingKeys: db
+      .prepare<[FoldKind, string, number], string>(
+        'SELECT DISTINCT p.key FROM parts p WHERE p.kind = ? AND p.key > ? AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.kind = p.kind AND c.key = p.key) ORDER BY p.key LIMIT ?',
+      )
+      .pluck(),
+    partsOf: db.prepare<[FoldKind, string], { record: number; operation: string }>(
+      'SELECT record, operation FROM parts p WHERE kind = ? AND key = ? AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY record, n',
+    ),
+    confirm: db.prepare<[FoldKind, string]>('INSERT OR IGNORE INTO confirmed (kind, key) VALUES (?, ?)'),
+  };
+}
+
+/**
+ * Property maps come back as the mapping made them, without a prototype: a property named
+ * `constructor` or `toString` must not find Object's own (core/eventProperties.ts).
+ */
+function withoutPrototype(key: string, value: unknown): unknown {
+  if ((key === 'properties' || key === 'propertyTypes') && value !== null && typeof value === 'object') return Object.assign(Object.create(null) as object, value);
+  return value;
+}
+
+/** The key an operation folds under: the contact's email, the company's key, the pair, the event's uuid. */
+export function keyOf(operation: Operation): { kind: FoldKind; key: string } {
+  switch (operation.op) {
+    case 'contact.upsert':
+      return { kind: 'contact', key: operation.email };
+    case 'company.upsert':
+      return { kind: 'company', key: operation.domain };
+    case 'association':
+      return { kind: 'association', key: `${operation.email}\n${operation.domain}` };
+    case 'event.send':
+      return { kind: 'event', key: `${operation.eventName}\n${operation.uuid}` };
+  }
+}

@@ -1,0 +1,165 @@
+// A live run over files folds its inputs first (phase 2) and sends each contact and
+// company once (phase 3): it ends with HubSpot as a streamed run (--no-compact) leaves it,
+// with the same counts and dead letters, in fewer requests; a kill -9 in any phase ends
+// as an uninterrupted run; a fold belongs to the mapping options it was made with.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { journeyCalls } from '../../bench/lib/journeys.js';
+import type { RunReport } from '../../src/report/tally.js';
+import { parseLines, tempDir } from '../support/cli.js';
+import { writeNdjson } from '../support/corpus.js';
+import { liveRun, type LiveRun, type LiveRunOptions } from '../support/emulatorRun.js';
+
+const open: LiveRun[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((r) => r.close()));
+});
+
+async function live(options: LiveRunOptions = {}): Promise<LiveRun> {
+  const run = await liveRun({ searchLagMs: 0, ...options });
+  open.push(run);
+  return run;
+}
+
+interface Export {
+  input: string;
+  suppress: string;
+}
+
+async function journeysExport(people: number, seed: number): Promise<Export> {
+  const dir = await tempDir();
+  const { calls, suppressed } = journeyCalls({ people, seed, typos: true });
+  const input = await writeNdjson(dir, 'journeys.ndjson', calls);
+  const suppress = join(dir, 'suppress.txt');
+  await writeFile(suppress, suppressed.join('\n') + '\n');
+  return { input, suppress };
+}
+
+async function replay(run: LiveRun, exp: Export, args: readonly string[] = []) {
+  const dir = await tempDir();
+  const report = join(dir, 'report.json');
+  const result = await run.replay([exp.input, '--suppress', exp.suppress, '--report', report, '--quiet', ...args]);
+  expect(result.code, result.stderr).toBe(0);
+  return outcome(run, report);
+}
+
+async function outcome(run: LiveRun, reportPath: string) {
+  const deadLetterFile = join(run.stateDir, 'dead-letter.ndjson');
+  const text = existsSync(deadLetterFile) ? await readFile(deadLetterFile, 'utf8') : '';
+  const deadLetters = parseLines(text) as Array<{ code: string; source: { line: number } }>;
+  return {
+    snapshot: run.emulator.snapshot(),
+    report: JSON.parse(await readFile(reportPath, 'utf8')) as RunReport,
+    deadLetters: deadLetters.map((d) => [d.code, d.source.line]),
+    deadLetterText: text,
+  };
+}
+
+/** The emails of every contact upsert the stand-in answered, one entry per input sent. */
+function upsertedEmails(run: LiveRun): number {
+  return run.emulator.requests().filter((r) => r.path.endsWith('/contacts/batch/upsert')).length;
+}
+
+describe('a compacted live run', () => {
+  it('ends as the streamed run does, in fewer requests, sending each contact and company once', async () => {
+    const exp = await journeysExport(400, 11);
+    const streamed = await live();
+    const reference = await replay(streamed, exp, ['--no-compact']);
+    const compacted = await live();
+    const folded = await replay(compacted, exp);
+
+    expect(folded.snapshot).toEqual(reference.snapshot);
+    expect(folded.report.counts).toEqual(reference.report.counts);
+    expect(folded.report.skipped).toEqual(reference.report.skipped);
+    expect(folded.report.deadLetters).toEqual(reference.report.deadLetters);
+    expect(folded.report.identities).toEqual(reference.report.identities);
+    // The same dead letters: the mapping phase's first, then HubSpot's, each in input order.
+    expect(new Set(folded.deadLetters.map(String))).toEqual(new Set(reference.deadLetters.map(String)));
+    const rejectedLines = folded.deadLetters.filter(([code]) => code === 'HUBSPOT_REJECTED').map(([, line]) => line as number);
+    expect(rejectedLines.length).toBeGreaterThan(0);
+    expect(rejectedLines).toEqual([...rejectedLines].sort((a, b) => a - b));
+
+    expect(reference.report.compaction).toBeUndefined();
+    const compaction = folded.report.compaction!;
+    const contacts = Object.keys(folded.snapshot.contacts).length;
+    expect(compaction.contactsSent).toBeGreaterThanOrEqual(contacts);
+    expect(compaction.contactUpdates).toBeGreaterThan(compaction.contactsSent);
+    expect(compaction.companiesSent).toBe(Object.keys(folded.snapshot.companies).length);
+    expect(folded.report.requests.total).toBeLessThan(reference.report.requests.total);
+    // Full batches: a contact upsert request per 100 contacts, plus the few a refusal costs.
+    expect(upsertedEmails(compacted)).toBeLessThan(upsertedEmails(streamed));
+  });
+
+  it('is refused (exit 2) by a run with other mapping options while its fold is unfinished, and --fresh forgets the fold', async () => {
+    const exp = await journeysExport(3000, 12);
+    const run = await live({ timeScale: 0.1 });
+    await killIn(run, exp, 'folding');
+    const other = await run.replay([exp.input, '--suppress', exp.suppress, '--pages-as-events', '--quiet']);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toContain('--fresh');
+    const fresh = await replay(run, exp, ['--pages-as-events', '--fresh']);
+    expect(fresh.report.compaction).toBeDefined();
+    expect(fresh.report.counts.read).toBeGreaterThan(0);
+  });
+});
+
+type Phase = 'learning' | 'folding' | 'sending';
+
+/**
+ * Starts a run and kills it (-9) at a point reached by checkpoints, not by time: once a
+ * checkpoint of this run names `phase`, past the first records when folding, and, when
+ * sending, once the stand-in has answered 5 more requests.
+ */
+async function killIn(run: LiveRun, exp: Export, phase: Phase): Promise<void> {
+  const checkpointFile = join(run.stateDir, 'checkpoint.json');
+  const runsBefore = (await readCheckpoint(checkpointFile))?.runs ?? 0;
+  const { child, done } = run.start([exp.input, '--suppress', exp.suppress, '--quiet', '--concurrency', '1'], { env: { HUBSPOT_SYNC_CHECKPOINT_INTERVAL_MS: '5' } });
+  let exited = false;
+  void done.then(() => (exited = true));
+  let since: number | undefined;
+  for (let waited = 0; waited < 60_000 && !exited; waited += 5) {
+    const checkpoint = await readCheckpoint(checkpointFile);
+    if (checkpoint !== undefined && checkpoint.runs > runsBefore && checkpoint.phase === phase) {
+      const records = Object.values(checkpoint.inputs).reduce((sum, input) => sum + input.records, 0);
+      if (phase === 'learning' || (phase === 'folding' && records > 0)) break;
+      if (phase === 'sending') {
+        since ??= run.emulator.requests().length;
+        if (run.emulator.requests().length - since >= 5) break;
+      }
+    }
+    await sleep(5);
+  }
+  expect(exited, `the run ended before its kill in ${phase}`).toBe(false);
+  child.kill('SIGKILL');
+  expect((await done).signal).toBe('SIGKILL');
+}
+
+async function readCheckpoint(file: string): Promise<{ runs: number; phase?: string; inputs: Record<string, { records: number }> } | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as { runs: number; phase?: string; inputs: Record<string, { records: number }> };
+  } catch {
+    return undefined;
+  }
+}
+
+describe('kill -9 once in each phase', () => {
+  it('ends as an uninterrupted compacted run: HubSpot, counts and the dead-letter file', async () => {
+    const exp = await journeysExport(5000, 13);
+    const reference = await replay(await live(), exp);
+    const run = await live({ timeScale: 0.1 });
+    for (const phase of ['learning', 'folding', 'sending'] as const) await killIn(run, exp, phase);
+    const final = await replay(run, exp);
+
+    expect(final.snapshot).toEqual(reference.snapshot);
+    expect(final.report.counts).toEqual(reference.report.counts);
+    expect(final.report.skipped).toEqual(reference.report.skipped);
+    expect(final.report.deadLetters).toEqual(reference.report.deadLetters);
+    expect(final.report.identities).toEqual(reference.report.identities);
+    expect(final.report.compaction).toEqual(reference.report.compaction);
+    expect(final.deadLetterText).toBe(reference.deadLetterText);
+  });
+});
