@@ -8,23 +8,15 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { journeyCalls, type JourneyCall } from '../../bench/lib/journeys.js';
 import type { RunReport } from '../../src/report/tally.js';
 import { parseLines, runCli, tempDir } from '../support/cli.js';
 import { writeNdjson } from '../support/corpus.js';
-import { liveRun, type LiveRun, type LiveRunOptions } from '../support/emulatorRun.js';
+import { testLiveRun, type LiveRun, type LiveRunOptions } from '../support/emulatorRun.js';
 
-const open: LiveRun[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-async function live(options: LiveRunOptions = {}): Promise<LiveRun> {
-  const run = await liveRun({ searchLagMs: 0, ...options });
-  open.push(run);
-  return run;
-}
+/** A stand-in without search lag, closed when the test ends. */
+const live = (options: LiveRunOptions = {}): Promise<LiveRun> => testLiveRun({ searchLagMs: 0, ...options });
 
 interface Export {
   input: string;

@@ -8,22 +8,13 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { RunReport } from '../../src/report/tally.js';
 import { BIN, cleanEnv, parseLines, runCli, startCli, tempDir } from '../support/cli.js';
 import { writeNdjson, type Call } from '../support/corpus.js';
-import { liveRun, type LiveRun } from '../support/emulatorRun.js';
+import { testLiveRun, type LiveRun } from '../support/emulatorRun.js';
 
-const open: LiveRun[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-async function live(options: Parameters<typeof liveRun>[0] = {}): Promise<LiveRun> {
-  const run = await liveRun(options);
-  open.push(run);
-  return run;
-}
+const live = testLiveRun;
 
 const readReport = async (path: string): Promise<RunReport> => JSON.parse(await readFile(path, 'utf8')) as RunReport;
 const identifies = (n: number, prefix = 'u'): Call[] =>

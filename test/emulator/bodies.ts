@@ -89,6 +89,21 @@ const option = object({
   description: optional(string),
 });
 
+/** A property to create, alone or in a batch create. */
+const propertyInput = object({
+  name: required(string),
+  label: required(string),
+  type: required(string),
+  fieldType: required(string),
+  groupName: required(string),
+  description: optional(string),
+  displayOrder: optional(integer),
+  hasUniqueValue: optional(boolean),
+  hidden: optional(boolean),
+  formField: optional(boolean),
+  options: optional(array(option)),
+});
+
 const eventProperty = object({
   label: required(string),
   name: optional(string),
@@ -129,33 +144,9 @@ export const BODIES = {
     propertyDefinitions: required(array(eventProperty)),
   }),
   eventProperty,
-  propertyBatchCreate: object({ inputs: required(array(object({
-    name: required(string),
-    label: required(string),
-    type: required(string),
-    fieldType: required(string),
-    groupName: required(string),
-    description: optional(string),
-    displayOrder: optional(integer),
-    hasUniqueValue: optional(boolean),
-    hidden: optional(boolean),
-    formField: optional(boolean),
-    options: optional(array(option)),
-  }))) }),
+  propertyBatchCreate: object({ inputs: required(array(propertyInput)) }),
   propertyGroupCreate: object({ name: required(string), label: required(string), displayOrder: optional(integer) }),
-  propertyCreate: object({
-    name: required(string),
-    label: required(string),
-    type: required(string),
-    fieldType: required(string),
-    groupName: required(string),
-    description: optional(string),
-    displayOrder: optional(integer),
-    hasUniqueValue: optional(boolean),
-    hidden: optional(boolean),
-    formField: optional(boolean),
-    options: optional(array(option)),
-  }),
+  propertyCreate: propertyInput,
 } satisfies Record<string, Shape>;
 
 export interface BodyProblem {
