@@ -2,7 +2,7 @@
 // built by esbuild from tsc's output in dist/. A command then starts without resolving and
 // loading some two hundred files (the CLI's own and its packages'): every command, and each
 // of the end-to-end tests' CLI runs, starts in about two thirds of the CPU time
-// (bench/startup.ts, bench/RESULTS.md "Start-up").
+// (bench/startup.ts; bench/RESULTS.md, "Start-up").
 import { build } from 'esbuild';
 
 await build({
