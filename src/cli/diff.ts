@@ -13,7 +13,7 @@ import { runInputs } from '../sync/loop/runInputs.js';
 import type { Catalog, CatalogObject } from '../core/index.js';
 import type { RecordDiff } from '../core/diffProperties.js';
 import { creatableNames, type PropertyPlan } from '../core/propertyPlan.js';
-import { refuseStreamedCreate, RunPlan, catalogWithPlan } from './run/propertyPlan.js';
+import { refuseStreamedCreate, RunPlan } from './run/propertyPlan.js';
 import { planLines } from '../report/propertyPlan.js';
 import type { PropertyValues } from '../core/types.js';
 import type { Requester } from '../sync/requests/requester.js';
@@ -61,8 +61,8 @@ export async function diffCommand(paths: string[], flags: DiffOptions): Promise<
       notify: (message) => notice({ logFormat: 'text' }, message),
     });
     // With --create-properties the diff maps as if the plan's creatable names existed, and shows them as new.
-    const fixed = basis.kind === 'streamed' ? undefined : plan.fix((text) => process.stderr.write(text));
-    const mapping = fixed !== undefined && flags.createProperties ? { ...portal, catalog: catalogWithPlan(portal.catalog, fixed) } : portal;
+    const { fixed, catalog } = plan.fixForPrediction(basis, portal.catalog, (text) => process.stderr.write(text));
+    const mapping = { ...portal, catalog };
     await runInputs({
       inputs,
       read,

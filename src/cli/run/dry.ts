@@ -19,7 +19,7 @@ import { refuseOwnDeadLetterFile } from './ownDeadLetters.js';
 import { notice } from './notice.js';
 import { endedBy, type RunEnd, type RunOutcome } from './outcome.js';
 import { inspectBeforeSending, readOptionsFrom } from './inspect.js';
-import { catalogWithPlan, refuseStreamedCreate, RunPlan } from './propertyPlan.js';
+import { refuseStreamedCreate, RunPlan } from './propertyPlan.js';
 import { startRequestPlanning, type RequestPlanning } from './requestPlan.js';
 import { CREATE_BATCH } from '../../sync/portal/propertyCreator.js';
 import { creatableNames, type PropertyPlan } from '../../core/propertyPlan.js';
@@ -121,8 +121,7 @@ async function mapAll(inputs: InputFile[], flags: ReplayOptions, tally: RunTally
     });
     if (basis.kind !== 'stopped') {
       // With --create-properties the dry run maps as if the plan's creatable names existed, as the live run will.
-      const fixed = basis.kind === 'streamed' ? undefined : plan.fix((text) => process.stderr.write(text));
-      const mapping = fixed !== undefined && flags.createProperties ? { ...portal, catalog: catalogWithPlan(portal.catalog, fixed) } : portal;
+      const mapping = { ...portal, catalog: plan.fixForPrediction(basis, portal.catalog, (text) => process.stderr.write(text)).catalog };
       await runInputs({
         inputs,
         read,

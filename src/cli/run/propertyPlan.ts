@@ -63,6 +63,17 @@ export class RunPlan {
     return plan;
   }
 
+  /**
+   * After phase 1 of a dry run or `diff`: the plan fixed (none for a streamed run, whose
+   * plan is only final at its end), and the catalog to map against, which with
+   * --create-properties holds the plan's creatable names, as the live run's will.
+   */
+  fixForPrediction(basis: MappingBasis, catalog: Catalog, write: (text: string) => void): { fixed?: PropertyPlan; catalog: Catalog } {
+    if (basis.kind === 'streamed') return { catalog };
+    const fixed = this.fix(write);
+    return { fixed, catalog: this.flags.createProperties ? catalogWithPlan(catalog, fixed) : catalog };
+  }
+
   /** Marks what --create-properties created. */
   markCreated(created: Readonly<Record<CatalogObject, ReadonlyArray<{ name: string }>>>): void {
     const plan = this.plan();
@@ -73,6 +84,6 @@ export class RunPlan {
 }
 
 /** The catalog as if the plan's creatable names existed: what a dry run and diff with --create-properties map against. */
-export function catalogWithPlan(catalog: Catalog, plan: PropertyPlan): Catalog {
+function catalogWithPlan(catalog: Catalog, plan: PropertyPlan): Catalog {
   return catalog.withProperties({ contact: creatableNames(plan, 'contact').map(propertyOf), company: creatableNames(plan, 'company').map(propertyOf) });
 }
