@@ -6,6 +6,7 @@ import { diffJsonLine, DiffText, type DiffEntry } from '../report/diffRender.js'
 import { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
 import { listInputs } from '../sources/listInputs.js';
+import { CompanyFinder } from '../sync/companies/companySearch.js';
 import { readCompanies, readContacts } from '../sync/sinks/currentValues.js';
 import { DeadLetters } from '../sync/loop/deadLetters.js';
 import { DiffCollector } from '../sync/sinks/diffCollector.js';
@@ -107,9 +108,10 @@ async function compareWithPortal(collector: DiffCollector, requester: Requester,
       await emit({ object: 'contact', key: email, ...markNew(diffProperties(proposed, current.get(email), (name) => catalog.contact(name)), created.contact) });
     }
   }
+  const finder = new CompanyFinder(requester);
   for (const window of collector.companies.windows(COMPARE_WINDOW)) {
     if (out.closed) break;
-    const current = await readCompanies(requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
+    const current = await readCompanies(finder, requester, window.map(([domain]) => domain), propertyNames(window), companyKey);
     for (const [domain, proposed] of window) {
       await emit({ object: 'company', key: domain, ...markNew(diffProperties(proposed, current.get(domain), (name) => catalog.company(name)), created.company) });
     }

@@ -7,10 +7,10 @@ import { HubSpotApiError } from '../../hubspot/errors.js';
 import { CompanyMemory } from '../../state/companyMemory.js';
 import { stateDirPaths } from '../../state/stateDir.js';
 import { keyStillHolds } from '../../sync/companies/companyKey.js';
-import { searchCompaniesByDomain } from '../../sync/companies/companySearch.js';
+import { CompanyFinder } from '../../sync/companies/companySearch.js';
 import { listEventDefinitions } from '../../sync/writers/eventWriter.js';
 import type { Requester } from '../../sync/requests/requester.js';
-import { RequestCounter, type FindCompanies, type SendMode } from '../../sync/sinks/requestCounter.js';
+import { RequestCounter, type CompanyReader, type SendMode } from '../../sync/sinks/requestCounter.js';
 
 export interface PlanFlags {
   apiVersion: ApiVersion;
@@ -46,21 +46,25 @@ export async function startRequestPlanning(
   const keyProperty = flags.companyKey;
   const counter = new RequestCounter(mode, { companyIds, eventDefinitions, keyProperty, createsDefinitions: flags.createEventDefinitions });
   let mayRead = requester !== undefined;
-  const find: FindCompanies | undefined = requester
-    ? async (domains) => {
-        if (!mayRead) return new Set();
-        // By their own domain only: the additional domains' pass costs a request per five domains.
-        const found = await readable(searchCompaniesByDomain(requester, domains, { keyProperty, authFatal: false, ownDomainOnly: true }));
-        mayRead = found !== undefined;
-        return new Set(found?.found.keys());
-      }
-    : undefined;
+  const finder = requester && new CompanyFinder(requester, { authFatal: false });
+  const reader: CompanyReader | undefined = finder && {
+    async find(domains) {
+      if (!mayRead) return new Set();
+      // By their own domain only: what the second pass costs follows from `listedCompanies`.
+      const found = await readable(finder.find(domains, { keyProperty, ownDomainOnly: true }));
+      mayRead = found !== undefined;
+      return new Set(found?.found.keys());
+    },
+    async listedCompanies() {
+      return (mayRead && (await readable(finder.listedCount()))) || 0;
+    },
+  };
 
   return {
     counter,
     close: () => counter.close(),
     async plan(propertyBatchCreates) {
-      const work = await counter.counts(find);
+      const work = await counter.counts(reader);
       const writesCompanies = countOf(work.companyCreates) + countOf(work.companyUpdates) > 0;
       const setup: PlanSetup = {
         catalog: flags.catalog === undefined,

@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../../../test/emulator/index.js';
 import { VirtualClock } from '../../../test/support/virtualClock.js';
 import { HubSpotClient } from '../../hubspot/client.js';
 import { RunTally } from '../../report/tally.js';
-import { bodySize, MAX_SEARCH_BODY, planAdditionalDomainSearches, planDomainSearches, searchCompaniesByDomain, searchRequestCount, type SearchBody } from './companySearch.js';
+import { additionalPass, bodySize, CompanyFinder, MAX_SEARCH_BODY, planAdditionalDomainSearches, planDomainSearches, searchCompaniesByDomain, searchRequestCount, type SearchBody } from './companySearch.js';
 import { DailyBudget } from '../requests/dailyBudget.js';
 import { Requester } from '../requests/requester.js';
 
@@ -100,19 +100,67 @@ describe('searchCompaniesByDomain', () => {
     });
   });
 
-  it('makes the requests searchRequestCount plans (the request plan counts them); by own domain only, the first pass alone', async () => {
+  it('makes the requests searchRequestCount and additionalPass plan (the request plan counts them): the listing read once per finder, or five domains a request when too many companies list some', async () => {
     const { requester, emulator } = await setup();
     const domains = Array.from({ length: 130 }, (_, i) => (i % 10 === 9 ? `d${i}-${'long'.repeat(15)}.com` : `d${i}.example.com`));
     for (const domain of domains.slice(0, 40)) emulator.seedCompany({ domain });
+    for (let i = 0; i < 3; i++) emulator.seedCompany({ domain: `listing${i}.com`, hs_additional_domains: `else${i}.com` });
     const searches = () => emulator.stats().requests.byEndpoint['POST /crm/objects/2026-03/companies/search'] ?? 0;
-    const { found } = await searchCompaniesByDomain(requester, domains, { keyProperty: 'hubspot_sync_domain' });
+    const planned = (count: { byDomain: number; perDomain: number }, listed: number, maxListed?: number) => {
+      const pass = additionalPass(listed, maxListed);
+      return count.byDomain + (count.perDomain === 0 ? 0 : pass.kind === 'listing' ? pass.pages : count.perDomain);
+    };
+    const listing = new CompanyFinder(requester);
+    expect(await listing.listedCount()).toBe(3);
+    let before = searches();
+    const { found } = await listing.find(domains, { keyProperty: 'hubspot_sync_domain' });
     expect(found.size).toBe(40);
-    expect(searches()).toBe(searchRequestCount(domains, new Set(found.keys()), 'hubspot_sync_domain'));
-    const before = searches();
+    const count = searchRequestCount(domains, new Set(found.keys()), 'hubspot_sync_domain');
+    expect(searches() - before).toBe(planned(count, 3));
+    // The same finder keeps its listing: the first pass only.
+    before = searches();
+    await listing.find(domains, { keyProperty: 'hubspot_sync_domain' });
+    expect(searches() - before).toBe(count.byDomain);
+
+    before = searches();
+    const perDomain = await new CompanyFinder(requester, { maxListed: 2 }).find(domains, { keyProperty: 'hubspot_sync_domain' });
+    expect([...perDomain.found.keys()].sort()).toEqual([...found.keys()].sort());
+    // The listing's first page says it is too long; then five domains a request.
+    expect(searches() - before).toBe(planned(count, 3, 2) + 1);
+    expect(count.perDomain).toBeGreaterThan(1);
+
+    before = searches();
     const own = await searchCompaniesByDomain(requester, domains, { keyProperty: 'hubspot_sync_domain', ownDomainOnly: true });
     expect([...own.found.keys()].sort()).toEqual([...found.keys()].sort());
-    expect(searches() - before).toBe(searchRequestCount(domains, new Set(domains), 'hubspot_sync_domain'));
-    expect(searches() - before).toBeLessThan(before);
+    expect(searches() - before).toBe(count.byDomain);
+  });
+
+  it('finds the same companies through the listing as domain by domain, a listing of many pages included', async () => {
+    const { requester, emulator } = await setup();
+    const listed: string[] = [];
+    for (let i = 0; i < 450; i++) {
+      const extra = [`x${i}.com`, `y${i}.org`];
+      listed.push(...extra);
+      emulator.seedCompany({ domain: `own${i}.com`, hs_additional_domains: extra.join(';') });
+    }
+    const duplicate = emulator.seedCompany({ domain: 'later.com', hs_additional_domains: 'x7.com' });
+    const domains = [...listed.filter((_, i) => i % 7 === 0), 'own3.com', 'nobody.com'];
+    const searches = () => emulator.stats().requests.byEndpoint['POST /crm/objects/2026-03/companies/search'] ?? 0;
+    let before = searches();
+    const viaListing = await new CompanyFinder(requester).find(domains);
+    const listingRequests = searches() - before;
+    before = searches();
+    const viaSearch = await new CompanyFinder(requester, { maxListed: 100 }).find(domains);
+    const searchRequests = searches() - before;
+    expect(viaListing.found).toEqual(viaSearch.found);
+    expect(viaListing.found.size).toBe(domains.length - 1);
+    // x7.com: two companies list it, the older wins.
+    expect(viaListing.found.get('x7.com')?.id).not.toBe(duplicate);
+    expect(viaListing.found.get('own3.com')?.via).toBe('domain');
+    // Two by own domain; then 3 listing pages (451 companies), or the one page that says
+    // 'too many' and the 130 unfound domains five a request.
+    expect(listingRequests).toBe(2 + 3);
+    expect(searchRequests).toBe(2 + 1 + Math.ceil((domains.length - 1) / 5));
   });
 
   it('prefers the company keyed by the domain, then its own domain, then the oldest; skips ids known to be gone', async () => {

@@ -4,8 +4,12 @@
 // 1. `domain IN [...]`, as many domains per body as its size allows (long domains make
 //    short lists);
 // 2. for the domains pass 1 did not find, their company may hold them as additional
-//    domains (`hs_additional_domains`, a `;`-separated list): one CONTAINS_TOKEN group per
-//    domain, five per body. Each hit is checked against the list, entry by entry.
+//    domains (`hs_additional_domains`, a `;`-separated list). Search runs at 5 requests a
+//    second, so how this pass asks depends on the portal, learnt once per finder:
+//    - few companies list additional domains (most portals: none): all of them are read
+//      once, 200 a request (`HAS_PROPERTY`), and every later domain is looked up there;
+//    - many do: one CONTAINS_TOKEN group per domain, five per body.
+//    Each hit is checked against the list, entry by entry.
 // A domain may match several companies (HubSpot does not dedupe API-created ones): the
 // one whose key property holds the domain wins, then one whose own domain it is, then
 // one that lists it; among equals the oldest, the company every later run agrees on.
@@ -17,6 +21,13 @@ export const MAX_SEARCH_BODY = 3000;
 const MAX_IN_VALUES = 100;
 const MAX_GROUPS = 5;
 const PAGE_SIZE = 100;
+/** The most results one search page holds: the listing of additional domains reads at that pace. */
+const LISTING_PAGE = 200;
+/**
+ * Above this many companies listing additional domains, reading them all (one request
+ * per 200) costs more than asking five domains a request for all but large exports.
+ */
+export const MAX_LISTED = 2_000;
 /** The longest `after` a search can carry: paging stops before 10,000 results. */
 const LONGEST_AFTER = '9999';
 
@@ -123,9 +134,7 @@ export interface CompanySearchOptions {
   keyProperty?: string;
   /** Ids HubSpot no longer has (deleted, merged away) that a lagging search may still show. */
   exclude?: ReadonlySet<string>;
-  /** False: a 401/403 is thrown to the caller, who can do without (a dry run's request plan). */
-  authFatal?: boolean;
-  /** Only the first pass, by each company's own domain (a fifth of the requests' cost per domain is the second's). */
+  /** Only the first pass, by each company's own domain (the request plan's question). */
   ownDomainOnly?: boolean;
 }
 
@@ -145,56 +154,159 @@ function searchedProperties(keyProperty: string | undefined): string[] {
   return ['domain', 'createdate', ADDITIONAL_DOMAINS, ...(keyProperty ? [keyProperty] : [])];
 }
 
+/** How the second pass asks: the listing read once (`pages` requests), or five domains a request. */
+export type AdditionalPass = { kind: 'listing'; pages: number } | { kind: 'perDomain' };
+
+/** The second pass a finder chooses when `listed` companies list additional domains. */
+export function additionalPass(listed: number, maxListed = MAX_LISTED): AdditionalPass {
+  return listed > maxListed ? { kind: 'perDomain' } : { kind: 'listing', pages: Math.max(1, Math.ceil(listed / LISTING_PAGE)) };
+}
+
+/** The searches for some domains: the first pass's, and the second's when it asks domain by domain (0: none needs it). */
+export interface SearchCount {
+  byDomain: number;
+  perDomain: number;
+}
+
 /**
- * The requests `searchCompaniesByDomain` makes for these domains when those in `found`
- * are found by their own domain and the others by none (one page of results each).
+ * The requests a finder makes for these domains when those in `found` are found by their
+ * own domain and the others by none (one page of results each). A second pass that reads
+ * the listing instead costs its pages once per finder (`additionalPass`).
  */
-export function searchRequestCount(domains: readonly string[], found: ReadonlySet<string>, keyProperty?: string): number {
+export function searchRequestCount(domains: readonly string[], found: ReadonlySet<string>, keyProperty?: string): SearchCount {
   const properties = searchedProperties(keyProperty);
   const byDomain = planDomainSearches(domains, properties);
   const rest = unique(domains).filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
-  return byDomain.bodies.length + planAdditionalDomainSearches(rest, properties).bodies.length;
+  return { byDomain: byDomain.bodies.length, perDomain: planAdditionalDomainSearches(rest, properties).bodies.length };
 }
 
-/** domain → its company, for the domains HubSpot's search shows a company for. */
-export async function searchCompaniesByDomain(requester: Requester, domains: readonly string[], options: CompanySearchOptions = {}): Promise<CompanySearchResult> {
-  const { keyProperty } = options;
-  const properties = searchedProperties(keyProperty);
-  const wanted = new Set(domains);
-  const found = new Map<string, FoundCompany>();
-  const consider = (domain: string, company: CrmObject, via: FoundBy) => {
-    const key = keyProperty ? company.properties[keyProperty]?.toLowerCase() || undefined : undefined;
-    const candidate: FoundCompany = { id: company.id, via: key === domain ? 'key' : via, key, createdAt: company.properties.createdate ?? company.createdAt ?? '' };
-    const best = found.get(domain);
-    if (!best || better(candidate, best)) found.set(domain, candidate);
-  };
+/** The companies listing additional domains, by each listed domain; or too many to read. */
+type Listing = { kind: 'listing'; keyProperty: string | undefined; byDomain: Map<string, CrmObject[]> } | { kind: 'perDomain'; keyProperty: string | undefined };
 
-  const byDomain = planDomainSearches(domains, properties);
-  for (const company of await run(requester, byDomain.bodies, options)) {
-    const domain = company.properties.domain?.toLowerCase();
-    if (domain && wanted.has(domain)) consider(domain, company, 'domain');
-  }
-  if (options.ownDomainOnly) return { found, unsearchable: byDomain.unsearchable };
-  const rest = [...wanted].filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
-  const byList = planAdditionalDomainSearches(rest, properties);
-  const listed = new Set(rest);
-  for (const company of await run(requester, byList.bodies, options)) {
-    // HubSpot's token match is looser than ours may be: only a whole entry counts.
-    for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) if (listed.has(domain)) consider(domain, company, 'additional');
-  }
-  return { found, unsearchable: byDomain.unsearchable };
+export interface FinderSettings {
+  /** False: a 401/403 is thrown to the caller, who can do without (a dry run's request plan). */
+  authFatal?: boolean;
+  /** Above this many companies listing additional domains, the second pass asks domain by domain. */
+  maxListed?: number;
 }
 
-/** Every page of every body. */
-async function run(requester: Requester, bodies: readonly SearchBody[], { exclude, authFatal }: CompanySearchOptions): Promise<CrmObject[]> {
-  const companies: CrmObject[] = [];
-  for (const body of bodies) {
+/**
+ * Finds companies by domain for one run: the second pass's listing is read once and kept,
+ * since the run's own companies are known by id once written and never searched again.
+ */
+export class CompanyFinder {
+  private listing?: Promise<Listing>;
+
+  constructor(
+    private readonly requester: Requester,
+    private readonly settings: FinderSettings = {},
+  ) {}
+
+  /** domain → its company, for the domains HubSpot's search shows a company for. */
+  async find(domains: readonly string[], options: CompanySearchOptions = {}): Promise<CompanySearchResult> {
+    const { keyProperty } = options;
+    const properties = searchedProperties(keyProperty);
+    const wanted = new Set(domains);
+    const found = new Map<string, FoundCompany>();
+    const consider = (domain: string, company: CrmObject, via: FoundBy) => {
+      if (options.exclude?.has(company.id)) return;
+      const key = keyProperty ? company.properties[keyProperty]?.toLowerCase() || undefined : undefined;
+      const candidate: FoundCompany = { id: company.id, via: key === domain ? 'key' : via, key, createdAt: company.properties.createdate ?? company.createdAt ?? '' };
+      const best = found.get(domain);
+      if (!best || better(candidate, best)) found.set(domain, candidate);
+    };
+
+    const byDomain = planDomainSearches(domains, properties);
+    for (const company of await this.run(byDomain.bodies)) {
+      const domain = company.properties.domain?.toLowerCase();
+      if (domain && wanted.has(domain)) consider(domain, company, 'domain');
+    }
+    const rest = [...wanted].filter((domain) => !found.has(domain) && !byDomain.unsearchable.includes(domain));
+    if (options.ownDomainOnly || rest.length === 0) return { found, unsearchable: byDomain.unsearchable };
+
+    const listing = await this.listingFor(keyProperty);
+    if (listing.kind === 'listing') {
+      for (const domain of rest) for (const company of listing.byDomain.get(domain) ?? []) consider(domain, company, 'additional');
+    } else {
+      const listed = new Set(rest);
+      for (const company of await this.run(planAdditionalDomainSearches(rest, properties).bodies)) {
+        // HubSpot's token match is looser than ours may be: only a whole entry counts.
+        for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) if (listed.has(domain)) consider(domain, company, 'additional');
+      }
+    }
+    return { found, unsearchable: byDomain.unsearchable };
+  }
+
+  /** How many companies list additional domains (one request): what the request plan needs. */
+  async listedCount(): Promise<number> {
+    const { body } = await this.requester.send<SearchResponse>('companiesSearch', { body: { ...listingBody(undefined), limit: 1 } }, { authFatal: this.settings.authFatal });
+    return body.total ?? 0;
+  }
+
+  /** Companies' additional domains were written: the listing is read again when next needed. */
+  forgetListing(): void {
+    this.listing = undefined;
+  }
+
+  private listingFor(keyProperty: string | undefined): Promise<Listing> {
+    const kept = this.listing;
+    if (kept) return kept.then((listing) => (listing.keyProperty === keyProperty ? listing : this.readListing(keyProperty)));
+    return this.readListing(keyProperty);
+  }
+
+  private readListing(keyProperty: string | undefined): Promise<Listing> {
+    const reading = this.readListingPages(keyProperty);
+    this.listing = reading;
+    // A failed read is not kept: the next batch asks again.
+    reading.catch(() => {
+      if (this.listing === reading) this.listing = undefined;
+    });
+    return reading;
+  }
+
+  private async readListingPages(keyProperty: string | undefined): Promise<Listing> {
+    const maxListed = this.settings.maxListed ?? MAX_LISTED;
+    const byDomain = new Map<string, CrmObject[]>();
+    const tooMany = await this.pages(listingBody(keyProperty), (page) => {
+      if (page.total > maxListed) return true;
+      for (const company of page.results ?? []) {
+        for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) byDomain.set(domain, [...(byDomain.get(domain) ?? []), company]);
+      }
+      return false;
+    });
+    return tooMany ? { kind: 'perDomain', keyProperty } : { kind: 'listing', keyProperty, byDomain };
+  }
+
+  /** Every page of every body. */
+  private async run(bodies: readonly SearchBody[]): Promise<CrmObject[]> {
+    const companies: CrmObject[] = [];
+    for (const body of bodies) {
+      await this.pages(body, (page) => {
+        companies.push(...(page.results ?? []));
+        return false;
+      });
+    }
+    return companies;
+  }
+
+  /** Each page of one body in turn, until the last or until `take` says stop (true: stopped). */
+  private async pages(body: SearchBody, take: (page: SearchResponse) => boolean): Promise<boolean> {
     let after: string | undefined;
     do {
-      const { body: page } = await requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body }, { authFatal });
-      for (const company of page.results ?? []) if (!exclude?.has(company.id)) companies.push(company);
+      const { body: page } = await this.requester.send<SearchResponse>('companiesSearch', { body: after ? { ...body, after } : body }, { authFatal: this.settings.authFatal });
+      if (take(page)) return true;
       after = page.paging?.next?.after;
     } while (after);
+    return false;
   }
-  return companies;
+}
+
+/** Every company that lists additional domains, oldest first, a full page at a time. */
+function listingBody(keyProperty: string | undefined): SearchBody {
+  return { ...emptyBody(searchedProperties(keyProperty)), filterGroups: [{ filters: [{ propertyName: ADDITIONAL_DOMAINS, operator: 'HAS_PROPERTY' }] }], limit: LISTING_PAGE };
+}
+
+/** One search with a finder of its own (a listing it reads is not kept). */
+export function searchCompaniesByDomain(requester: Requester, domains: readonly string[], options: CompanySearchOptions & FinderSettings = {}): Promise<CompanySearchResult> {
+  return new CompanyFinder(requester, options).find(domains, options);
 }

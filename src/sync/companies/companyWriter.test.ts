@@ -123,6 +123,22 @@ describe('CompanyWriter, keyed by the unique domain property', () => {
     expect(p.emulator.snapshot().companies).toEqual([{ domain: 'acme.com', name: 'Acme again', [KEY]: 'acme.com' }]);
   });
 
+  it('reads the additional domains again once a write changed them: a company given a domain in one batch is found by it in the next', async () => {
+    const p = await portal();
+    const writer = new CompanyWriter(p.requester, p.ids, p.memory, p.clock, { keyProperty: KEY, maxRetries: 6, lingerMs: 1 }, (error) => {
+      throw error;
+    });
+    const first = writer.upsert({ op: 'company.upsert', domain: 'acme.com', properties: { hs_additional_domains: 'acme.io' } }, 0);
+    await writer.batches.drain();
+    expect(await first).toBeUndefined();
+    const second = writer.upsert({ op: 'company.upsert', domain: 'acme.io', properties: { city: 'Austin' } }, 1);
+    await writer.batches.drain();
+    expect(await second).toBeUndefined();
+    expect(p.emulator.state.companies.size).toBe(1);
+    expect(p.ids.get('acme.io')).toBe(p.ids.get('acme.com'));
+    expect(p.emulator.state.companies.get(p.ids.get('acme.com')!)?.properties).toMatchObject({ domain: 'acme.com', city: 'Austin' });
+  });
+
   it("a cached id merged into another company: the domain is found among the survivor's additional domains and updated there", async () => {
     const p = await portal({ searchLagMs: 30_000 });
     await run(p, { 'acme.com': { name: 'Acme' }, 'acme-corp.com': { name: 'Acme Corp' } });

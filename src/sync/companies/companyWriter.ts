@@ -19,7 +19,7 @@ import type { BatchResponse, CrmObject } from '../../hubspot/types.js';
 import type { CompanyMemory } from '../../state/companyMemory.js';
 import type { CompanyIdMap } from '../../state/stateStore.js';
 import { decideCompanyKey, keyStillHolds, type CompanyKeying } from './companyKey.js';
-import { searchCompaniesByDomain, type FoundCompany } from './companySearch.js';
+import { ADDITIONAL_DOMAINS, CompanyFinder, type FoundCompany } from './companySearch.js';
 import type { Clock } from '../requests/throttle.js';
 import type { Verdicts } from '../writers/keyedBatcher.js';
 import { PauseError } from '../../errors.js';
@@ -61,6 +61,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
   /** Ids HubSpot answered "not found" for: a lagging search may still show them. */
   private readonly gone = new Set<string>();
   private keyRechecked = false;
+  private readonly finder: CompanyFinder;
   private readonly retries: BackoffPolicy & { maxRetries: number };
 
   constructor(
@@ -72,6 +73,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     onFatal: (error: unknown) => void,
   ) {
     super({ onFatal, lingerMs: options.lingerMs }, MAX_BATCH, mergeProperties);
+    this.finder = new CompanyFinder(requester);
     this.retries = { ...DEFAULT_BACKOFF, firstMs: options.backoffMs ?? DEFAULT_BACKOFF.firstMs, maxRetries: options.maxRetries };
   }
 
@@ -105,7 +107,10 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
     for (;;) {
       const keying = await this.keyingOnce();
       try {
-        return await this.writeBatch(batch, keying, seq);
+        const rejected = await this.writeBatch(batch, keying, seq);
+        // A company's additional domains changed: what the finder read of them is stale.
+        if (batch.some((entry) => ADDITIONAL_DOMAINS in entry.value)) this.finder.forgetListing();
+        return rejected;
       } catch (error) {
         if (!(error instanceof KeyPropertyLost)) throw error;
         this.memory.rememberKeyProperty(undefined);
@@ -125,7 +130,7 @@ export class CompanyWriter extends BatchWriter<PropertyValues> {
 
       const unknown = todo.filter((entry) => this.knownId(entry.key) === undefined);
       const { found, unsearchable } = unknown.length > 0
-        ? await searchCompaniesByDomain(this.requester, unknown.map((entry) => entry.key), { keyProperty, exclude: this.gone })
+        ? await this.finder.find(unknown.map((entry) => entry.key), { keyProperty, exclude: this.gone })
         : { found: new Map<string, FoundCompany>(), unsearchable: [] };
       const setKey = new Set<string>();
       for (const [domain, company] of found) {

@@ -1,7 +1,7 @@
 // Reads what HubSpot holds now for the records a run would touch, with read-only calls
 // only (batch read, search): `diff` must work with a read-only token.
 import type { BatchResponse } from '../../hubspot/types.js';
-import { searchCompaniesByDomain } from '../companies/companySearch.js';
+import type { CompanyFinder } from '../companies/companySearch.js';
 import type { Requester } from '../requests/requester.js';
 
 const BATCH = 100;
@@ -34,8 +34,8 @@ export async function readContacts(requester: Requester, emails: readonly string
  * domains that have one. Search finds the ids; a batch read by id reads the values, since
  * a search body has no room for a long property list.
  */
-export async function readCompanies(requester: Requester, domains: readonly string[], properties: readonly string[], keyProperty?: string): Promise<Map<string, Values>> {
-  const { found } = await searchCompaniesByDomain(requester, domains, { keyProperty });
+export async function readCompanies(finder: CompanyFinder, requester: Requester, domains: readonly string[], properties: readonly string[], keyProperty?: string): Promise<Map<string, Values>> {
+  const { found } = await finder.find(domains, { keyProperty });
   const ids = [...new Set([...found.values()].map((company) => company.id))];
   const byId = new Map<string, Values>();
   await Promise.all(chunks(ids, BATCH).map(async (part) => {

@@ -1,8 +1,7 @@
 // What a dry run counts for its request plan, from the operations the mapping phase hands on.
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../core/types.js';
-import { RequestCounter, type PortalBefore } from './requestCounter.js';
-import { searchRequestCount } from '../companies/companySearch.js';
+import { RequestCounter, type CompanyReader, type PortalBefore } from './requestCounter.js';
 
 const contact = (email: string): Operation => ({ op: 'contact.upsert', email, properties: {} });
 const company = (domain: string): Operation => ({ op: 'company.upsert', domain, properties: {} });
@@ -13,11 +12,11 @@ const event = (eventName: string, uuid: string, properties: string[] = []): Oper
 
 const EMPTY: PortalBefore = { companyIds: new Map(), eventDefinitions: new Map(), keyProperty: 'hubspot_sync_domain' };
 
-async function count(operations: Operation[], mode: 'folded' | 'streamed', portal: PortalBefore = EMPTY, find?: (domains: string[]) => Promise<ReadonlySet<string>>) {
+async function count(operations: Operation[], mode: 'folded' | 'streamed', portal: PortalBefore = EMPTY, reader?: CompanyReader) {
   const counter = new RequestCounter(mode, portal);
   for (const operation of operations) counter.note(operation);
   try {
-    return await counter.counts(find);
+    return await counter.counts(reader);
   } finally {
     counter.close();
   }
@@ -35,11 +34,11 @@ describe('RequestCounter', () => {
       ...times(1001, (i) => event('pe1_signed_up', `u${i}`)),
     ];
     const counts = await count(operations, 'folded');
-    const domains = times(10, (i) => `d${i}.com`);
     expect(counts).toEqual({
       contacts: { keys: 150 },
       contactsOnlyAssociated: { keys: 1 },
-      companySearches: { batches: searchRequestCount(domains, new Set(), 'hubspot_sync_domain') },
+      // One by their own domain, and an empty portal's listing of additional domains.
+      companySearches: { batches: 2 },
       companyCreates: { keys: 10 },
       companyUpdates: { keys: 0 },
       associations: { keys: 21 },
@@ -59,7 +58,8 @@ describe('RequestCounter', () => {
   it('streamed companies: a domain is searched and created in its first batch, updated in later ones', async () => {
     const first = times(100, (i) => company(`d${i}.com`));
     const counts = await count([...first, company('d0.com'), company('new.com')], 'streamed');
-    expect(counts.companySearches).toEqual({ batches: searchRequestCount(first.map((op) => (op as { domain: string }).domain), new Set(), 'hubspot_sync_domain') + searchRequestCount(['new.com'], new Set(), 'hubspot_sync_domain') });
+    // Each batch's new domains by their own domain; the listing of additional domains once.
+    expect(counts.companySearches).toEqual({ batches: 3 });
     expect(counts.companyCreates).toEqual({ batches: 2 });
     expect(counts.companyUpdates).toEqual({ batches: 1 });
   });
@@ -67,14 +67,35 @@ describe('RequestCounter', () => {
   it('a domain the state directory knows is updated without a search; one the portal has (a token) is updated after it', async () => {
     const portal = { ...EMPTY, companyIds: new Map([['known.com', '7']]) };
     const asked: string[][] = [];
-    const counts = await count([company('known.com'), company('found.com'), company('new.com')], 'folded', portal, (domains) => {
-      asked.push(domains);
-      return Promise.resolve(new Set(['found.com']));
-    });
+    const reader: CompanyReader = {
+      find: (domains) => {
+        asked.push(domains);
+        return Promise.resolve(new Set(['found.com']));
+      },
+      listedCompanies: () => Promise.resolve(0),
+    };
+    const counts = await count([company('known.com'), company('found.com'), company('new.com')], 'folded', portal, reader);
     expect(asked).toEqual([['found.com', 'new.com']]);
     expect(counts.companyUpdates).toEqual({ keys: 2 });
     expect(counts.companyCreates).toEqual({ keys: 1 });
-    expect(counts.companySearches).toEqual({ batches: searchRequestCount(['found.com', 'new.com'], new Set(['found.com']), 'hubspot_sync_domain') });
+    expect(counts.companySearches).toEqual({ batches: 2 });
+  });
+
+  it.each([
+    { case: 'every domain found by its own: no second pass', found: 250, listed: 10_000, searches: 3 },
+    { case: 'no company lists additional domains: one listing request', found: 0, listed: 0, searches: 3 + 1 },
+    { case: '450 list some: read 200 a request', found: 0, listed: 450, searches: 3 + 3 },
+    { case: '2,000 list some: still read', found: 100, listed: 2_000, searches: 3 + 10 },
+    { case: '2,001 list some: five domains a request', found: 100, listed: 2_001, searches: 3 + 30 },
+  ])('company searches: $case', async ({ found, listed, searches }) => {
+    const domains = times(250, (i) => `d${i}.com`);
+    const reader: CompanyReader = { find: (asked) => Promise.resolve(new Set(asked.filter((domain) => domains.indexOf(domain) < found))), listedCompanies: () => Promise.resolve(listed) };
+    for (const mode of ['folded', 'streamed'] as const) {
+      const counts = await count(domains.map(company), mode, EMPTY, reader);
+      // Streamed, nothing is known found: every domain of a batch goes to the second pass.
+      const expected = mode === 'streamed' && found > 0 && listed > 2_000 ? 3 + 50 : searches;
+      expect(counts.companySearches, mode).toEqual({ batches: expected });
+    }
   });
 
   it('event definitions: what the portal lacks, created as the event batches go', async () => {

@@ -7,7 +7,7 @@
 import type { Operation } from '../../core/types.js';
 import { BATCH_LIMITS, EventDefinitionPlan, StreamedBatches, type PlanCounts } from '../../core/requestPlan.js';
 import { SpillingKeySet } from '../../state/spillingKeySet.js';
-import { searchRequestCount } from '../companies/companySearch.js';
+import { additionalPass, searchRequestCount } from '../companies/companySearch.js';
 import type { RecordSink } from '../loop/runInputs.js';
 
 /**
@@ -28,8 +28,33 @@ export interface PortalBefore {
   createsDefinitions?: boolean;
 }
 
-/** Finds which of these domains (at most 100) the portal has a company for. */
-export type FindCompanies = (domains: string[]) => Promise<ReadonlySet<string>>;
+/** What the counts ask of the portal's companies, once the mapping is done. */
+export interface CompanyReader {
+  /** Which of these domains (at most 100) the portal has a company for, by its own domain. */
+  find(domains: string[]): Promise<ReadonlySet<string>>;
+  /** How many companies list additional domains (search's second pass reads them once when few). */
+  listedCompanies(): Promise<number>;
+}
+
+/** Search's two passes, summed over the run; the second's cost is decided at the end. */
+class SearchTotals {
+  byDomain = 0;
+  /** The second pass asked five domains a request, over the run (0: no domain needed it). */
+  perDomain = 0;
+
+  add(domains: readonly string[], found: ReadonlySet<string>, keyProperty: string | undefined): void {
+    const count = searchRequestCount(domains, found, keyProperty);
+    this.byDomain += count.byDomain;
+    this.perDomain += count.perDomain;
+  }
+
+  /** With few companies listing additional domains, the second pass reads them once. */
+  async total(reader: CompanyReader | undefined): Promise<number> {
+    if (this.perDomain === 0) return this.byDomain;
+    const pass = additionalPass(reader ? await reader.listedCompanies() : 0);
+    return this.byDomain + (pass.kind === 'listing' ? pass.pages : this.perDomain);
+  }
+}
 
 export type CountedWork = Omit<PlanCounts, 'setup' | 'propertyCreates'>;
 
@@ -42,7 +67,7 @@ export class RequestCounter {
   private readonly contactBatches = new StreamedBatches(BATCH_LIMITS.contacts);
   private readonly associationBatches = new StreamedBatches(BATCH_LIMITS.associations);
   private readonly companyBatches: StreamedBatches;
-  private readonly streamedCompanies = { searches: 0, creates: 0, updates: 0 };
+  private readonly streamedCompanies = { searches: new SearchTotals(), creates: 0, updates: 0 };
   private readonly eventBatches: StreamedBatches;
   /** The event batch that is filling, by event name. */
   private eventsFilling = new Map<string, { properties: Set<string>; count: number }>();
@@ -107,10 +132,10 @@ export class RequestCounter {
   }
 
   /**
-   * The counts, once every operation is noted. `find` asks the portal which domains have
-   * a company (a token); without it none has (an empty portal).
+   * The counts, once every operation is noted. `reader` asks the portal about its companies
+   * (a token); without it the portal has none (an empty portal).
    */
-  async counts(find?: FindCompanies): Promise<CountedWork> {
+  async counts(reader?: CompanyReader): Promise<CountedWork> {
     this.companyBatches.end();
     this.eventBatches.end();
     let onlyAssociated = 0;
@@ -125,13 +150,13 @@ export class RequestCounter {
       return {
         ...common,
         contacts: { batches: this.contactBatches.batches },
-        companySearches: { batches: this.streamedCompanies.searches },
+        companySearches: { batches: await this.streamedCompanies.searches.total(reader) },
         companyCreates: { batches: this.streamedCompanies.creates },
         companyUpdates: { batches: this.streamedCompanies.updates },
         associations: { batches: this.associationBatches.batches },
       };
     }
-    const folded = await this.foldedCompanies(find);
+    const folded = await this.foldedCompanies(reader);
     return {
       ...common,
       contacts: { keys: this.contacts.size },
@@ -151,7 +176,7 @@ export class RequestCounter {
     const unknown = batch.filter((domain) => this.portal.companyIds.get(domain) === undefined && !this.domains.has(domain));
     if (unknown.length > 0) {
       // The stream cannot know what search would find: it counts an empty portal's searches.
-      this.streamedCompanies.searches += searchRequestCount(unknown, new Set(), this.portal.keyProperty);
+      this.streamedCompanies.searches.add(unknown, new Set(), this.portal.keyProperty);
       this.streamedCompanies.creates++;
     }
     if (unknown.length < batch.length) this.streamedCompanies.updates++;
@@ -159,14 +184,14 @@ export class RequestCounter {
   }
 
   /** Every domain once: those without a known id searched, 100 at a time; found ones updated, the rest created. */
-  private async foldedCompanies(find: FindCompanies | undefined): Promise<{ searches: number; creates: number; updates: number }> {
-    let searches = 0;
+  private async foldedCompanies(reader: CompanyReader | undefined): Promise<{ searches: number; creates: number; updates: number }> {
+    const searches = new SearchTotals();
     let creates = 0;
     let updates = 0;
     let chunk: string[] = [];
     const search = async () => {
-      const found = find ? await find(chunk) : new Set<string>();
-      searches += searchRequestCount(chunk, found, this.portal.keyProperty);
+      const found = reader ? await reader.find(chunk) : new Set<string>();
+      searches.add(chunk, found, this.portal.keyProperty);
       updates += found.size;
       creates += chunk.length - found.size;
       chunk = [];
@@ -180,6 +205,6 @@ export class RequestCounter {
       if (chunk.length === BATCH_LIMITS.companySearch) await search();
     }
     if (chunk.length > 0) await search();
-    return { searches, creates, updates };
+    return { searches: await searches.total(reader), creates, updates };
   }
 }
