@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { writeFailure } from '../errors.js';
 import type { RecordPosition } from '../sources/types.js';
+import { BatchUpsert } from './batchUpsert.js';
 
 /** The kinds of key the fold keeps. */
 export type FoldKind = 'contact' | 'company' | 'association' | 'event';
@@ -65,9 +66,18 @@ export class FoldStore {
   private writes = 0;
   /** Statements prepared once: a fold of millions of records runs them millions of times. */
   private readonly sql: ReturnType<typeof statements>;
+  /** Folded rows go many to a statement; `settle` writes what is left before anything reads. */
+  private readonly rows: { records: BatchUpsert; parts: BatchUpsert };
+  /** Record ids are given here, so that a record's parts need not wait for its insert. */
+  private nextRecord: number;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = statements(db);
+    this.rows = {
+      records: new BatchUpsert(db, 'records', ['id', 'path', 'line', 'offset', 'idx', 'message_id', 'retroactive', 'counted'], ''),
+      parts: new BatchUpsert(db, 'parts', ['kind', 'key', 'record', 'n', 'operation'], ''),
+    };
+    this.nextRecord = this.lastRecord() + 1;
   }
 
   static path(stateDir: string): string {
@@ -106,6 +116,7 @@ export class FoldStore {
   }
 
   isEmpty(): boolean {
+    this.settle();
     return this.db.prepare('SELECT 1 FROM records LIMIT 1').get() === undefined;
   }
 
@@ -115,35 +126,38 @@ export class FoldStore {
    */
   discardFrom(path: string, offset: number): void {
     this.write(() => {
+      this.settle();
       const first = this.db.prepare<[string, number], number>('SELECT MIN(id) FROM records WHERE path = ? AND offset >= ?').pluck().get(path, offset);
       if (first === null || first === undefined) return;
       this.db.prepare('DELETE FROM parts WHERE record >= ?').run(first);
       this.db.prepare('DELETE FROM verdicts WHERE record >= ?').run(first);
       this.db.prepare('DELETE FROM records WHERE id >= ?').run(first);
+      this.nextRecord = this.lastRecord() + 1;
     });
   }
 
   /** Folds one record's operations; durable at the next `commit`. */
   add(position: RecordPosition, facts: FoldedFacts, operations: readonly Operation[]): void {
     this.write(() => {
-      const { lastInsertRowid } = this.sql.addRecord.run(position.file, position.line, position.offset, position.index ?? null, facts.messageId ?? null, facts.retroactive ? 1 : 0, facts.counted ? 1 : 0);
+      const id = this.nextRecord++;
+      this.rows.records.add(id, position.file, position.line, position.offset, position.index ?? null, facts.messageId ?? null, facts.retroactive ? 1 : 0, facts.counted ? 1 : 0);
       operations.forEach((operation, n) => {
         const { kind, key } = keyOf(operation);
-        this.sql.addPart.run(kind, key, lastInsertRowid, n, JSON.stringify(operation));
+        this.rows.parts.add(kind, key, id, n, JSON.stringify(operation));
       });
     });
   }
 
   /** Up to `limit` keys of `kind` not confirmed yet, after `after` in key order. */
   pendingKeys(kind: FoldKind, after: string, limit: number): string[] {
+    this.settle();
     return this.sql.pendingKeys.all(kind, after, limit);
   }
 
   /** Every contribution to `key`, in input order, but those of records HubSpot refused already. */
   partsOf(kind: FoldKind, key: string): FoldPart[] {
-    return this.sql.partsOf
-      .all(kind, key)
-      .map((row) => ({ record: row.record, operation: JSON.parse(row.operation, withoutPrototype) as Operation }));
+    this.settle();
+    return this.sql.partsOf.all(kind, key).map((row) => ({ record: row.record, operation: withoutPrototypes(JSON.parse(row.operation) as Operation) }));
   }
 
   confirm(kind: FoldKind, key: string): void {
@@ -156,6 +170,7 @@ export class FoldStore {
 
   /** The folded records from `after` on, in input order, a page at a time. */
   records(after: number, limit: number): FoldedRecord[] {
+    this.settle();
     const rows = this.db
       .prepare<[number, number], { id: number; path: string; line: number; offset: number; idx: number | null; message_id: string | null; retroactive: number; counted: number }>(
         'SELECT * FROM records WHERE id > ? ORDER BY id LIMIT ?',
@@ -177,6 +192,7 @@ export class FoldStore {
 
   /** The report's `compaction`: updates folded, and keys they came to. */
   counts(): FoldCounts {
+    this.settle();
     const count = (sql: string, kind: FoldKind) => this.db.prepare<[FoldKind], number>(sql).pluck().get(kind) ?? 0;
     const updates = 'SELECT COUNT(*) FROM parts WHERE kind = ?';
     const keys = 'SELECT COUNT(DISTINCT key) FROM parts WHERE kind = ?';
@@ -187,6 +203,7 @@ export class FoldStore {
   commit(): void {
     if (!this.db.inTransaction) return;
     try {
+      this.settle();
       this.db.exec('COMMIT');
     } catch (error) {
       throw writeFailure(this.db.name, error);
@@ -203,6 +220,16 @@ export class FoldStore {
     }
   }
 
+  /** Writes the rows still waiting for a full statement (inside the open transaction). */
+  private settle(): void {
+    this.rows.records.end();
+    this.rows.parts.end();
+  }
+
+  private lastRecord(): number {
+    return this.db.prepare<[], number | null>('SELECT MAX(id) FROM records').pluck().get() ?? 0;
+  }
+
   private write(work: () => void): void {
     try {
       if (!this.db.inTransaction) this.db.exec('BEGIN');
@@ -216,8 +243,6 @@ export class FoldStore {
 
 function statements(db: Database.Database) {
   return {
-    addRecord: db.prepare<[string, number, number, number | null, string | null, number, number]>('INSERT INTO records (path, line, offset, idx, message_id, retroactive, counted) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    addPart: db.prepare<[string, string, number | bigint, number, string]>('INSERT INTO parts (kind, key, record, n, operation) VALUES (?, ?, ?, ?, ?)'),
     pendingKeys: db
       .prepare<[FoldKind, string, number], string>(
         'SELECT DISTINCT p.key FROM parts p WHERE p.kind = ? AND p.key > ? AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.kind = p.kind AND c.key = p.key) ORDER BY p.key LIMIT ?',
@@ -233,10 +258,13 @@ function statements(db: Database.Database) {
 /**
  * Property maps come back as the mapping made them, without a prototype: a property named
  * `constructor` or `toString` must not find Object's own (core/eventProperties.ts).
+ * (A reviver would do it too, at the cost of a call for every value of every part.)
  */
-function withoutPrototype(key: string, value: unknown): unknown {
-  if ((key === 'properties' || key === 'propertyTypes') && value !== null && typeof value === 'object') return Object.assign(Object.create(null) as object, value);
-  return value;
+function withoutPrototypes(operation: Operation): Operation {
+  const maps = operation as { properties?: object; propertyTypes?: object };
+  if (maps.properties) maps.properties = Object.assign(Object.create(null) as object, maps.properties);
+  if (maps.propertyTypes) maps.propertyTypes = Object.assign(Object.create(null) as object, maps.propertyTypes);
+  return operation;
 }
 
 /** The key an operation folds under: the contact's email, the company's key, the pair, the event's uuid. */

@@ -48,6 +48,8 @@ export interface KeyedBatcherOptions<V> {
 export class KeyedBatcher<V> {
   private pending = new Map<string, Entry<V>>();
   private inFlight = new Map<string, Promise<void>>();
+  /** Pending keys that are also in flight: they wait for it (counted, not scanned, on every add). */
+  private held = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing = 0;
   private stopped = false;
@@ -63,7 +65,7 @@ export class KeyedBatcher<V> {
         entry.parts.push(value);
         entry.waiters.push(resolve);
       } else {
-        this.pending.set(key, { key, value, parts: [value], seq, waiters: [resolve] });
+        this.addPending({ key, value, parts: [value], seq, waiters: [resolve] });
       }
       this.schedule();
     });
@@ -84,7 +86,7 @@ export class KeyedBatcher<V> {
       entry.parts.push(...values);
       entry.waiters.push(...waiters);
     } else {
-      this.pending.set(key, { key, value, parts: [...values], seq, waiters });
+      this.addPending({ key, value, parts: [...values], seq, waiters });
     }
     this.schedule();
     return promises;
@@ -160,11 +162,13 @@ export class KeyedBatcher<V> {
     }
   }
 
+  private addPending(entry: Entry<V>): void {
+    this.pending.set(entry.key, entry);
+    if (this.inFlight.has(entry.key)) this.held++;
+  }
+
   private readyCount(): number {
-    if (this.inFlight.size === 0) return this.pending.size;
-    let ready = 0;
-    for (const key of this.pending.keys()) if (!this.inFlight.has(key)) ready++;
-    return ready;
+    return this.pending.size - this.held;
   }
 
   /** Sends full batches; with `partial`, the last incomplete one too. */
@@ -197,7 +201,10 @@ export class KeyedBatcher<V> {
         (error: unknown) => this.options.onFatal(error),
       )
       .finally(() => {
-        for (const entry of batch) this.inFlight.delete(entry.key);
+        for (const entry of batch) {
+          this.inFlight.delete(entry.key);
+          if (this.pending.has(entry.key)) this.held--;
+        }
         this.flushing--;
         if (this.pending.size > 0) this.schedule();
         this.notifyIfIdle();
