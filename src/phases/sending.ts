@@ -15,8 +15,8 @@ import type { MappedRecord } from '../sync/loop/recordMapper.js';
 
 /** What the sending phase sends through (the live Delivery). */
 export interface FoldedSender {
+  /** Answers once the key's operations are answered (the run's batches do not linger: nothing else sends them). */
   sendFolded(key: string, operations: readonly Operation[], seq: number): Promise<Array<DeadLetterVerdict | undefined>>;
-  drainWriters(): Promise<void>;
   readonly halted: Promise<void>;
   readonly failure: unknown;
 }
@@ -29,15 +29,17 @@ const PAGES_AHEAD = 2;
 /**
  * Sends every unconfirmed key; false when a stop or a failure ended it first. Contacts and
  * companies go side by side (company search has a pace of its own); events once the
- * contacts are answered, associations once both ends are.
+ * contacts are answered, associations once both ends are, each kind waiting only for
+ * what it needs.
  */
 export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop: () => boolean): Promise<boolean> {
   const halted = sender.halted.then(() => false);
   const send = (kind: FoldKind) => Promise.race([sendKind(fold, sender, kind, shouldStop), halted]);
+  const after = async (needed: Array<Promise<boolean>>, kind: FoldKind) => (await Promise.all(needed)).every(Boolean) && send(kind);
   const contacts = send('contact');
-  const events = contacts.then((sent) => sent && send('event'));
-  const ends = await Promise.all([contacts, send('company'), events]);
-  if (!ends.every(Boolean) || !(await send('association'))) return false;
+  const companies = send('company');
+  const ends = await Promise.all([after([contacts], 'event'), after([contacts, companies], 'association')]);
+  if (!ends.every(Boolean)) return false;
   fold.commit();
   return !shouldStop() && sender.failure === undefined;
 }
@@ -54,8 +56,8 @@ async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, s
     pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key))));
     if (pages.length > PAGES_AHEAD) await pages.shift();
   }
-  // The last partial batches go now: another kind may depend on them.
-  await Promise.all([sender.drainWriters(), ...pages]);
+  // Each kind waits for its own keys only: events need not wait for companies' searches.
+  await Promise.all(pages);
   return sender.failure === undefined;
 }
 

@@ -53,7 +53,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, path TEXT NOT NULL, line INTEGER NOT NULL, offset INTEGER NOT NULL, idx INTEGER, message_id TEXT, retroactive INTEGER NOT NULL, counted INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS records_place ON records (path, offset);
-CREATE TABLE IF NOT EXISTS parts (kind TEXT NOT NULL, key TEXT NOT NULL, record INTEGER NOT NULL, n INTEGER NOT NULL, operation TEXT NOT NULL, PRIMARY KEY (kind, key, record, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS parts (kind TEXT NOT NULL, key TEXT NOT NULL, record INTEGER NOT NULL, n INTEGER NOT NULL, operation TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS parts_key ON parts (kind, key, record, n);
 CREATE TABLE IF NOT EXISTS confirmed (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS verdicts (record INTEGER NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS verdicts_record ON verdicts (record);
@@ -67,7 +68,7 @@ export class FoldStore {
   /** Statements prepared once: a fold of millions of records runs them millions of times. */
   private readonly sql: ReturnType<typeof statements>;
   /** Folded rows go many to a statement; `settle` writes what is left before anything reads. */
-  private readonly rows: { records: BatchUpsert; parts: BatchUpsert };
+  private readonly rows: { records: BatchUpsert; parts: BatchUpsert; confirmed: BatchUpsert };
   /** Record ids are given here, so that a record's parts need not wait for its insert. */
   private nextRecord: number;
 
@@ -76,6 +77,7 @@ export class FoldStore {
     this.rows = {
       records: new BatchUpsert(db, 'records', ['id', 'path', 'line', 'offset', 'idx', 'message_id', 'retroactive', 'counted'], ''),
       parts: new BatchUpsert(db, 'parts', ['kind', 'key', 'record', 'n', 'operation'], ''),
+      confirmed: new BatchUpsert(db, 'confirmed', ['kind', 'key'], 'ON CONFLICT DO NOTHING'),
     };
     this.nextRecord = this.lastRecord() + 1;
   }
@@ -161,7 +163,7 @@ export class FoldStore {
   }
 
   confirm(kind: FoldKind, key: string): void {
-    this.write(() => this.sql.confirm.run(kind, key));
+    this.write(() => this.rows.confirmed.add(kind, key));
   }
 
   refuse(record: number, verdict: DeadLetterVerdict): void {
@@ -176,7 +178,12 @@ export class FoldStore {
         'SELECT * FROM records WHERE id > ? ORDER BY id LIMIT ?',
       )
       .all(after, limit);
-    const verdictsOf = this.db.prepare<[number], DeadLetterVerdict>('SELECT code, reason FROM verdicts WHERE record = ? ORDER BY rowid');
+    // The page's verdicts in one query: most records have none.
+    const verdicts = new Map<number, DeadLetterVerdict[]>();
+    if (rows.length > 0) {
+      const page = this.db.prepare<[number, number], DeadLetterVerdict & { record: number }>('SELECT record, code, reason FROM verdicts WHERE record > ? AND record <= ? ORDER BY rowid');
+      for (const { record, code, reason } of page.all(after, rows.at(-1)!.id)) verdicts.set(record, [...(verdicts.get(record) ?? []), { code, reason }]);
+    }
     return rows.map((row) => ({
       id: row.id,
       path: row.path,
@@ -186,7 +193,7 @@ export class FoldStore {
       messageId: row.message_id ?? undefined,
       retroactive: row.retroactive === 1,
       counted: row.counted === 1,
-      verdicts: verdictsOf.all(row.id),
+      verdicts: verdicts.get(row.id) ?? [],
     }));
   }
 
@@ -224,6 +231,7 @@ export class FoldStore {
   private settle(): void {
     this.rows.records.end();
     this.rows.parts.end();
+    this.rows.confirmed.end();
   }
 
   private lastRecord(): number {
@@ -251,7 +259,6 @@ function statements(db: Database.Database) {
     partsOf: db.prepare<[FoldKind, string], { record: number; operation: string }>(
       'SELECT record, operation FROM parts p WHERE kind = ? AND key = ? AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY record, n',
     ),
-    confirm: db.prepare<[FoldKind, string]>('INSERT OR IGNORE INTO confirmed (kind, key) VALUES (?, ?)'),
   };
 }
 

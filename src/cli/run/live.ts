@@ -87,7 +87,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
           guard: (work) => guard.unlessSignalled(work),
           bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, message, 'portal')),
         });
-        const delivery = buildDelivery(requester, portal, state, flags, plan);
+        const delivery = buildDelivery(requester, portal, state, flags, plan, foldsBeforeSending(flags.compact, pending));
         guard.onStop = () => delivery.interrupt();
         guard.throwIfSignalled();
         // A checkpoint before the first record: a run that dies before the next one resumes
@@ -156,8 +156,11 @@ function noAnswer(state: OpenState): WriteFailedError {
   return new WriteFailedError(stateDirPaths(state.dir).checkpoint, 'no answer from the disk in time');
 }
 
-/** The delivery pipeline of the run: the writers, keyed companies, notices on standard error. */
-function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions, plan: RunPlan): Delivery {
+/**
+ * The delivery pipeline of the run: the writers, keyed companies, notices on standard error.
+ * A run that folds sends whole pages of keys at once: its batches need not linger to fill.
+ */
+function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions, plan: RunPlan, folds: boolean): Delivery {
   const notify = (message: string) => notice(flags, message, 'companies');
   return new Delivery(
     requester,
@@ -169,6 +172,7 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       companyMemory: state.companyMemory,
       notify,
       backoffMs: testTimings().backoffMs,
+      ...(folds ? { lingerMs: 0 } : {}),
       eventPropertyType: (eventName, property) => plan.planner.eventPropertyType(eventName, property),
       stageRank: (object, stage) => {
         const options = (object === 'contact' ? portal.catalog.contact('lifecyclestage') : portal.catalog.company('lifecyclestage'))?.options;
