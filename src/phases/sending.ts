@@ -6,6 +6,7 @@
 // each record's contribution kept in the fold. Once every key is answered, every folded
 // record is counted in input order: delivered, or dead-lettered with what HubSpot said.
 import type { DeadLetterVerdict, Operation } from '../core/types.js';
+import type { SendingProgress } from '../report/progress.js';
 import type { RunTally } from '../report/tally.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions } from '../sources/types.js';
@@ -32,9 +33,12 @@ const PAGES_AHEAD = 2;
  * contacts are answered, associations once both ends are, each kind waiting only for
  * what it needs.
  */
-export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop: () => boolean): Promise<boolean> {
+export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop: () => boolean, progress?: SendingProgress): Promise<boolean> {
   const halted = sender.halted.then(() => false);
-  const send = (kind: FoldKind) => Promise.race([sendKind(fold, sender, kind, shouldStop), halted]);
+  const keySent = () => {
+    if (progress) progress.sent++;
+  };
+  const send = (kind: FoldKind) => Promise.race([sendKind(fold, sender, kind, shouldStop, keySent), halted]);
   const after = async (needed: Array<Promise<boolean>>, kind: FoldKind) => (await Promise.all(needed)).every(Boolean) && send(kind);
   const contacts = send('contact');
   const companies = send('company');
@@ -45,7 +49,7 @@ export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop
 }
 
 /** Every unconfirmed key of one kind, a page at a time. */
-async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, shouldStop: () => boolean): Promise<boolean> {
+async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, shouldStop: () => boolean, keySent: () => void): Promise<boolean> {
   const pages: Array<Promise<unknown>> = [];
   let after = '';
   for (;;) {
@@ -53,7 +57,7 @@ async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, s
     const keys = fold.pendingKeys(kind, after, PAGE);
     if (keys.length === 0) break;
     after = keys.at(-1)!;
-    pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key))));
+    pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key).then(keySent))));
     if (pages.length > PAGES_AHEAD) await pages.shift();
   }
   // Each kind waits for its own keys only: events need not wait for companies' searches.

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { progressLine, progressMode, snapshot, startProgress } from './progress.js';
+import { progressLine, progressMode, snapshot, startProgress, type SendingProgress } from './progress.js';
 import { RunTally } from './tally.js';
 
 describe('progressMode', () => {
@@ -45,6 +45,20 @@ describe('progress line', () => {
     expect(at(8, 0)).toContain('mapping 0 B of 8.0 MiB (50%) · ETA 10s');
     expect(at(8, 6)).toContain('mapping 6.0 MiB of 8.0 MiB (87.5%)');
     expect(at(8, 8)).toContain('mapping 8.0 MiB of 8.0 MiB (100%)');
+  });
+
+  it('a compacted run: folding in its second reading, then its sending phase by keys sent, its share and ETA the phase\'s own', () => {
+    const tally = new RunTally();
+    const MiB = 1024 * 1024;
+    let sending: SendingProgress | undefined;
+    const line = (now: number) =>
+      progressLine(snapshot({ mode: 'plain', stream: new PassThrough(), tally, inputs: [{ bytesDone: () => 8 * MiB, file: {} }, { bytesDone: () => 4 * MiB, file: {} }], totalBytes: 8 * MiB, readings: 2, secondReading: 'folding', sending: () => sending, now: () => now }, 0, 0));
+    expect(line(10_000)).toContain('folding 4.0 MiB of 8.0 MiB (75%)');
+    // A resumed phase: 1,000 of its 5,000 keys were sent before; 1,000 more in 10 s.
+    sending = { sent: 2_000, keys: 5_000, since: 20_000, sentBefore: 1_000 };
+    expect(line(30_000)).toContain('sending 2,000 of 5,000 keys (25%) · ETA 30s');
+    sending.sent = 5_000;
+    expect(line(40_000)).toContain('sending 5,000 of 5,000 keys (100%) · ETA 0s');
   });
 
   it('plain mode writes a line every interval until stopped', async () => {

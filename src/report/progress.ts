@@ -19,9 +19,22 @@ export interface ProgressOptions {
    * `inputs` then lists the inputs of both readings; the share and ETA are the whole run's.
    */
   readings?: number;
+  /** What the second reading does: maps and sends (default), or folds for the sending phase. */
+  secondReading?: 'mapping' | 'folding';
+  /** Once the sending phase of a compacted run is under way: its keys sent so far of all. */
+  sending?: () => SendingProgress | undefined;
   /** How often the line is written (plain, json; default 10 s) or redrawn (tty; default 250 ms). */
   intervalMs?: number;
   now?: () => number;
+}
+
+/** The sending phase's keys (contacts, companies, associations, events): each is sent once. */
+export interface SendingProgress {
+  sent: number;
+  keys: number;
+  /** When the phase started (ms), and how many keys were already sent then (a resumed phase). */
+  since: number;
+  sentBefore: number;
 }
 
 export interface ProgressSnapshot {
@@ -30,8 +43,11 @@ export interface ProgressSnapshot {
   /** Bytes of the current reading. */
   bytesDone: number;
   bytesTotal: number;
-  /** When the run reads twice: which reading this is. */
-  phase?: 'learning' | 'mapping';
+  /** When the run reads twice: which reading this is; or the sending phase. */
+  phase?: 'learning' | 'mapping' | 'folding' | 'sending';
+  /** In the sending phase: its keys sent of all (the share and ETA are then the phase's). */
+  keysSent?: number;
+  keys?: number;
   /** Of the whole run, over every reading. */
   percent?: number;
   etaSeconds?: number;
@@ -47,6 +63,7 @@ export function snapshot(options: ProgressOptions, startedAt: number, readAtStar
   const readings = options.readings ?? 1;
   const allBytes = options.inputs.reduce((sum, input) => sum + input.bytesDone(), 0);
   const fraction = options.totalBytes > 0 ? Math.min(1, allBytes / (options.totalBytes * readings)) : undefined;
+  const second = options.secondReading ?? 'mapping';
   // The reading under way: the second once the first has read every byte.
   const reading = readings > 1 && options.totalBytes > 0 ? Math.min(readings - 1, Math.floor(allBytes / options.totalBytes)) : 0;
   const snap: ProgressSnapshot = {
@@ -54,16 +71,21 @@ export function snapshot(options: ProgressOptions, startedAt: number, readAtStar
     perSecond: Math.round((counts.read - readAtStart) / elapsed),
     bytesDone: allBytes - reading * options.totalBytes,
     bytesTotal: options.totalBytes,
-    ...(readings > 1 ? { phase: reading === 0 ? 'learning' : 'mapping' } : {}),
+    ...(readings > 1 ? { phase: reading === 0 ? 'learning' : second } : second === 'folding' ? { phase: second } : {}),
     requests: requests.total,
     rateLimited: requests.rateLimited,
     deadLetters: counts.deadLettered,
   };
-  if (fraction !== undefined) {
-    snap.percent = Math.round(fraction * 1000) / 10;
-    if (fraction > 0.001) snap.etaSeconds = Math.round((elapsed / fraction) * (1 - fraction));
-  }
-  return snap;
+  const sending = options.sending?.();
+  if (sending !== undefined) return { ...snap, phase: 'sending', keysSent: sending.sent, keys: sending.keys, ...share(sending.sent - sending.sentBefore, sending.keys - sending.sentBefore, now - sending.since) };
+  return fraction === undefined ? snap : { ...snap, ...share(allBytes, options.totalBytes * readings, now - startedAt) };
+}
+
+/** The share done of some work and the time left at the pace so far. */
+function share(done: number, total: number, elapsedMs: number): Pick<ProgressSnapshot, 'percent' | 'etaSeconds'> {
+  const fraction = total > 0 ? Math.min(1, done / total) : 1;
+  const percent = Math.round(fraction * 1000) / 10;
+  return fraction > 0.001 ? { percent, etaSeconds: Math.round((Math.max(1, elapsedMs) / 1000 / fraction) * (1 - fraction)) } : { percent };
 }
 
 const integer = new Intl.NumberFormat('en-US');
@@ -89,9 +111,14 @@ export function formatDuration(seconds: number): string {
 
 export function progressLine(s: ProgressSnapshot): string {
   const phase = s.phase === undefined ? '' : `${s.phase} `;
-  const bytes = s.bytesTotal > 0 ? `${phase}${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)} (${s.percent ?? 0}%)` : formatBytes(s.bytesDone);
+  const work =
+    s.keys !== undefined
+      ? `${phase}${integer.format(s.keysSent ?? 0)} of ${integer.format(s.keys)} keys (${s.percent ?? 0}%)`
+      : s.bytesTotal > 0
+        ? `${phase}${formatBytes(s.bytesDone)} of ${formatBytes(s.bytesTotal)} (${s.percent ?? 0}%)`
+        : formatBytes(s.bytesDone);
   const eta = s.etaSeconds !== undefined ? ` · ETA ${formatDuration(s.etaSeconds)}` : '';
-  return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${bytes}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letter${s.deadLetters === 1 ? '' : 's'}`;
+  return `${integer.format(s.read)} records · ${integer.format(s.perSecond)}/s · ${work}${eta} · ${integer.format(s.requests)} requests · ${s.rateLimited} 429s · ${integer.format(s.deadLetters)} dead letter${s.deadLetters === 1 ? '' : 's'}`;
 }
 
 /**

@@ -197,6 +197,13 @@ export class FoldStore {
     }));
   }
 
+  /** Every key of the fold, and how many are confirmed sent (the sending phase's progress). */
+  keyCounts(): { keys: number; confirmed: number } {
+    this.settle();
+    const count = (sql: string) => this.db.prepare<[], number>(sql).pluck().get() ?? 0;
+    return { keys: count('SELECT COUNT(*) FROM (SELECT DISTINCT kind, key FROM parts)'), confirmed: count('SELECT COUNT(*) FROM confirmed') };
+  }
+
   /** The report's `compaction`: updates folded, and keys they came to. */
   counts(): FoldCounts {
     this.settle();

@@ -15,8 +15,10 @@ const EVENTS = join(FIXTURES, 'events.ndjson');
 const FAST_LINES = { HUBSPOT_SYNC_PROGRESS_INTERVAL_MS: '100' };
 
 // A run over files reads them twice, first learning, then mapping: the line says which.
-const PLAIN_LINE = /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] progress: (\d+) records · \d+\/s · (?:learning|mapping) [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\)(?: · ETA \S+)? · (\d+) requests · (\d+) 429s · (\d+) dead letters?$/;
-const SPINNER_LINE = /(\d+) records · \d+\/s · (?:learning|mapping) [\d.]+ (?:B|KiB) of 4\.9 KiB \(\d+(?:\.\d)?%\) · ETA \S+ · (\d+) requests · \d+ 429s · (\d+) dead letters?$/;
+// A live run over a file reads it twice (learning, then folding), then sends the fold by keys.
+const WORK = String.raw`(?:(?:learning|folding) [\d.]+ (?:B|KiB) of 4\.9 KiB|sending (\d+) of (\d+) keys) \(\d+(?:\.\d)?%\)`;
+const PLAIN_LINE = new RegExp(String.raw`^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] progress: (\d+) records · \d+\/s · ${WORK}(?: · ETA \S+)? · (\d+) requests · (\d+) 429s · (\d+) dead letters?$`);
+const SPINNER_LINE = new RegExp(String.raw`(\d+) records · \d+\/s · ${WORK} · ETA \S+ · (\d+) requests · \d+ 429s · (\d+) dead letters?$`);
 
 let emulator: Emulator;
 let dir: string;
@@ -49,9 +51,19 @@ describe('off a terminal', () => {
     const values = lines.map((line) => {
       const match = PLAIN_LINE.exec(line);
       expect(match, line).not.toBeNull();
-      const [, records, requests, rateLimited, deadLetters] = match!.map(Number);
-      return { records: records!, requests: requests!, rateLimited: rateLimited!, deadLetters: deadLetters! };
+      const [, records, keysSent, keys, requests, rateLimited, deadLetters] = match!.map(Number);
+      return { records: records!, keysSent, keys, requests: requests!, rateLimited: rateLimited!, deadLetters: deadLetters! };
     });
+    // The phases in their order (25 records fold between two lines); the sending phase's
+    // keys grow, never past all of them.
+    const phases = lines.map((line) => /(learning|folding|sending) /.exec(line)?.[1]);
+    const order = phases.filter((phase, i) => phase !== phases[i - 1]);
+    expect(order).toEqual(['learning', 'folding', 'sending'].filter((phase) => order.includes(phase)));
+    expect(order).toContain('sending');
+    const sending = values.filter((value) => !Number.isNaN(value.keys!));
+    expect(sending.at(-1)!.keys).toBeGreaterThan(0);
+    expect(sending.at(-1)!.keysSent).toBeLessThanOrEqual(sending.at(-1)!.keys!);
+    for (let i = 1; i < sending.length; i++) expect(sending[i]!.keysSent).toBeGreaterThanOrEqual(sending[i - 1]!.keysSent!);
     // Counts only grow, and never past what the run ends with.
     for (let i = 1; i < values.length; i++) {
       expect(values[i]!.records).toBeGreaterThanOrEqual(values[i - 1]!.records);
@@ -146,7 +158,9 @@ describe('on a terminal', () => {
     // At the end it persists the final counts with a tick, then the summary follows.
     const final = lines.find((line) => line.startsWith('✔'));
     expect(final).toBeDefined();
-    expect(SPINNER_LINE.exec(final!)?.slice(1).map(Number)).toEqual([25, emulator.stats().requests.total, 6]);
+    const [records, keysSent, keys, requests, deadLetters] = SPINNER_LINE.exec(final!)!.slice(1).map(Number);
+    expect([records, requests, deadLetters]).toEqual([25, emulator.stats().requests.total, 6]);
+    expect(keysSent).toBe(keys);
     expect(lines.findIndex((line) => line.startsWith('Replay completed in'))).toBeGreaterThan(lines.indexOf(final!));
 
     // NO_COLOR (set by the test environment) leaves the spinner uncoloured.

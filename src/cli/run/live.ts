@@ -4,7 +4,7 @@
 // a write failed.
 import { existsSync } from 'node:fs';
 import { RefusedError, UsageError, WriteFailedError } from '../../errors.js';
-import { progressIntervalMs, progressMode, startProgress } from '../../report/progress.js';
+import { progressIntervalMs, progressMode, startProgress, type SendingProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
 import { listInputs } from '../../sources/listInputs.js';
 import type { InputFile, StartAt } from '../../sources/types.js';
@@ -72,6 +72,8 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
         totalBytes: pending.reduce((sum, f) => sum + (f.size ?? 0), 0),
         // Over both readings when the run reads twice: the share and ETA are the whole run's.
         readings: readsTwice({ retroactive: flags.retroactiveIdentities, createProperties: flags.createProperties, inputs: pending }) ? 2 : 1,
+        secondReading: foldsBeforeSending(flags.compact, pending) ? 'folding' : 'mapping',
+        sending: () => checkpoint.sending,
         intervalMs: progressIntervalMs(),
       });
       // --daily-limit counts every run of the state directory in the UTC day.
@@ -297,7 +299,9 @@ async function readInputs(
   async function sendingPhase(fold: FoldStore): Promise<boolean> {
     checkpoint.phase = 'sending';
     await saveInTime();
-    if (!(await sendFold(fold, delivery, shouldStop))) return false;
+    const { keys, confirmed } = fold.keyCounts();
+    checkpoint.sending = { sent: confirmed, keys, since: Date.now(), sentBefore: confirmed };
+    if (!(await sendFold(fold, delivery, shouldStop, checkpoint.sending))) return false;
     checkpoint.holding = true;
     await accountFold({
       fold,
@@ -358,6 +362,8 @@ class RunCheckpoint {
   fold: FoldStore | undefined;
   /** While the sending phase counts the folded records, no checkpoint is taken halfway. */
   holding = false;
+  /** The sending phase's keys sent so far, for the progress line (set when the phase starts). */
+  sending: SendingProgress | undefined;
   private readonly checkpoint: Checkpoint;
   private readonly checkpointer: Checkpointer;
   /** Set by finish(): until then the checkpoint says the run is running. */
