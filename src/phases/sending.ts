@@ -10,7 +10,7 @@ import type { SendingProgress } from '../report/progress.js';
 import type { RunTally } from '../report/tally.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions } from '../sources/types.js';
-import type { FoldedRecord, FoldKind, FoldStore } from '../state/foldStore.js';
+import type { FoldedRecord, FoldKind, FoldPart, FoldStore } from '../state/foldStore.js';
 import type { DeadLetters } from '../sync/loop/deadLetters.js';
 import type { MappedRecord } from '../sync/loop/recordMapper.js';
 
@@ -22,10 +22,14 @@ export interface FoldedSender {
   readonly failure: unknown;
 }
 
-/** Keys read from the fold at once: ten full batches of contacts. */
-const PAGE = 1_000;
-/** Pages in flight before the next is read: enough to keep every request slot busy. */
-const PAGES_AHEAD = 2;
+/** Keys read from the fold at once: five full batches of contacts or companies, one of events. */
+const PAGE = 500;
+/**
+ * Operations of one kind in flight before the next page is read: enough to keep every
+ * request slot busy, and bounded by operations rather than keys, since a company folded
+ * from fifteen updates holds fifteen times a single update's memory until it is answered.
+ */
+const PARTS_IN_FLIGHT = 3_000;
 
 /**
  * Sends every unconfirmed key; false when a stop or a failure ended it first. Contacts and
@@ -50,23 +54,36 @@ export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop
 
 /** Every unconfirmed key of one kind, a page at a time. */
 async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, shouldStop: () => boolean, keySent: () => void): Promise<boolean> {
-  const pages: Array<Promise<unknown>> = [];
+  const pages: Array<{ sent: Promise<unknown>; parts: number }> = [];
+  let inFlight = 0;
   let after = '';
   for (;;) {
     if (shouldStop() || sender.failure !== undefined) return false;
     const keys = fold.pendingKeys(kind, after, PAGE);
     if (keys.length === 0) break;
     after = keys.at(-1)!;
-    pages.push(Promise.all(keys.map((key) => sendKey(fold, sender, kind, key).then(keySent))));
-    if (pages.length > PAGES_AHEAD) await pages.shift();
+    let parts = 0;
+    const sent = Promise.all(
+      keys.map((key) => {
+        const keyParts = fold.partsOf(kind, key);
+        parts += keyParts.length;
+        return sendKey(fold, sender, kind, key, keyParts).then(keySent);
+      }),
+    );
+    pages.push({ sent, parts });
+    inFlight += parts;
+    while (inFlight > PARTS_IN_FLIGHT && pages.length > 1) {
+      const oldest = pages.shift()!;
+      await oldest.sent;
+      inFlight -= oldest.parts;
+    }
   }
   // Each kind waits for its own keys only: events need not wait for companies' searches.
-  await Promise.all(pages);
+  await Promise.all(pages.map((page) => page.sent));
   return sender.failure === undefined;
 }
 
-async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, key: string): Promise<void> {
-  const parts = fold.partsOf(kind, key);
+async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, key: string, parts: readonly FoldPart[]): Promise<void> {
   if (parts.length > 0) {
     const verdicts = await sender.sendFolded(key, parts.map((part) => part.operation), parts[0]!.record);
     verdicts.forEach((verdict, i) => {

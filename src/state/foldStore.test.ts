@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,15 @@ describe('FoldStore', () => {
     expect(fresh.owner()).toBeUndefined();
     expect(fresh.isEmpty()).toBe(true);
     fresh.close();
+  });
+
+  it('is private to its owner, journal included: it holds every record\'s email and traits', () => {
+    const { fold, dir } = open();
+    fold.add(at(0), facts, [contact('a@x.com', { firstname: 'Ada' })]);
+    const path = FoldStore.path(dir);
+    // Mid-transaction: the rollback journal exists beside the file.
+    expect(existsSync(`${path}-journal`)).toBe(true);
+    for (const file of [path, `${path}-journal`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    fold.close();
   });
 });

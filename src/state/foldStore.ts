@@ -11,6 +11,7 @@ import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { writeFailure } from '../errors.js';
 import type { RecordPosition } from '../sources/types.js';
 import { BatchUpsert } from './batchUpsert.js';
+import { createPrivateFile } from './stateDir.js';
 
 /** The kinds of key the fold keeps. */
 export type FoldKind = 'contact' | 'company' | 'association' | 'event';
@@ -89,6 +90,8 @@ export class FoldStore {
   static open(stateDir: string): FoldStore {
     const path = FoldStore.path(stateDir);
     try {
+      // Every record's traits and email: private, as the state database is.
+      createPrivateFile(path);
       const db = new Database(path);
       // Only the run holding the lock opens it. A rollback journal rather than a WAL: the
       // fold is appended to, so the journal stays small, and a full disk is refused as such
@@ -105,7 +108,7 @@ export class FoldStore {
   /** Forgets a fold: `--fresh`, or one its run finished. */
   static forget(stateDir: string): void {
     const path = FoldStore.path(stateDir);
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) rmSync(file);
+    for (const file of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) rmSync(file);
   }
 
   /** The fingerprint of the inputs' mapping options the fold was made with. */

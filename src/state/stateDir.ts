@@ -1,7 +1,7 @@
 // The state directory (docs/architecture.md#the-state-directory): where a run keeps what it needs to resume. The
 // checkpoint, the state database and the dead letters hold personal data (emails, whole
 // events), so the directory is private to its owner and so is every file in it.
-import { constants } from 'node:fs';
+import { chmodSync, closeSync, constants, openSync } from 'node:fs';
 import { chmod, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -9,6 +9,21 @@ import { join } from 'node:path';
 export const PRIVATE_FILE_MODE = 0o600;
 /** Mode of a state directory this tool creates. */
 export const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Creates a database file with mode 0600 before SQLite opens it: SQLite would create it
+ * 0644, and gives its journal, -wal and -shm files the mode of the database file.
+ */
+export function createPrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  for (const file of [path, `${path}-journal`, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, PRIVATE_FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
 
 export interface StateDirPaths {
   dir: string;

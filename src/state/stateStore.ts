@@ -11,7 +11,7 @@
 // buffers that reads consult first, and flush() writes them all in one transaction. The
 // run calls flush() before each checkpoint, so a checkpoint never names state that is
 // not on disk (more may be on disk than it names; every fact here is safe to know early).
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { IdentityMap, LearntAt } from '../core/types.js';
 import { UsageError, WriteFailedError, writeFailure } from '../errors.js';
@@ -20,7 +20,7 @@ import { BufferedSet } from './bufferedSet.js';
 import { ReadSession } from './readSession.js';
 import { StoredDuplicateWindow } from './duplicateWindow.js';
 import { DEFAULT_DELIVERED_KEPT, DELIVERED_IDS_SCHEMA, DeliveredIds } from './deliveredIds.js';
-import { PRIVATE_FILE_MODE } from './stateDir.js';
+import { createPrivateFile } from './stateDir.js';
 import { failIfPlanned } from './writeFaults.js';
 import { IDENTITY_FACTS_SCHEMA, IdentityFacts } from './identityFacts.js';
 
@@ -343,21 +343,6 @@ function schemaVersion(db: Database.Database, path: string): number {
     throw new UsageError(`The state database ${path} was written by a newer hubspot-sync (schema ${version}); upgrade to use it.`);
   }
   return version;
-}
-
-/**
- * Creates the database file with mode 0600 before SQLite opens it: SQLite would create
- * it 0644, and gives its -wal and -shm files the mode of the database file.
- */
-function createPrivateFile(path: string): void {
-  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    try {
-      chmodSync(file, PRIVATE_FILE_MODE);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
 }
 
 /**
