@@ -224,6 +224,27 @@ export class EventDefinitionPlan {
     if (sendable > 0) this.sends++;
   }
 
+  /**
+   * Every event of a run that folds, by name (distinct events, and the properties of
+   * each's first occurrence). The fold sends them in key order, name then uuid, 500 a
+   * batch; a name's batches go out together, so its definition is made once, with what
+   * they carry, and a refusal dead-letters them all.
+   */
+  folded(events: ReadonlyMap<string, EventsOfName>): void {
+    let position = 0;
+    let lastSent = -1;
+    for (const name of [...events.keys()].sort()) {
+      const { properties, count } = events.get(name)!;
+      const first = Math.floor(position / BATCH_LIMITS.events);
+      const last = Math.floor((position + count - 1) / BATCH_LIMITS.events);
+      position += count;
+      if (count === 0 || !this.define(name, properties)) continue;
+      // Batches that carry a sendable event of this name; one a name before shared is not counted twice.
+      this.sends += last - Math.max(first, lastSent + 1) + 1;
+      lastSent = last;
+    }
+  }
+
   /** Answers whether the events of the name can be sent. */
   private define(name: string, properties: ReadonlySet<string>): boolean {
     if (!this.mayCreate) return true;

@@ -98,13 +98,32 @@ describe('RequestCounter', () => {
     }
   });
 
-  it('event definitions: what the portal lacks, created as the event batches go', async () => {
+  it('event definitions: what the portal lacks, created as the event batches go (streamed) or before each name\'s batches (folded)', async () => {
     const portal = { ...EMPTY, eventDefinitions: new Map([['pe1_known', new Set(['plan'])]]) };
     const operations = [event('pe1_known', 'a', ['plan', 'seats']), event('pe1_new', 'b', ['x']), ...times(500, (i) => event('pe1_other', `o${i}`)), event('pe1_new', 'c', ['y'])];
-    const counts = await count(operations, 'folded', portal);
-    expect(counts.eventDefinitionCreates).toBe(2);
+    const streamed = await count(operations, 'streamed', portal);
+    expect(streamed.eventDefinitionCreates).toBe(2);
     // seats on the known event; y on pe1_new, which its first batch created without it.
-    expect(counts.eventPropertyCreates).toBe(2);
-    expect(counts.events).toEqual({ batches: 2 });
+    expect(streamed.eventPropertyCreates).toBe(2);
+    expect(streamed.events).toEqual({ batches: 2 });
+    // Folded, pe1_new's two events go in one batch (key order: name, then uuid): created with x and y.
+    const folded = await count(operations, 'folded', portal);
+    expect([folded.eventDefinitionCreates, folded.eventPropertyCreates, folded.events]).toEqual([2, 1, { batches: 2 }]);
+  });
+
+  it.each([
+    { case: 'every name sendable', wide: 0, creates: 3, sends: 5 },
+    // 'pe1_b' (sorted between the others) has 60 properties: refused once, its events never sent.
+    { case: 'a name past the 50 properties a definition may hold', wide: 60, creates: 3, sends: 4 },
+  ])('folded events: sent in key order, 500 a batch, each name defined once: $case', async ({ wide, creates, sends }) => {
+    const operations = [
+      ...times(700, (i) => event('pe1_c', `c${i}`, ['plan'])),
+      ...times(1200, (i) => event('pe1_b', `b${i}`, i === 0 && wide > 0 ? times(wide, (p) => `p${p}`) : ['plan'])),
+      ...times(300, (i) => event('pe1_a', `a${i % 250}`, ['plan'])),
+    ];
+    const counts = await count(operations, 'folded');
+    expect(counts.eventDefinitionCreates).toBe(creates);
+    // 250 + 1,200 + 700 distinct events: batches 0-4; without pe1_b's (250-1449), batch 1 holds none.
+    expect(counts.events).toEqual({ batches: sends });
   });
 });

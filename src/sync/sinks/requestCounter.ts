@@ -73,6 +73,9 @@ export class RequestCounter {
   private eventsFilling = new Map<string, { properties: Set<string>; count: number }>();
   private readonly definitions: EventDefinitionPlan;
   private eventCount = 0;
+  /** Folded: every distinct event, and per name their count and the properties of each's first occurrence. */
+  private readonly eventKeys = new SpillingKeySet();
+  private readonly eventNames = new Map<string, { properties: Set<string>; count: number }>();
 
   constructor(
     private readonly mode: SendMode,
@@ -121,6 +124,15 @@ export class RequestCounter {
       }
       case 'event.send': {
         this.eventCount++;
+        if (this.mode === 'folded') {
+          // The fold sends an event once, as its first record carries it.
+          if (!this.eventKeys.add(`${operation.eventName}\n${operation.uuid}`)) return;
+          const events = this.eventNames.get(operation.eventName) ?? { properties: new Set<string>(), count: 0 };
+          events.count++;
+          for (const name of Object.keys(operation.properties)) events.properties.add(name);
+          this.eventNames.set(operation.eventName, events);
+          return;
+        }
         const events = this.eventsFilling.get(operation.eventName) ?? { properties: new Set<string>(), count: 0 };
         events.count++;
         for (const name of Object.keys(operation.properties)) events.properties.add(name);
@@ -137,7 +149,8 @@ export class RequestCounter {
    */
   async counts(reader?: CompanyReader): Promise<CountedWork> {
     this.companyBatches.end();
-    this.eventBatches.end();
+    if (this.mode === 'folded') this.definitions.folded(this.eventNames);
+    else this.eventBatches.end();
     let onlyAssociated = 0;
     for (const email of this.associatedEmails.keys()) if (!this.contacts.has(email)) onlyAssociated++;
     const common = {
@@ -168,7 +181,7 @@ export class RequestCounter {
   }
 
   close(): void {
-    for (const set of [this.contacts, this.associatedEmails, this.pairs, this.domains]) set.close();
+    for (const set of [this.contacts, this.associatedEmails, this.pairs, this.domains, this.eventKeys]) set.close();
   }
 
   /** A streamed company batch: its new domains are searched, then created; the others updated. */
