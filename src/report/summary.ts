@@ -62,6 +62,10 @@ export function formatSummary(report: RunReport, deadLetterFile?: string, extraW
     rows.splice(2, 0, ['retroactive', `${report.identities.retroactive} (anonymous calls attributed through an identify later in the export)`]);
   }
   if (report.requestPlan) rows.push(['request plan', describePlan(report.requestPlan)]);
+  if (report.sending) {
+    const { keysSent, keys } = report.sending;
+    rows.push(['sent so far', `${keysSent.toLocaleString('en-US')} of ${keys.toLocaleString('en-US')} keys (contacts, companies, pairs, events); the records are counted delivered once every key is answered`]);
+  }
   if (!report.dryRun) {
     const { requests } = report;
     rows.push(['requests', `${requests.total} (retried ${requests.retried}, rate-limited ${requests.rateLimited})`]);

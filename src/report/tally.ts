@@ -150,6 +150,17 @@ export interface RunReport extends TallyCounts {
   propertyPlanUntracked?: Record<CatalogObject, number>;
   /** A dry run's: what a live run of the same inputs would send. */
   requestPlan?: RequestPlan;
+  /**
+   * A compacted run stopped in its sending phase: the fold's keys sent so far of all. Its
+   * records' outcomes are counted once every key is answered, by the run that finishes it.
+   */
+  sending?: UnfinishedSend;
+}
+
+/** How far the sending phase of a compacted run got before it stopped. */
+export interface UnfinishedSend {
+  keysSent: number;
+  keys: number;
 }
 
 /** The report with the run's property plan. */

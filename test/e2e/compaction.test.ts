@@ -102,14 +102,15 @@ describe('a compacted live run', () => {
 type Phase = 'learning' | 'folding' | 'sending';
 
 /**
- * Starts a run and kills it (-9) at a point reached by checkpoints, not by time: once a
- * checkpoint of this run names `phase`, past the first records when folding, and, when
- * sending, once the stand-in has answered 5 more requests.
+ * Starts a run and kills it (-9, or another signal) at a point reached by checkpoints, not
+ * by time: once a checkpoint of this run names `phase`, past the first records when
+ * folding, and, when sending, once the stand-in has answered 5 more requests.
  */
-async function killIn(run: LiveRun, exp: Export, phase: Phase): Promise<void> {
+async function killIn(run: LiveRun, exp: Export, phase: Phase, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') {
   const checkpointFile = join(run.stateDir, 'checkpoint.json');
   const runsBefore = (await readCheckpoint(checkpointFile))?.runs ?? 0;
-  const { child, done } = run.start([exp.input, '--suppress', exp.suppress, '--quiet', '--concurrency', '1'], { env: { HUBSPOT_SYNC_CHECKPOINT_INTERVAL_MS: '5' } });
+  const report = join(await tempDir(), 'report.json');
+  const { child, done } = run.start([exp.input, '--suppress', exp.suppress, '--quiet', '--concurrency', '1', '--report', report], { env: { HUBSPOT_SYNC_CHECKPOINT_INTERVAL_MS: '5' } });
   let exited = false;
   void done.then(() => (exited = true));
   let since: number | undefined;
@@ -126,8 +127,10 @@ async function killIn(run: LiveRun, exp: Export, phase: Phase): Promise<void> {
     await sleep(5);
   }
   expect(exited, `the run ended before its kill in ${phase}`).toBe(false);
-  child.kill('SIGKILL');
-  expect((await done).signal).toBe('SIGKILL');
+  child.kill(signal);
+  const result = await done;
+  if (signal === 'SIGKILL') expect(result.signal).toBe('SIGKILL');
+  return { result, report };
 }
 
 async function readCheckpoint(file: string): Promise<{ runs: number; phase?: string; inputs: Record<string, { records: number }> } | undefined> {
@@ -144,7 +147,15 @@ describe('kill -9 once in each phase', () => {
     const reference = await replay(await live(), exp);
     const run = await live({ timeScale: 0.1 });
     for (const phase of ['learning', 'folding', 'sending'] as const) await killIn(run, exp, phase);
+    // Stopped by a signal in the sending phase it resumed in: it says how far it got.
+    const stopped = await killIn(run, exp, 'sending', 'SIGTERM');
+    expect(stopped.result.code, stopped.result.stderr).toBe(130);
+    const { sending } = JSON.parse(await readFile(stopped.report, 'utf8')) as RunReport;
+    expect(sending!.keysSent).toBeGreaterThan(0);
+    expect(sending!.keysSent).toBeLessThan(sending!.keys);
+    expect(stopped.result.stderr).toMatch(new RegExp(`sent so far +${sending!.keysSent.toLocaleString('en-US')} of ${sending!.keys.toLocaleString('en-US')} keys`));
     const final = await replay(run, exp);
+    expect(final.report.sending).toBeUndefined();
 
     expect(final.snapshot).toEqual(reference.snapshot);
     expect(final.report.counts).toEqual(reference.report.counts);

@@ -129,7 +129,8 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
           end = endedBy(saved === LATE ? noAnswer(state) : saved);
         }
       }
-      return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings(), propertyPlan: plan.plan() };
+      const sending = checkpoint.phase === 'sending' && checkpoint.sending && end.status !== 'completed' ? { sending: { keysSent: checkpoint.sending.sent, keys: checkpoint.sending.keys } } : {};
+      return { tally: state.tally, ...end, durationMs: Date.now() - started, deadLetterFile: state.deadLetterPath, warnings: context.filterWarnings(), propertyPlan: plan.plan(), ...sending };
     } finally {
       guard.stop();
     }

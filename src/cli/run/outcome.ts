@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import type { RequestPlan } from '../../core/requestPlan.js';
 import { EXIT, HubspotSyncError, WriteFailedError, writeFailure, type ExitCode } from '../../errors.js';
 import { closingWarnings, formatSummary } from '../../report/summary.js';
-import { buildReport, withPropertyPlan, type RunStatus, type RunTally } from '../../report/tally.js';
+import { buildReport, withPropertyPlan, type RunStatus, type RunTally, type UnfinishedSend } from '../../report/tally.js';
 import type { PropertyPlan } from '../../core/propertyPlan.js';
 import { faultIfPlanned } from '../../state/writeFaults.js';
 
@@ -27,6 +27,8 @@ export interface RunOutcome {
   propertyPlan?: PropertyPlan;
   /** A dry run's request plan. */
   requestPlan?: RequestPlan;
+  /** A compacted run that stopped while sending its fold: how far it got. */
+  sending?: UnfinishedSend;
 }
 
 export type RunEnd = Pick<RunOutcome, 'status' | 'message' | 'messageSaysWhatNext' | 'error'>;
@@ -57,6 +59,7 @@ export interface FinishOptions {
 export async function finishRun(outcome: RunOutcome, flags: FinishOptions): Promise<ExitCode> {
   const report = withPropertyPlan(buildReport(outcome.tally, outcome.status, flags.dryRun, outcome.durationMs), outcome.propertyPlan);
   if (outcome.requestPlan) report.requestPlan = outcome.requestPlan;
+  if (outcome.sending) report.sending = outcome.sending;
   const reportFailure = flags.report === undefined ? undefined : await writeReport(flags.report, JSON.stringify(report, null, 2) + '\n');
   // `| head` has what it wanted: like any Unix filter, end without a word.
   if (outcome.outputClosed) return EXIT.completed;
