@@ -50,14 +50,14 @@ describe('progress line', () => {
   it('a compacted run: folding in its second reading, then its sending phase by keys sent, its share and ETA the phase\'s own', () => {
     const tally = new RunTally();
     const MiB = 1024 * 1024;
-    let sending: SendingProgress | undefined;
+    const phase3: { sending?: SendingProgress } = {};
     const line = (now: number) =>
-      progressLine(snapshot({ mode: 'plain', stream: new PassThrough(), tally, inputs: [{ bytesDone: () => 8 * MiB, file: {} }, { bytesDone: () => 4 * MiB, file: {} }], totalBytes: 8 * MiB, readings: 2, secondReading: 'folding', sending: () => sending, now: () => now }, 0, 0));
+      progressLine(snapshot({ mode: 'plain', stream: new PassThrough(), tally, inputs: [{ bytesDone: () => 8 * MiB, file: {} }, { bytesDone: () => 4 * MiB, file: {} }], totalBytes: 8 * MiB, readings: 2, secondReading: 'folding', sending: () => phase3.sending, now: () => now }, 0, 0));
     expect(line(10_000)).toContain('folding 4.0 MiB of 8.0 MiB (75%)');
     // A resumed phase: 1,000 of its 5,000 keys were sent before; 1,000 more in 10 s.
-    sending = { sent: 2_000, keys: 5_000, since: 20_000, sentBefore: 1_000 };
+    phase3.sending = { sent: 2_000, keys: 5_000, since: 20_000, sentBefore: 1_000 };
     expect(line(30_000)).toContain('sending 2,000 of 5,000 keys (25%) · ETA 30s');
-    sending.sent = 5_000;
+    phase3.sending.sent = 5_000;
     expect(line(40_000)).toContain('sending 5,000 of 5,000 keys (100%) · ETA 0s');
   });
 
