@@ -7,9 +7,23 @@
 import { setFlagsFromString } from 'node:v8';
 
 export function keepHeapNearLiveSize(): void {
+  setFlag('--heap-growing-percent=25');
+}
+
+/**
+ * For a live run: V8's young generation stays at its starting size. Under a replay's
+ * allocation rate it grows to its maximum (32 MB on Node.js 20, 64 MB on 24) and stays
+ * resident, which put a 1M-event live run past 200 MB; kept small it costs a few percent
+ * of wall time (bench/RESULTS.md §14). Dry runs and diff keep their speed.
+ */
+export function keepYoungGenerationSmall(): void {
+  setFlag('--semi-space-growth-factor=1');
+}
+
+function setFlag(flag: string): void {
   try {
-    setFlagsFromString('--heap-growing-percent=25');
+    setFlagsFromString(flag);
   } catch {
-    // A runtime whose flags are frozen keeps V8's default growth: more memory, same results.
+    // A runtime whose flags are frozen keeps V8's default: more memory, same results.
   }
 }
