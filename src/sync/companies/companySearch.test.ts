@@ -45,8 +45,9 @@ describe('company search bodies', () => {
           const searched = plan.bodies.flatMap(values);
           // Each domain exactly once: searched, or set apart as too long for any body.
           expect([...searched, ...plan.unsearchable].sort()).toEqual([...distinct].sort());
+          // Set apart only when its JSON (quotes and backslashes escaped) nearly fills a body.
           for (const lone of plan.unsearchable) {
-            expect(Buffer.byteLength(lone)).toBeGreaterThan(MAX_SEARCH_BODY - 400);
+            expect(Buffer.byteLength(JSON.stringify(lone))).toBeGreaterThan(MAX_SEARCH_BODY - 400);
           }
         }
       }),
@@ -67,6 +68,9 @@ describe('company search bodies', () => {
     const withLong = planDomainSearches(['a.com', long, 'b.com'], PROPERTIES);
     expect(withLong.unsearchable).toEqual([long]);
     expect(withLong.bodies.flatMap(inValues)).toEqual(['a.com', 'b.com']);
+    // Measured as JSON: 1,400 quotes are 2,800 bytes in a body.
+    const quotes = '"'.repeat(1400);
+    expect(planDomainSearches(['a.com', quotes], PROPERTIES).unsearchable).toEqual([quotes]);
     // Short domains still go 100 to a body.
     expect(planDomainSearches(Array.from({ length: 250 }, (_, i) => `c${i}.io`), PROPERTIES).bodies.map((b) => inValues(b).length)).toEqual([100, 100, 50]);
   });
