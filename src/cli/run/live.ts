@@ -222,6 +222,8 @@ async function readInputs(
     if (fold !== undefined && checkpoint.phase === 'sending') {
       if (!(await sendingPhase(fold))) return;
       fold = undefined;
+      // New inputs are read next: the progress line follows them, not the fold just sent.
+      checkpoint.sending = undefined;
     }
     if (fold === undefined && foldsBeforeSending(flags.compact, pending)) fold = newFold();
     if (fold !== undefined) {

@@ -265,12 +265,16 @@ export class CompanyFinder {
   }
 
   private async readListingPages(keyProperty: string | undefined): Promise<Listing> {
-    const maxListed = this.settings.maxListed ?? MAX_LISTED;
     const byDomain = new Map<string, CrmObject[]>();
     const tooMany = await this.pages(listingBody(keyProperty), (page) => {
-      if (page.total > maxListed) return true;
+      // The one rule the request plan counts by, too.
+      if (additionalPass(page.total, this.settings.maxListed).kind === 'perDomain') return true;
       for (const company of page.results ?? []) {
-        for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) byDomain.set(domain, [...(byDomain.get(domain) ?? []), company]);
+        for (const domain of domainList(company.properties[ADDITIONAL_DOMAINS])) {
+          const listing = byDomain.get(domain);
+          if (listing) listing.push(company);
+          else byDomain.set(domain, [company]);
+        }
       }
       return false;
     });
