@@ -10,7 +10,7 @@ import type { SendingProgress } from '../report/progress.js';
 import type { RunTally } from '../report/tally.js';
 import { openInput } from '../sources/openInput.js';
 import type { InputFile, ReadOptions } from '../sources/types.js';
-import type { FoldedRecord, FoldKind, FoldPart, FoldStore } from '../state/foldStore.js';
+import type { FoldedKey, FoldedRecord, FoldKind, FoldStore } from '../state/foldStore.js';
 import type { DeadLetters } from '../sync/loop/deadLetters.js';
 import type { MappedRecord } from '../sync/loop/recordMapper.js';
 
@@ -59,17 +59,11 @@ async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, s
   let after = '';
   for (;;) {
     if (shouldStop() || sender.failure !== undefined) return false;
-    const keys = fold.pendingKeys(kind, after, PAGE);
-    if (keys.length === 0) break;
-    after = keys.at(-1)!;
-    let parts = 0;
-    const sent = Promise.all(
-      keys.map((key) => {
-        const keyParts = fold.partsOf(kind, key);
-        parts += keyParts.length;
-        return sendKey(fold, sender, kind, key, keyParts).then(keySent);
-      }),
-    );
+    const page = fold.pendingPage(kind, after, PAGE);
+    if (page.length === 0) break;
+    after = page.at(-1)!.key;
+    const parts = page.reduce((sum, folded) => sum + folded.parts.length, 0);
+    const sent = Promise.all(page.map((folded) => sendKey(fold, sender, kind, folded).then(keySent)));
     pages.push({ sent, parts });
     inFlight += parts;
     while (inFlight > PARTS_IN_FLIGHT && pages.length > 1) {
@@ -83,7 +77,7 @@ async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, s
   return sender.failure === undefined;
 }
 
-async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, key: string, parts: readonly FoldPart[]): Promise<void> {
+async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, { key, parts }: FoldedKey): Promise<void> {
   if (parts.length > 0) {
     const verdicts = await sender.sendFolded(key, parts.map((part) => part.operation), parts[0]!.record);
     verdicts.forEach((verdict, i) => {

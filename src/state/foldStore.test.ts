@@ -19,6 +19,8 @@ function open(): { fold: FoldStore; dir: string } {
 const at = (offset: number, index?: number) => ({ file: 'a.ndjson', line: offset + 1, offset, endLine: offset + 2, endOffset: offset + 1, ...(index === undefined ? {} : { index }) });
 const facts = { messageId: undefined, retroactive: false, counted: false };
 const contact = (email: string, properties: Record<string, string>): Operation => ({ op: 'contact.upsert', email, properties });
+const pendingContacts = (fold: FoldStore, after = '', limit = 10) => fold.pendingPage('contact', after, limit).map((folded) => folded.key);
+const partsOf = (fold: FoldStore, email: string) => fold.pendingPage('contact', '', 100).find((folded) => folded.key === email)?.parts ?? [];
 
 describe('FoldStore', () => {
   it('keeps every contribution to a key in input order, leaves out refused records, and pages unconfirmed keys', () => {
@@ -26,15 +28,26 @@ describe('FoldStore', () => {
     fold.add(at(0), facts, [contact('b@x.com', { firstname: 'B' })]);
     fold.add(at(10), facts, [contact('a@x.com', { firstname: 'A' })]);
     fold.add(at(20), facts, [contact('a@x.com', { lastname: 'L' }), { op: 'association', email: 'a@x.com', domain: 'x.com' }]);
-    expect(fold.pendingKeys('contact', '', 10)).toEqual(['a@x.com', 'b@x.com']);
-    expect(fold.partsOf('contact', 'a@x.com').map((p) => p.operation)).toEqual([contact('a@x.com', { firstname: 'A' }), contact('a@x.com', { lastname: 'L' })]);
+    expect(pendingContacts(fold)).toEqual(['a@x.com', 'b@x.com']);
+    expect(partsOf(fold, 'a@x.com').map((p) => p.operation)).toEqual([contact('a@x.com', { firstname: 'A' }), contact('a@x.com', { lastname: 'L' })]);
     fold.refuse(2, { code: 'HUBSPOT_REJECTED', reason: 'no' });
-    expect(fold.partsOf('contact', 'a@x.com').map((p) => p.record)).toEqual([3]);
+    expect(partsOf(fold, 'a@x.com').map((p) => p.record)).toEqual([3]);
     fold.confirm('contact', 'a@x.com');
-    expect(fold.pendingKeys('contact', '', 10)).toEqual(['b@x.com']);
-    expect(fold.pendingKeys('contact', 'b@x.com', 10)).toEqual([]);
+    expect(pendingContacts(fold)).toEqual(['b@x.com']);
+    expect(pendingContacts(fold, 'b@x.com')).toEqual([]);
     expect(fold.counts()).toEqual({ contactUpdates: 3, contactsSent: 2, companyUpdates: 0, companiesSent: 0 });
     expect(fold.records(0, 10).map((r) => [r.id, r.verdicts.length])).toEqual([[1, 0], [2, 1], [3, 0]]);
+  });
+
+  it('pages keys with their parts: a confirmed key between two pending ones brings nothing, and a page ends at its limit', () => {
+    const { fold } = open();
+    for (const email of ['a@x.com', 'b@x.com', 'c@x.com', 'd@x.com']) fold.add(at(email.charCodeAt(0)), facts, [contact(email, { n: email })]);
+    fold.add(at(200), facts, [contact('c@x.com', { later: '1' })]);
+    fold.confirm('contact', 'b@x.com');
+    const first = fold.pendingPage('contact', '', 2);
+    expect(first.map((folded) => [folded.key, folded.parts.map((part) => part.record)])).toEqual([['a@x.com', [1]], ['c@x.com', [3, 5]]]);
+    expect(fold.pendingPage('contact', 'c@x.com', 2).map((folded) => folded.key)).toEqual(['d@x.com']);
+    expect(fold.pendingPage('company', '', 2)).toEqual([]);
   });
 
   it('drops what was folded from a watermark on, and every later record, as a resume reads them again', () => {
@@ -45,14 +58,14 @@ describe('FoldStore', () => {
     const again = FoldStore.open(dir);
     again.discardFrom('a.ndjson', 20);
     expect(again.records(0, 10).map((r) => r.offset)).toEqual([0, 10]);
-    expect(again.pendingKeys('contact', '', 10)).toEqual(['c0@x.com', 'c10@x.com']);
+    expect(pendingContacts(again)).toEqual(['c0@x.com', 'c10@x.com']);
     again.close();
   });
 
   it('gives property maps back without a prototype, and remembers its owner until forgotten', () => {
     const { fold, dir } = open();
     fold.add(at(0), facts, [contact('a@x.com', JSON.parse('{"constructor":"c","__proto__":"p"}') as Record<string, string>)]);
-    const [part] = fold.partsOf('contact', 'a@x.com');
+    const [part] = partsOf(fold, 'a@x.com');
     const properties = (part!.operation as { properties: Record<string, string> }).properties;
     expect(Object.getPrototypeOf(properties)).toBeNull();
     expect(Object.keys(properties)).toEqual(['constructor', '__proto__']);

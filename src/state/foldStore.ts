@@ -43,6 +43,12 @@ export interface FoldPart {
   operation: Operation;
 }
 
+/** A key not confirmed yet, with its contributions. */
+export interface FoldedKey {
+  key: string;
+  parts: FoldPart[];
+}
+
 export interface FoldCounts {
   contactUpdates: number;
   contactsSent: number;
@@ -53,25 +59,32 @@ export interface FoldCounts {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, path TEXT NOT NULL, line INTEGER NOT NULL, offset INTEGER NOT NULL, idx INTEGER, message_id TEXT, retroactive INTEGER NOT NULL, counted INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS records_place ON records (path, offset);
 CREATE TABLE IF NOT EXISTS parts (kind TEXT NOT NULL, key TEXT NOT NULL, record INTEGER NOT NULL, n INTEGER NOT NULL, operation TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS parts_key ON parts (kind, key, record, n);
 CREATE TABLE IF NOT EXISTS confirmed (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS verdicts (record INTEGER NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS verdicts_record ON verdicts (record);
 `;
 
-/** Writes are grouped in transactions of this many statements (and one at each checkpoint). */
-const WRITES_PER_TRANSACTION = 5_000;
+/**
+ * The sending phase's index, built once the fold is whole: a sort is several times cheaper
+ * than keeping it up to date through millions of inserts in no key order. (A resume finds
+ * the first record to discard by a scan: it happens once a run, not once a record.)
+ */
+const SENDING_INDEX = 'CREATE INDEX IF NOT EXISTS parts_key ON parts (kind, key, record, n);';
 
+/**
+ * Writes go into one transaction from one checkpoint to the next: only a checkpoint needs
+ * them durable (a run killed between two reads its records again), and a commit costs two
+ * fsyncs.
+ */
 export class FoldStore {
-  private writes = 0;
   /** Statements prepared once: a fold of millions of records runs them millions of times. */
   private readonly sql: ReturnType<typeof statements>;
   /** Folded rows go many to a statement; `settle` writes what is left before anything reads. */
   private readonly rows: { records: BatchUpsert; parts: BatchUpsert; confirmed: BatchUpsert };
   /** Record ids are given here, so that a record's parts need not wait for its insert. */
   private nextRecord: number;
+  private indexed = false;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = statements(db);
@@ -153,16 +166,20 @@ export class FoldStore {
     });
   }
 
-  /** Up to `limit` keys of `kind` not confirmed yet, after `after` in key order. */
-  pendingKeys(kind: FoldKind, after: string, limit: number): string[] {
-    this.settle();
-    return this.sql.pendingKeys.all(kind, after, limit);
-  }
-
-  /** Every contribution to `key`, in input order, but those of records HubSpot refused already. */
-  partsOf(kind: FoldKind, key: string): FoldPart[] {
-    this.settle();
-    return this.sql.partsOf.all(kind, key).map((row) => ({ record: row.record, operation: withoutPrototypes(JSON.parse(row.operation) as Operation) }));
+  /**
+   * Up to `limit` keys of `kind` not confirmed yet, after `after` in key order, each with
+   * every contribution to it in input order but those of records HubSpot refused already.
+   * Two queries a page, not one a key: most keys (every event) have a single part.
+   */
+  pendingPage(kind: FoldKind, after: string, limit: number): FoldedKey[] {
+    this.readyToSend();
+    const keys = this.sql.pendingKeys.all(kind, after, limit);
+    if (keys.length === 0) return [];
+    const page = new Map(keys.map((key) => [key, [] as FoldPart[]]));
+    for (const row of this.sql.partsBetween.all(kind, after, keys.at(-1)!)) {
+      page.get(row.key)?.push({ record: row.record, operation: withoutPrototypes(JSON.parse(row.operation) as Operation) });
+    }
+    return keys.map((key) => ({ key, parts: page.get(key)! }));
   }
 
   confirm(kind: FoldKind, key: string): void {
@@ -202,14 +219,14 @@ export class FoldStore {
 
   /** Every key of the fold, and how many are confirmed sent (the sending phase's progress). */
   keyCounts(): { keys: number; confirmed: number } {
-    this.settle();
+    this.readyToSend();
     const count = (sql: string) => this.db.prepare<[], number>(sql).pluck().get() ?? 0;
     return { keys: count('SELECT COUNT(*) FROM (SELECT DISTINCT kind, key FROM parts)'), confirmed: count('SELECT COUNT(*) FROM confirmed') };
   }
 
   /** The report's `compaction`: updates folded, and keys they came to. */
   counts(): FoldCounts {
-    this.settle();
+    this.readyToSend();
     const count = (sql: string, kind: FoldKind) => this.db.prepare<[FoldKind], number>(sql).pluck().get(kind) ?? 0;
     const updates = 'SELECT COUNT(*) FROM parts WHERE kind = ?';
     const keys = 'SELECT COUNT(DISTINCT key) FROM parts WHERE kind = ?';
@@ -225,7 +242,6 @@ export class FoldStore {
     } catch (error) {
       throw writeFailure(this.db.name, error);
     }
-    this.writes = 0;
   }
 
   close(): void {
@@ -244,6 +260,14 @@ export class FoldStore {
     this.rows.confirmed.end();
   }
 
+  /** Once the fold is whole: every row written, and the sending phase's index built. */
+  private readyToSend(): void {
+    this.settle();
+    if (this.indexed) return;
+    this.write(() => this.db.exec(SENDING_INDEX));
+    this.indexed = true;
+  }
+
   private lastRecord(): number {
     return this.db.prepare<[], number | null>('SELECT MAX(id) FROM records').pluck().get() ?? 0;
   }
@@ -255,7 +279,6 @@ export class FoldStore {
     } catch (error) {
       throw writeFailure(this.db.name, error);
     }
-    if (++this.writes >= WRITES_PER_TRANSACTION) this.commit();
   }
 }
 
@@ -266,8 +289,10 @@ function statements(db: Database.Database) {
         'SELECT DISTINCT p.key FROM parts p WHERE p.kind = ? AND p.key > ? AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.kind = p.kind AND c.key = p.key) ORDER BY p.key LIMIT ?',
       )
       .pluck(),
-    partsOf: db.prepare<[FoldKind, string], { record: number; operation: string }>(
-      'SELECT record, operation FROM parts p WHERE kind = ? AND key = ? AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY record, n',
+    partsBetween: db.prepare<[FoldKind, string, string], { key: string; record: number; operation: string }>(
+      'SELECT key, record, operation FROM parts p WHERE kind = ? AND key > ? AND key <= ? ' +
+        'AND NOT EXISTS (SELECT 1 FROM confirmed c WHERE c.kind = p.kind AND c.key = p.key) ' +
+        'AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.record = p.record) ORDER BY key, record, n',
     ),
   };
 }
