@@ -4,20 +4,38 @@
 // 1M-event dry run was ~40 MB of resident memory holding nothing. Growing it by a
 // quarter instead keeps it near the live set: old space 59 → 24 MB, peak RSS
 // 202 → 178 MB, for 30 more full collections (+130 ms of a 17 s run).
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 export function keepHeapNearLiveSize(): void {
   setFlag('--heap-growing-percent=25');
 }
 
+/** The young generation's size (both semi-spaces) past which a live run stops growing it. */
+export const YOUNG_GENERATION_CAP = 8 * 2 ** 20;
+
 /**
- * For a live run: V8's young generation stays at its starting size. Under a replay's
- * allocation rate it grows to its maximum (32 MB on Node.js 20, 64 MB on 24) and stays
- * resident, which put a 1M-event live run past 200 MB; kept small it costs a few percent
- * of wall time (bench/RESULTS.md §14). Dry runs and diff keep their speed.
+ * For a live run: V8 grows its young generation as it would, but only up to 8 MB. Under a
+ * replay's allocation rate it would grow to its maximum (32 MB on Node.js 20, 64 MB on 24)
+ * and stay resident, which put a 1M-event live run past 200 MB; kept at its starting 2 MB,
+ * the objects of requests in flight outlive it and are collected as old ones, and the
+ * sending phase spent a third of its time collecting (bench/RESULTS.md §15). Its maximum
+ * is fixed when the process starts; how it grows is read each time it grows, so growth is
+ * turned off after the collection that reaches the cap. Dry runs and diff keep V8's default.
  */
-export function keepYoungGenerationSmall(): void {
-  setFlag('--semi-space-growth-factor=1');
+export function capYoungGeneration(cap = YOUNG_GENERATION_CAP): void {
+  const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+  const stopGrowing = () => {
+    if (newSpace() < cap) return false;
+    setFlag('--semi-space-growth-factor=1');
+    return true;
+  };
+  if (stopGrowing()) return;
+  const observer = new PerformanceObserver(() => {
+    if (stopGrowing()) observer.disconnect();
+  });
+  // (A gc observer does not keep the process alive.)
+  observer.observe({ entryTypes: ['gc'] });
 }
 
 function setFlag(flag: string): void {

@@ -33,7 +33,7 @@ import { refuseStreamedCreate, RunPlan } from './propertyPlan.js';
 import { FoldStore } from '../../state/foldStore.js';
 import { FoldSink } from '../../phases/folding.js';
 import { accountFold, sendFold } from '../../phases/sending.js';
-import { keepYoungGenerationSmall } from '../heap.js';
+import { capYoungGeneration } from '../heap.js';
 import { foldOwner, foldRefusal } from './foldOwner.js';
 
 /** Of a stop's grace, what is kept for the last checkpoint after the requests in flight. */
@@ -41,7 +41,7 @@ const CHECKPOINT_SHARE = 1 / 6;
 
 export async function liveReplay(paths: string[], flags: ReplayOptions): Promise<RunOutcome> {
   const started = Date.now();
-  keepYoungGenerationSmall();
+  capYoungGeneration();
   if (!flags.token) {
     throw new UsageError('A HubSpot token is needed to deliver: pass --token or set HUBSPOT_ACCESS_TOKEN (or use --dry-run to send nothing).');
   }
