@@ -10,6 +10,8 @@ describe('SpillingIdentityMap', () => {
     expect(learnt.get('nobody')).toBeUndefined();
     expect(learnt.spilled).toBe(0);
     learnt.close();
+    // Closed, it keeps nothing it learnt: only the state directory's map answers.
+    expect(learnt.get('u1')).toBe('stale@example.com');
   });
 
   it('keeps a bounded number in memory and still answers every id, the latest email winning', () => {
@@ -20,5 +22,6 @@ describe('SpillingIdentityMap', () => {
     for (let i = 0; i < 1000; i += 7) learnt.set(`u${i}`, `moved${i}@example.com`);
     for (let i = 0; i < 1000; i++) expect(learnt.get(`u${i}`)).toBe(i % 7 === 0 ? `moved${i}@example.com` : `user${i}@example.com`);
     learnt.close();
+    expect(learnt.get('u0')).toBeUndefined();
   });
 });

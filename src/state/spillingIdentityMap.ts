@@ -35,8 +35,14 @@ export class SpillingIdentityMap implements IdentityMap {
     return this.spilledCount;
   }
 
+  /**
+   * Forgets what it learnt, in memory and on disk: a live run's sending phase needs none of
+   * it, and would otherwise carry up to `keptInMemory` ids and emails to its end.
+   */
   close(): void {
     this.spill?.db.close();
+    this.spill = undefined;
+    this.recent = new Map();
   }
 
   private spillOlderHalf(): void {
