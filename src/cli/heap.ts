@@ -21,7 +21,8 @@ export const YOUNG_GENERATION_CAP = 8 * 2 ** 20;
  * the objects of requests in flight outlive it and are collected as old ones, and the
  * sending phase spent a third of its time collecting (bench/RESULTS.md §15). Its maximum
  * is fixed when the process starts; how it grows is read each time it grows, so growth is
- * turned off after the collection that reaches the cap. Dry runs and diff keep V8's default.
+ * turned off after the collection that reaches the cap (Node.js 24 then holds a few pages
+ * past it between collections). Dry runs and diff keep V8's default.
  */
 export function capYoungGeneration(cap = YOUNG_GENERATION_CAP): void {
   const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
