@@ -70,15 +70,16 @@ interface KindPace {
 
 /** Every unconfirmed key of one kind, a page at a time. */
 async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, pace: KindPace): Promise<boolean> {
-  let refused = false;
+  /** A kind it needs failed or stopped: its keys will not be sent. */
+  let blocked = false;
   void pace.ready.then((ready) => {
-    refused = !ready;
+    blocked = !ready;
   });
   const pages: Array<{ sent: Promise<unknown>; parts: number }> = [];
   let inFlight = 0;
   let after = '';
   for (;;) {
-    if (refused || pace.shouldStop() || sender.failure !== undefined) return false;
+    if (blocked || pace.shouldStop() || sender.failure !== undefined) return false;
     const page = fold.pendingPage(kind, after, PAGE);
     if (page.length === 0) break;
     after = page.at(-1)!.key;
