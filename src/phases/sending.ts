@@ -35,56 +35,35 @@ const PARTS_IN_FLIGHT = 3_000;
  * Sends every unconfirmed key; false when a stop or a failure ended it first. Contacts and
  * companies go side by side (company search has a pace of its own); events once the
  * contacts are answered, associations once both ends are, each kind waiting only for
- * what it needs. A kind that waits reads and parses its first pages meanwhile, so that
- * work is done while the run waits on HubSpot's answers.
+ * what it needs.
  */
 export async function sendFold(fold: FoldStore, sender: FoldedSender, shouldStop: () => boolean, progress?: SendingProgress): Promise<boolean> {
   const halted = sender.halted.then(() => false);
   const keySent = () => {
     if (progress) progress.sent++;
   };
-  const send = (kind: FoldKind, needed: Array<Promise<boolean>> = []) => {
-    // A kind that failed is reported where it is awaited below, not by the kinds after it.
-    const ready = Promise.all(needed).then(
-      (answers) => answers.every(Boolean),
-      () => false,
-    );
-    return Promise.race([sendKind(fold, sender, kind, { ready, shouldStop, keySent }), halted]);
-  };
+  const send = (kind: FoldKind) => Promise.race([sendKind(fold, sender, kind, shouldStop, keySent), halted]);
+  const after = async (needed: Array<Promise<boolean>>, kind: FoldKind) => (await Promise.all(needed)).every(Boolean) && send(kind);
   const contacts = send('contact');
   const companies = send('company');
-  const events = send('event', [contacts]);
-  const associations = send('association', [contacts, companies]);
-  const ends = await Promise.all([contacts, companies, events, associations]);
+  const ends = await Promise.all([after([contacts], 'event'), after([contacts, companies], 'association')]);
   if (!ends.every(Boolean)) return false;
   fold.commit();
   return !shouldStop() && sender.failure === undefined;
 }
 
-interface KindPace {
-  /** Whether the kinds this one needs were all answered: its keys are sent only then. */
-  ready: Promise<boolean>;
-  shouldStop: () => boolean;
-  keySent: () => void;
-}
-
 /** Every unconfirmed key of one kind, a page at a time. */
-async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, pace: KindPace): Promise<boolean> {
-  /** A kind it needs failed or stopped: its keys will not be sent. */
-  let blocked = false;
-  void pace.ready.then((ready) => {
-    blocked = !ready;
-  });
+async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, shouldStop: () => boolean, keySent: () => void): Promise<boolean> {
   const pages: Array<{ sent: Promise<unknown>; parts: number }> = [];
   let inFlight = 0;
   let after = '';
   for (;;) {
-    if (blocked || pace.shouldStop() || sender.failure !== undefined) return false;
+    if (shouldStop() || sender.failure !== undefined) return false;
     const page = fold.pendingPage(kind, after, PAGE);
     if (page.length === 0) break;
     after = page.at(-1)!.key;
     const parts = page.reduce((sum, folded) => sum + folded.parts.length, 0);
-    const sent = pace.ready.then((ready) => (ready ? Promise.all(page.map((folded) => sendKey(fold, sender, kind, folded).then(pace.keySent))) : undefined));
+    const sent = Promise.all(page.map((folded) => sendKey(fold, sender, kind, folded).then(keySent)));
     pages.push({ sent, parts });
     inFlight += parts;
     while (inFlight > PARTS_IN_FLIGHT && pages.length > 1) {
@@ -95,7 +74,7 @@ async function sendKind(fold: FoldStore, sender: FoldedSender, kind: FoldKind, p
   }
   // Each kind waits for its own keys only: events need not wait for companies' searches.
   await Promise.all(pages.map((page) => page.sent));
-  return (await pace.ready) && sender.failure === undefined;
+  return sender.failure === undefined;
 }
 
 async function sendKey(fold: FoldStore, sender: FoldedSender, kind: FoldKind, { key, parts }: FoldedKey): Promise<void> {
