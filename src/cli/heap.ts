@@ -24,10 +24,10 @@ export const YOUNG_GENERATION_CAP = 8 * 2 ** 20;
  * turned off after the collection that reaches the cap (Node.js 24 then holds a few pages
  * past it between collections). Dry runs and diff keep V8's default.
  */
-export function capYoungGeneration(cap = YOUNG_GENERATION_CAP): void {
+export function capYoungGeneration(): void {
   const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
   const stopGrowing = () => {
-    if (newSpace() < cap) return false;
+    if (newSpace() < YOUNG_GENERATION_CAP) return false;
     setFlag('--semi-space-growth-factor=1');
     return true;
   };

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultEmulatorCatalog, startEmulator, type CatalogInput, type Emulator } from '../../test/emulator/index.js';
+import { catalogWith, startEmulator, type CatalogInput, type Emulator } from '../../test/emulator/index.js';
 import { VirtualClock } from '../../test/support/virtualClock.js';
 import type { Operation, PropertyValues } from '../core/types.js';
 import { HubSpotClient } from '../hubspot/client.js';
@@ -44,12 +44,6 @@ async function connect(options: { catalog?: CatalogInput; wholeBatchErrors?: boo
 }
 
 const upserts = (e: Emulator) => e.requests().filter((r) => r.path.endsWith('/contacts/batch/upsert')).length;
-
-function catalogWith(change: (catalog: CatalogInput) => void): CatalogInput {
-  const catalog = defaultEmulatorCatalog();
-  change(catalog);
-  return catalog;
-}
 
 const CONTACTS = 1_000;
 const EVENTS_EACH = 3;

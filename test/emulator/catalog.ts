@@ -147,6 +147,13 @@ export function defaultEmulatorCatalog(): CatalogInput {
   };
 }
 
+/** The default catalog as HubSpot holds it after `change` (a property removed, a unique one added). */
+export function catalogWith(change: (catalog: CatalogInput) => void): CatalogInput {
+  const catalog = defaultEmulatorCatalog();
+  change(catalog);
+  return catalog;
+}
+
 /** Lookup over one object type's properties. */
 export class Catalog {
   private readonly byName = new Map<string, HubSpotPropertyJson>();

@@ -3,7 +3,7 @@
 // (2026-03, 2026-09), as strictly as HubSpot does (see test/emulator/README-section.md).
 
 import type { AddressInfo } from 'node:net';
-import { defaultEmulatorCatalog } from './catalog.js';
+import { catalogWith, defaultEmulatorCatalog } from './catalog.js';
 import { deleteCompany, mergeCompanies } from './companies.js';
 import { EmulatorCore } from './core.js';
 import { addDefinition } from './events.js';
@@ -12,7 +12,7 @@ import { snapshotOf, type EmulatorSnapshot, type EmulatorState } from './state.j
 import type { EmulatorOptions, EmulatorStats, FaultOptions, RequestLogEntry } from './types.js';
 import { isValidEmail, validateProperties, type PropertyProblem } from './values.js';
 
-export { defaultEmulatorCatalog };
+export { catalogWith, defaultEmulatorCatalog };
 export { EmulatorState } from './state.js';
 export type { AssociationPair, CrmRecord, EmulatorSnapshot, StoredEventDefinition, StoredEventProperty, StoredOccurrence } from './state.js';
 export type * from './types.js';

@@ -2,7 +2,7 @@
 // whole-batch 400, a 207 per input): only the records at fault get a verdict, the key is
 // sent again merged from the others, and what HubSpot holds is the merge of those.
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultEmulatorCatalog, startEmulator, type CatalogInput, type Emulator } from '../../../test/emulator/index.js';
+import { catalogWith, startEmulator, type CatalogInput, type Emulator } from '../../../test/emulator/index.js';
 import { VirtualClock } from '../../../test/support/virtualClock.js';
 import type { PropertyValues } from '../../core/types.js';
 import { HubSpotClient } from '../../hubspot/client.js';
@@ -41,12 +41,6 @@ async function identifies(contacts: ContactWriter, email: string, parts: Propert
 }
 
 const upserts = (e: Emulator, object = 'contacts') => e.requests().filter((r) => r.path.endsWith(`/${object}/batch/upsert`)).length;
-
-function catalogWith(change: (catalog: CatalogInput) => void): CatalogInput {
-  const catalog = defaultEmulatorCatalog();
-  change(catalog);
-  return catalog;
-}
 
 describe.each([
   ['a 207 per input', false],
