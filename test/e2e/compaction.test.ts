@@ -86,7 +86,9 @@ describe('a compacted live run', () => {
   });
 
   it('is refused (exit 2) by a run with other mapping options while its fold is unfinished, and --fresh forgets the fold', async () => {
-    const exp = await journeysExport(3000, 12);
+    // Large enough that folding outlasts a busy machine's pause between two looks at the
+    // checkpoint: the kill must land while the fold is unfinished.
+    const exp = await journeysExport(8000, 12);
     const run = await live({ timeScale: 0.1 });
     await killIn(run, exp, 'folding');
     const other = await run.replay([exp.input, '--suppress', exp.suppress, '--pages-as-events', '--quiet']);
