@@ -86,11 +86,13 @@ describe('a compacted live run', () => {
   });
 
   it('is refused (exit 2) by a run with other mapping options while its fold is unfinished, and --fresh forgets the fold', async () => {
-    // Large enough that folding outlasts a busy machine's pause between two looks at the
-    // checkpoint: the kill must land while the fold is unfinished.
-    const exp = await journeysExport(8000, 12);
+    const exp = await journeysExport(1500, 12);
     const run = await live({ timeScale: 0.1 });
-    await killIn(run, exp, 'folding');
+    // Paused by the day's budget while sending (exit 75): the fold is unfinished, whatever
+    // the machine's speed.
+    const paused = await run.replay([exp.input, '--suppress', exp.suppress, '--quiet', '--concurrency', '1', '--daily-limit', '20']);
+    expect(paused.code, paused.stderr).toBe(75);
+    expect((await readCheckpoint(join(run.stateDir, 'checkpoint.json')))?.phase).toBe('sending');
     const other = await run.replay([exp.input, '--suppress', exp.suppress, '--pages-as-events', '--quiet']);
     expect(other.code).toBe(2);
     expect(other.stderr.trim().split('\n')).toHaveLength(1);
