@@ -25,7 +25,7 @@ export class BufferedMap {
     this.select = db.prepare<[string], string>(`SELECT ${value} FROM ${table} WHERE ${key} = ?`).pluck();
     this.countRows = db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck();
     this.remove = db.prepare<[string]>(`DELETE FROM ${table} WHERE ${key} = ?`);
-    this.upsert = new BatchUpsert(db, table, [key, value], `ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}`);
+    this.upsert = new BatchUpsert(db, table, [key, value], `ON CONFLICT (${key}) DO UPDATE SET ${value} = excluded.${value}`, 'json');
   }
 
   /** Entries not yet written. */

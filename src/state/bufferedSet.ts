@@ -25,7 +25,7 @@ export class BufferedSet {
     if (db === undefined) return;
     this.select = db.prepare<[string], number>(`SELECT 1 FROM ${table} WHERE ${column} = ?`).pluck();
     this.countRows = db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck();
-    this.upsert = new BatchUpsert(db, table, [column], `ON CONFLICT (${column}) DO NOTHING`);
+    this.upsert = new BatchUpsert(db, table, [column], `ON CONFLICT (${column}) DO NOTHING`, 'json');
   }
 
   /** Entries not yet written. */

@@ -40,7 +40,7 @@ export class DeliveredIds {
     this.nextSeq = 1;
     if (db === undefined) return;
     this.select = db.prepare<[string, number], number>('SELECT 1 FROM delivered_messages WHERE message_id = ? AND generation < ?').pluck();
-    this.upsert = new BatchUpsert(db, 'delivered_messages', ['message_id', 'generation', 'seq'], 'ON CONFLICT (message_id) DO UPDATE SET generation = excluded.generation, seq = excluded.seq');
+    this.upsert = new BatchUpsert(db, 'delivered_messages', ['message_id', 'generation', 'seq'], 'ON CONFLICT (message_id) DO UPDATE SET generation = excluded.generation, seq = excluded.seq', 'json');
     this.prune = db.prepare<[number]>('DELETE FROM delivered_messages WHERE seq <= ?');
     this.deleteAll = db.prepare<[]>('DELETE FROM delivered_messages');
     this.countRows = db.prepare<[], number>('SELECT count(*) FROM delivered_messages').pluck();

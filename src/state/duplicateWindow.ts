@@ -82,6 +82,7 @@ export class StoredDuplicateWindow implements DuplicateWindow {
       'seen_messages',
       ['message_id', 'seq', 'origin'],
       'ON CONFLICT (message_id) DO UPDATE SET seq = excluded.seq, origin = excluded.origin',
+      'json',
     );
     this.prune = db.prepare<[number]>('DELETE FROM seen_messages WHERE seq <= ?');
     this.countRows = db.prepare<[number], number>('SELECT count(*) FROM seen_messages WHERE seq > ?').pluck();

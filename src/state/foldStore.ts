@@ -89,9 +89,9 @@ export class FoldStore {
   private constructor(private readonly db: Database.Database) {
     this.sql = statements(db);
     this.rows = {
-      records: new BatchUpsert(db, 'records', ['id', 'path', 'line', 'offset', 'idx', 'message_id', 'retroactive', 'counted'], ''),
-      parts: new BatchUpsert(db, 'parts', ['kind', 'key', 'record', 'n', 'operation'], ''),
-      confirmed: new BatchUpsert(db, 'confirmed', ['kind', 'key'], 'ON CONFLICT DO NOTHING'),
+      records: new BatchUpsert(db, 'records', ['id', 'path', 'line', 'offset', 'idx', 'message_id', 'retroactive', 'counted'], '', 'parameters'),
+      parts: new BatchUpsert(db, 'parts', ['kind', 'key', 'record', 'n', 'operation'], '', 'parameters'),
+      confirmed: new BatchUpsert(db, 'confirmed', ['kind', 'key'], 'ON CONFLICT DO NOTHING', 'json'),
     };
     this.nextRecord = this.lastRecord() + 1;
   }

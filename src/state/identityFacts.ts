@@ -6,7 +6,7 @@
 // (one anonymousId identified as A, later as B) give A's calls to B.
 import type Database from 'better-sqlite3';
 import type { LearntAt } from '../core/types.js';
-import { BatchUpsert } from './batchUpsert.js';
+import { BatchUpsert, type Cell } from './batchUpsert.js';
 
 export const IDENTITY_FACTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS identity_facts (seq INTEGER PRIMARY KEY, input TEXT NOT NULL, offset INTEGER NOT NULL, suppressed INTEGER NOT NULL, id TEXT NOT NULL, previous TEXT);
@@ -22,12 +22,12 @@ interface Fact {
 }
 
 export class IdentityFacts {
-  private pending: unknown[][] = [];
+  private pending: Cell[][] = [];
   private readonly insert: BatchUpsert;
   private nextSeq: number;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = new BatchUpsert(db, 'identity_facts', ['seq', 'input', 'offset', 'suppressed', 'id', 'previous'], '');
+    this.insert = new BatchUpsert(db, 'identity_facts', ['seq', 'input', 'offset', 'suppressed', 'id', 'previous'], '', 'parameters');
     this.nextSeq = (db.prepare<[], number | null>('SELECT max(seq) FROM identity_facts').pluck().get() ?? 0) + 1;
   }
 

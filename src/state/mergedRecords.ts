@@ -88,7 +88,7 @@ function openSpill() {
     db,
     // json_patch keeps the members of the earlier object in place, replaces those the
     // later one also has and appends the rest: the same result as `{ ...earlier, ...later }`.
-    upsert: new BatchUpsert(db, 'merged', ['key', 'ord', 'properties'], 'ON CONFLICT (key) DO UPDATE SET properties = json_patch(properties, excluded.properties)'),
+    upsert: new BatchUpsert(db, 'merged', ['key', 'ord', 'properties'], 'ON CONFLICT (key) DO UPDATE SET properties = json_patch(properties, excluded.properties)', 'parameters'),
     page: db.prepare<[number, number], { key: string; ord: number; properties: string }>('SELECT key, ord, properties FROM merged WHERE ord > ? ORDER BY ord LIMIT ?'),
   };
 }

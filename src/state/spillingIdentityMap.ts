@@ -65,6 +65,6 @@ function openSpill() {
   return {
     db,
     select: db.prepare<[string], string>('SELECT email FROM learnt WHERE id = ?').pluck(),
-    upsert: new BatchUpsert(db, 'learnt', ['id', 'email'], 'ON CONFLICT (id) DO UPDATE SET email = excluded.email'),
+    upsert: new BatchUpsert(db, 'learnt', ['id', 'email'], 'ON CONFLICT (id) DO UPDATE SET email = excluded.email', 'json'),
   };
 }

@@ -57,6 +57,6 @@ function openSpill() {
   return {
     db,
     has: db.prepare<[string], number>('SELECT 1 FROM keys WHERE key = ?').pluck(),
-    insert: new BatchUpsert(db, 'keys', ['key'], 'ON CONFLICT (key) DO NOTHING'),
+    insert: new BatchUpsert(db, 'keys', ['key'], 'ON CONFLICT (key) DO NOTHING', 'json'),
   };
 }
