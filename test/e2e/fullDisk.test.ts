@@ -23,8 +23,12 @@ const STACK_TRACE = /\n\s+at .+\(|\n\s+at file:|unexpected error/;
 const FAST_STOP = { HUBSPOT_SYNC_STOP_GRACE_MS: '1500' };
 /** What the 1 MiB filesystem leaves free for the state directory. */
 const ROOM_KIB = 160;
-/** Each request takes this long, one at a time: a run lasts several checkpoints (one every 2 s). */
-const LATENCY_MS = 300;
+/**
+ * HubSpot's times at a quarter (checkpoints every 500 ms, back-offs, search lag), and each
+ * request taking this long, one at a time: a run still lasts several checkpoints.
+ */
+const TIME_SCALE = 0.25;
+const LATENCY_MS = 75;
 
 const open: LiveRun[] = [];
 afterEach(async () => {
@@ -39,7 +43,7 @@ async function closeAndRemove(run: LiveRun): Promise<void> {
 
 /** A stand-in for one concurrent test, closed when it ends. */
 async function withRun(test: (run: LiveRun) => Promise<void>): Promise<void> {
-  const run = await liveRun({ faults: { latencyMs: LATENCY_MS } });
+  const run = await liveRun({ timeScale: TIME_SCALE, faults: { latencyMs: LATENCY_MS } });
   try {
     await test(run);
   } finally {
@@ -49,7 +53,7 @@ async function withRun(test: (run: LiveRun) => Promise<void>): Promise<void> {
 
 /** One request at a time, each taking a while: a run lasts several checkpoints. */
 async function slowLive(): Promise<LiveRun> {
-  const run = await liveRun({ faults: { latencyMs: LATENCY_MS } });
+  const run = await liveRun({ timeScale: TIME_SCALE, faults: { latencyMs: LATENCY_MS } });
   open.push(run);
   return run;
 }
@@ -80,7 +84,7 @@ beforeAll(async () => {
   dir = await tempDir();
   input = join(dir, 'export.ndjson');
   await writeFile(input, exportCalls().join('\n') + '\n');
-  const run = await liveRun({ faults: { latencyMs: LATENCY_MS } });
+  const run = await liveRun({ timeScale: TIME_SCALE, faults: { latencyMs: LATENCY_MS } });
   const result = await run.replay([input, '--concurrency', '1', '--report', join(dir, 'reference.json')]);
   expect(result.code, result.stderr).toBe(0);
   reference = {
