@@ -1,7 +1,8 @@
 // The sending phase against the stand-in: every key of the fold sent once, each kind only
 // once what it needs was answered (events after contacts), and a folded key HubSpot
 // refuses narrowed to the records at fault, with the requests each case costs.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,12 +10,15 @@ import { catalogWith, startEmulator, type CatalogInput, type Emulator } from '..
 import { VirtualClock } from '../../test/support/virtualClock.js';
 import type { Operation, PropertyValues } from '../core/types.js';
 import { HubSpotClient } from '../hubspot/client.js';
+import type { LineWriter } from '../report/lineWriter.js';
 import { RunTally } from '../report/tally.js';
+import { listInputs } from '../sources/listInputs.js';
 import { FoldStore } from '../state/foldStore.js';
 import { DailyBudget } from '../sync/requests/dailyBudget.js';
 import { Requester } from '../sync/requests/requester.js';
+import { DeadLetters } from '../sync/loop/deadLetters.js';
 import { Delivery } from '../sync/sinks/delivery.js';
-import { sendFold } from './sending.js';
+import { accountFold, sendFold } from './sending.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => {
@@ -140,5 +144,57 @@ describe.each([
     expect(refused).toEqual(['', '', 'HUBSPOT_REJECTED', '']);
     expect(snapshot.contacts['ada@example.com']).toEqual({ email: 'ada@example.com', firstname: 'Ada', lastname: 'Lovelace' });
     expect(requests).toBe(8);
+  });
+});
+
+describe('accountFold', () => {
+  /** Writes `lines` as `name` (gzipped when it ends in .gz) and folds a record for each call, with its real place. */
+  async function foldInputs(dir: string, fold: FoldStore, files: Record<string, string[]>) {
+    const placed: Array<{ path: string; line: number; offset: number; index?: number; id: number }> = [];
+    for (const [name, lines] of Object.entries(files)) {
+      const path = join(dir, name);
+      const text = lines.join('\n') + '\n';
+      writeFileSync(path, name.endsWith('.gz') ? gzipSync(text) : text);
+      let offset = 0;
+      lines.forEach((line, i) => {
+        const parsed = JSON.parse(line) as { batch?: unknown[] };
+        const indexes = parsed.batch ? parsed.batch.map((_, index) => index) : [undefined];
+        for (const index of indexes) {
+          const position = { file: path, line: i + 1, offset, endLine: i + 2, endOffset: offset + Buffer.byteLength(line) + 1, ...(index === undefined ? {} : { index }) };
+          fold.add(position, { messageId: undefined, retroactive: false, counted: false }, []);
+          placed.push({ path, line: i + 1, offset, ...(index === undefined ? {} : { index }), id: placed.length + 1 });
+        }
+        offset += Buffer.byteLength(line) + 1;
+      });
+    }
+    return { placed, inputs: await listInputs(Object.keys(files).map((name) => join(dir, name))) };
+  }
+
+  it('writes each refused record as its input holds it, in input order: elements of a batch line and a gzip input among them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'account-'));
+    const fold = FoldStore.open(dir);
+    const track = (n: number) => JSON.stringify({ type: 'track', event: 'Viewed', messageId: `m${n}`, userId: `u${n}` });
+    const plain = Array.from({ length: 40 }, (_, n) => (n === 7 ? JSON.stringify({ batch: [JSON.parse(track(700)), JSON.parse(track(701)), JSON.parse(track(702))] }) : track(n)));
+    const zipped = Array.from({ length: 40 }, (_, n) => track(1000 + n));
+    const { placed, inputs } = await foldInputs(dir, fold, { 'a.ndjson': plain, 'b.ndjson.gz': zipped });
+    // Every third record refused, among them two elements of the batch line (ids 8 and 10).
+    const refused = placed.filter((p) => p.id % 3 === 2 || p.id === 8 || p.id === 10);
+    for (const p of refused) fold.refuse(p.id, { code: 'HUBSPOT_REJECTED', reason: `refused ${p.id}` });
+
+    const written: string[] = [];
+    const tally = new RunTally();
+    const writer = { pushLine: (line: string) => void written.push(line), full: false, flush: async () => undefined } as unknown as LineWriter;
+    await accountFold({ fold, inputs, read: {}, tally, deadLetters: new DeadLetters(tally, writer) });
+
+    const lines = written.map((line) => JSON.parse(line) as { reason: string; source: { file: string; line: number }; event?: { messageId: string } });
+    expect(lines.map((l) => l.reason)).toEqual(refused.map((p) => `refused ${p.id}`));
+    expect(lines.map((l) => l.source)).toEqual(refused.map((p) => ({ file: p.path, line: p.line })));
+    const messageIdOf = (p: (typeof placed)[number]) => {
+      const call = JSON.parse((p.path.endsWith('.gz') ? zipped : plain)[p.line - 1]!) as { messageId?: string; batch?: Array<{ messageId: string }> };
+      return p.index === undefined ? call.messageId : call.batch![p.index]!.messageId;
+    };
+    expect(lines.map((l) => l.event?.messageId)).toEqual(refused.map(messageIdOf));
+    expect(tally.data.counts).toMatchObject({ deadLettered: refused.length, delivered: placed.length - refused.length });
+    fold.close();
   });
 });

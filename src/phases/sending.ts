@@ -9,7 +9,7 @@ import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import type { SendingProgress } from '../report/progress.js';
 import type { RunTally } from '../report/tally.js';
 import { openInput } from '../sources/openInput.js';
-import type { InputFile, ReadOptions } from '../sources/types.js';
+import type { InputFile, ReadOptions, SourceItem } from '../sources/types.js';
 import type { FoldedKey, FoldedRecord, FoldKind, FoldStore } from '../state/foldStore.js';
 import type { DeadLetters } from '../sync/loop/deadLetters.js';
 import type { MappedRecord } from '../sync/loop/recordMapper.js';
@@ -103,38 +103,76 @@ export interface AccountOptions {
  */
 export async function accountFold(options: AccountOptions): Promise<void> {
   const { fold, tally, deadLetters } = options;
-  let after = 0;
-  for (;;) {
-    const records = fold.records(after, PAGE);
-    if (records.length === 0) return;
-    after = records.at(-1)!.id;
-    for (const record of records) {
-      if (record.verdicts.length > 0) {
-        const again = await readAgain(record, options);
-        for (const verdict of record.verdicts) deadLetters.add(again, verdict);
-        if (!record.counted) tally.outcome('deadLettered');
-      } else if (!record.counted) {
-        tally.outcome('delivered');
-        if (record.messageId !== undefined) options.onDelivered?.(record.messageId);
-        if (record.retroactive) tally.retroactive();
+  const inputs = new RefusedRecords(options);
+  try {
+    let after = 0;
+    for (;;) {
+      const records = fold.records(after, PAGE);
+      if (records.length === 0) return;
+      after = records.at(-1)!.id;
+      for (const record of records) {
+        if (record.verdicts.length > 0) {
+          const again = await inputs.read(record);
+          for (const verdict of record.verdicts) deadLetters.add(again, verdict);
+          if (!record.counted) tally.outcome('deadLettered');
+        } else if (!record.counted) {
+          tally.outcome('delivered');
+          if (record.messageId !== undefined) options.onDelivered?.(record.messageId);
+          if (record.retroactive) tally.retroactive();
+        }
+        if (deadLetters.full) await deadLetters.flush();
       }
-      if (deadLetters.full) await deadLetters.flush();
     }
+  } finally {
+    await inputs.close();
   }
 }
 
-/** The folded record as its input holds it (only refused records are read again: few). */
-async function readAgain(record: FoldedRecord, options: AccountOptions): Promise<MappedRecord> {
-  const position = { file: record.path, line: record.line, offset: record.offset, endLine: record.line, endOffset: record.offset, ...(record.index === undefined ? {} : { index: record.index }) };
-  const file = options.inputs.find((input) => input.path === record.path);
-  if (file) {
-    for await (const item of openInput(file, { ...options.read, start: { line: record.line, offset: record.offset } })) {
-      if (item.position.offset !== record.offset || item.position.index !== record.index) {
+/** How far ahead in an input that can seek a refused record must be to be opened at, rather than read on to. */
+const READ_ON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The refused records as their inputs hold them, asked for in input order: each input is
+ * read forward once, not opened (and a gzip input decompressed from its top) again for
+ * every refused record. A record far ahead in an uncompressed input is reached by opening
+ * the input at it instead.
+ */
+class RefusedRecords {
+  private reading: { path: string; items: AsyncIterator<SourceItem>; offset: number } | undefined;
+
+  constructor(private readonly options: Pick<AccountOptions, 'inputs' | 'read'>) {}
+
+  async read(record: FoldedRecord): Promise<MappedRecord> {
+    const file = this.options.inputs.find((input) => input.path === record.path);
+    if (file) {
+      const reading = await this.readingAt(file, record);
+      for (let next = await reading.items.next(); next.done !== true; next = await reading.items.next()) {
+        const item = next.value;
+        reading.offset = item.position.offset;
         if (item.position.offset > record.offset) break;
-        continue;
+        if (item.position.offset !== record.offset || item.position.index !== record.index) continue;
+        return item.kind === 'record' ? { position: item.position, call: item.call, operations: [], warnings: [] } : { position: item.position, raw: item.raw, operations: [], warnings: [] };
       }
-      return item.kind === 'record' ? { position: item.position, call: item.call, operations: [], warnings: [] } : { position: item.position, raw: item.raw, operations: [], warnings: [] };
+      // Not there (the input changed since): the next record opens it again.
+      await this.close();
     }
+    const position = { file: record.path, line: record.line, offset: record.offset, endLine: record.line, endOffset: record.offset, ...(record.index === undefined ? {} : { index: record.index }) };
+    return { position, raw: '', operations: [], warnings: [] };
   }
-  return { position, raw: '', operations: [], warnings: [] };
+
+  async close(): Promise<void> {
+    const items = this.reading?.items;
+    this.reading = undefined;
+    await items?.return?.();
+  }
+
+  /** The reading that reaches `record` going forward: the one under way, or a new one opened at it. */
+  private async readingAt(file: InputFile, record: FoldedRecord) {
+    const current = this.reading;
+    const gzip = file.path.endsWith('.gz');
+    if (current?.path === file.path && current.offset <= record.offset && (gzip || record.offset - current.offset <= READ_ON_BYTES)) return current;
+    await this.close();
+    const items = openInput(file, { ...this.options.read, start: { line: record.line, offset: record.offset } })[Symbol.asyncIterator]();
+    return (this.reading = { path: file.path, items, offset: -1 });
+  }
 }
