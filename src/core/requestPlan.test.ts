@@ -161,13 +161,20 @@ describe('EventDefinitionPlan', () => {
     ['a property a later batch brings is added, once', {}, [{ a: ['x'] }, { a: ['x', 'y'] }, { a: ['y'] }], { creates: 1, propertyCreates: 1, sends: 3 }],
     ['an existing definition: only its missing properties', { a: ['x'] }, [{ a: ['x', 'y', 'z'] }], { creates: 0, propertyCreates: 2, sends: 1 }],
     ['everything defined: nothing but the sends', { a: ['x'], b: ['y'] }, [{ a: ['x'], b: ['y'] }], { creates: 0, propertyCreates: 0, sends: 1 }],
-    ['a create past 50 properties is refused, its events not sent, and tried again by the next batch', {}, [{ a: props(51) }, { a: props(51) }], { creates: 2, propertyCreates: 0, sends: 0 }],
-    ['another event of a refused batch is still sent', {}, [{ a: props(51), b: ['x'] }], { creates: 2, propertyCreates: 0, sends: 1 }],
-    ['additions stop at 50: the first past them is refused, the rest of the batch not tried, and tried again by the next', {}, [{ a: props(50) }, { a: props(2, 'q') }, { a: ['q1'] }], { creates: 1, propertyCreates: 2, sends: 1 }],
+    ['a create with more than 50 properties: the first 50 defined, the rest left out, every event sent', {}, [{ a: props(51) }, { a: props(51) }], { creates: 1, propertyCreates: 0, sends: 2 }],
+    ['another event of the batch is sent as well', {}, [{ a: props(51), b: ['x'] }], { creates: 2, propertyCreates: 0, sends: 1 }],
+    ['additions stop at 50, without a request past them; the events are sent all the same', {}, [{ a: props(50) }, { a: props(2, 'q') }, { a: ['q1'] }], { creates: 1, propertyCreates: 0, sends: 3 }],
+    ['an existing definition with room for one: the first name added, the second left out', { a: [...props(49), 'hs_page_url'] }, [{ a: ['q0', 'q1'] }], { creates: 0, propertyCreates: 1, sends: 1 }],
   ])('%s', (_, before, batches, expected) => {
     const plan = new EventDefinitionPlan(existing(before));
     for (const b of batches) plan.batch(batch(b));
     expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual(expected);
+  });
+
+  it('a run that folds defines each event once, with the first 50 names in the order its events carried them', () => {
+    const plan = new EventDefinitionPlan(existing({}));
+    plan.folded(new Map([['a', { properties: new Set(props(60)), count: 1_200 }], ['b', { properties: new Set(['x']), count: 300 }]]));
+    expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual({ creates: 2, propertyCreates: 0, sends: 3 });
   });
 
   it('with --no-create-event-definitions nothing is created and every batch is sent', () => {

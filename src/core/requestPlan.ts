@@ -3,6 +3,7 @@
 // endpoint, how many count against HubSpot's ten-second window, the least time that
 // window allows at `--rate`, and the share of `--daily-limit` they use.
 // Pure: the endpoint table (paths, limits) is the HubSpot layer's and is passed in.
+import { eventPlaces } from './eventRoom.js';
 
 /** The most inputs one request of each batch endpoint takes. */
 export const BATCH_LIMITS = {
@@ -182,10 +183,8 @@ export class StreamedBatches {
   }
 }
 
-/** HubSpot keeps an event definition to 50 custom properties: a create or an addition past them is refused. */
-export const EVENT_DEFINITION_PROPERTY_LIMIT = 50;
 
-/** The events of one name in a batch, and the property names they carry. */
+/** The events of one name in a batch, and the property names they carry (in the order met). */
 export interface EventsOfName {
   properties: ReadonlySet<string>;
   count: number;
@@ -193,16 +192,18 @@ export interface EventsOfName {
 
 /**
  * The event definitions a run creates as its event batches go, in order, as the event
- * writer does: an event not defined yet is created with the properties of the first
- * batch that carries it; a property a later batch carries is then added, one request
- * each. A request past the limit of properties is refused (and still made): the
- * batch's events of that name are dead letters, and the next batch tries again.
+ * writer does: an event not defined yet is created with the properties its batch carries
+ * (a run that folds: every property of the run), a property a later batch carries is
+ * then added, one request each, while the definition has room (core/eventRoom.ts); the
+ * names past it are left out of the occurrences, which are all sent.
  */
 export class EventDefinitionPlan {
   private readonly defined: Map<string, Set<string>>;
+  /** Per event, the names its definition has no place for. */
+  private readonly noRoom = new Map<string, Set<string>>();
   creates = 0;
   propertyCreates = 0;
-  /** Event sends: one per batch with an event left to send. */
+  /** Event sends: one per batch with an event to send. */
   sends = 0;
 
   /**
@@ -212,55 +213,52 @@ export class EventDefinitionPlan {
   constructor(
     existing: ReadonlyMap<string, ReadonlySet<string>>,
     private readonly mayCreate = true,
-    private readonly limit = EVENT_DEFINITION_PROPERTY_LIMIT,
   ) {
     this.defined = new Map([...existing].map(([name, properties]) => [name, new Set(properties)]));
   }
 
   /** One batch of events, by event name. */
   batch(events: ReadonlyMap<string, EventsOfName>): void {
-    let sendable = 0;
-    for (const [name, { properties, count }] of events) if (this.define(name, properties)) sendable += count;
-    if (sendable > 0) this.sends++;
+    let count = 0;
+    for (const [name, { properties, count: ofName }] of events) {
+      this.define(name, [], properties);
+      count += ofName;
+    }
+    if (count > 0) this.sends++;
   }
 
   /**
-   * Every event of a run that folds, by name (distinct events, and the properties of
-   * each's first occurrence). The fold sends them in key order, name then uuid, 500 a
-   * batch; a name's batches go out together, so its definition is made once, with what
-   * they carry, and a refusal dead-letters them all.
+   * Every event of a run that folds, by name (distinct events, and every property name
+   * their occurrences carry, in the order met). The fold sends them in key order, 500 a
+   * batch; a name's definition is made once, before its first batch, with every name
+   * that has a place.
    */
   folded(events: ReadonlyMap<string, EventsOfName>): void {
-    let position = 0;
-    let lastSent = -1;
-    for (const name of [...events.keys()].sort()) {
-      const { properties, count } = events.get(name)!;
-      const first = Math.floor(position / BATCH_LIMITS.events);
-      const last = Math.floor((position + count - 1) / BATCH_LIMITS.events);
-      position += count;
-      if (count === 0 || !this.define(name, properties)) continue;
-      // Batches that carry a sendable event of this name; one a name before shared is not counted twice.
-      this.sends += last - Math.max(first, lastSent + 1) + 1;
-      lastSent = last;
+    let total = 0;
+    for (const [name, { properties, count }] of events) {
+      if (count === 0) continue;
+      this.define(name, [...properties], properties);
+      total += count;
     }
+    this.sends += Math.ceil(total / BATCH_LIMITS.events);
   }
 
-  /** Answers whether the events of the name can be sent. */
-  private define(name: string, properties: ReadonlySet<string>): boolean {
-    if (!this.mayCreate) return true;
+  private define(name: string, runOrder: readonly string[], carried: ReadonlySet<string>): void {
+    if (!this.mayCreate) return;
     const known = this.defined.get(name);
+    const left = this.noRoom.get(name) ?? new Set<string>();
+    const missing = [...carried].filter((property) => !known?.has(property) && !left.has(property));
+    if (known !== undefined && missing.length === 0) return;
+    const places = eventPlaces(known, runOrder, missing);
+    for (const property of places.noRoom) left.add(property);
+    this.noRoom.set(name, left);
     if (known === undefined) {
       this.creates++;
-      if (properties.size > this.limit) return false;
-      this.defined.set(name, new Set(properties));
-      return true;
+      this.defined.set(name, new Set(places.placed));
+      return;
     }
-    for (const property of properties) {
-      if (known.has(property)) continue;
-      this.propertyCreates++;
-      if (known.size >= this.limit) return false;
-      known.add(property);
-    }
-    return true;
+    const added = missing.filter((property) => places.placed.includes(property));
+    this.propertyCreates += added.length;
+    for (const property of added) known.add(property);
   }
 }

@@ -20,7 +20,7 @@ function readOnly(plan: RunReport['propertyPlan'], object: CatalogObject, name: 
   return reason !== undefined && /read-only|calculated/.test(reason);
 }
 
-/** The summary's rows for dropped contact and company properties. */
+/** The summary's rows for dropped contact, company and event properties. */
 export function droppedRows(report: RunReport): [string, string][] {
   const rows: [string, string][] = [];
   const readOnlyNames: [string, number][] = [];
@@ -33,6 +33,11 @@ export function droppedRows(report: RunReport): [string, string][] {
     if (unknown.length > 0) rows.push([`unknown ${object} properties`, `${top(unknown)}: create them to keep them (--create-properties, or in HubSpot)`]);
   }
   if (readOnlyNames.length > 0) rows.push(['read-only, not sent', `${top(readOnlyNames)} (HubSpot sets these itself)`]);
+  const events = Object.entries(report.droppedProperties.event);
+  if (events.length > 0) {
+    // The reasons vary (core/eventProperties.ts, core/eventRoom.ts): the report has each name's count.
+    rows.push(['event properties left out', `${top(events)}: HubSpot cannot keep them (a name starts with a letter and has at most 50 characters; an event, and each occurrence, holds at most 50 custom properties, the first met keeping their place); --property-map renames or leaves out names`]);
+  }
   return rows;
 }
 

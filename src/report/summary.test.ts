@@ -52,7 +52,7 @@ describe('closingWarnings', () => {
 });
 
 describe('dropped properties in the summary', () => {
-  const drop = (tally: RunTally, object: 'contact' | 'company', property: string, times: number, reason = 'not in the catalog') => {
+  const drop = (tally: RunTally, object: 'contact' | 'company' | 'event', property: string, times: number, reason = 'not in the catalog') => {
     for (let i = 0; i < times; i++) tally.warnings([{ kind: 'dropped_property', object, property, reason }]);
   };
 
@@ -72,6 +72,18 @@ describe('dropped properties in the summary', () => {
     expect(summary).toMatch(/unknown company properties +createdat \(144\), email \(3\), plan \(2\): create them/);
     expect(summary).toMatch(/read-only, not sent +contact createdate \(5\), contact lastmodifieddate \(4\)/);
     expect(summary).not.toMatch(/unknown contact properties.*(email|plan|createdate)/);
+  });
+
+  it('has a row of its own for event properties, which no property creation would keep', () => {
+    const summary = formatSummary(
+      report((tally) => {
+        records(tally, 1, 'delivered');
+        drop(tally, 'event', 'f63', 17, 'the definition holds 50');
+        drop(tally, 'event', '2fa', 2, 'does not start with a letter');
+      }),
+    );
+    expect(summary).toMatch(/event properties left out +f63 \(17\), 2fa \(2\): HubSpot cannot keep them .*--property-map renames or leaves out names/);
+    expect(summary).not.toMatch(/unknown \w+ properties/);
   });
 
   it('follows the plan: a name it marks not creatable for being read-only is no unknown property', () => {

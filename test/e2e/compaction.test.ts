@@ -103,6 +103,39 @@ describe('a compacted live run', () => {
   });
 });
 
+describe('an event whose occurrences carry more properties than a definition holds', () => {
+  it('sends every occurrence: the first 50 names the export met are defined, the rest left out and counted, folded as streamed', async () => {
+    // 1,200 occurrences of one event (more than two batches of 500), each with `plan` and one
+    // of 70 other names: name k at occurrences 17·k to 17·k + 16 (the first name again
+    // after the 70th), in an order that is neither the alphabet's nor the fold's (uuids).
+    const order = Array.from({ length: 70 }, (_, k) => `f${(k * 37) % 70}`);
+    const calls = Array.from({ length: 1_200 }, (_, i) => ({
+      type: 'track',
+      event: 'Feature Used',
+      messageId: `feature-${i}`,
+      timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      properties: { email: `user${i % 40}@example.com`, plan: 'pro', [order[Math.floor(i / 17) % 70]!]: i },
+    }));
+    const dir = await tempDir();
+    const exp: Export = { input: await writeNdjson(dir, 'features.ndjson', calls), suppress: join(dir, 'none.txt') };
+    await writeFile(exp.suppress, '');
+    const reference = await replay(await live(), exp, ['--no-compact']);
+    const folded = await replay(await live(), exp);
+
+    const placed = ['plan', ...order.slice(0, 49)];
+    for (const run of [reference, folded]) {
+      expect(run.report.counts).toMatchObject({ read: 1_200, delivered: 1_200, deadLettered: 0 });
+      expect(run.snapshot.events).toHaveLength(1_200);
+      const [definition] = run.snapshot.eventDefinitions;
+      expect(definition!.properties.filter((name) => !name.startsWith('hs_')).sort()).toEqual([...placed].sort());
+      // Each of the 21 names without a place, left out of its 17 occurrences.
+      const left = Object.fromEntries(order.slice(49).map((name) => [name, 17]));
+      expect(run.report.droppedProperties.event).toEqual(left);
+    }
+    expect(folded.snapshot).toEqual(reference.snapshot);
+  });
+});
+
 type Phase = 'learning' | 'folding' | 'sending';
 
 /**

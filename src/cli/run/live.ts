@@ -3,6 +3,7 @@
 // first record, every few seconds, on a signal, before a pause and at the end; never after
 // a write failed.
 import { existsSync } from 'node:fs';
+import { EVENT_DEFINITION_PROPERTY_LIMIT } from '../../core/eventRoom.js';
 import { RefusedError, UsageError, WriteFailedError } from '../../errors.js';
 import { progressIntervalMs, progressMode, startProgress, type SendingProgress } from '../../report/progress.js';
 import type { RunStatus } from '../../report/tally.js';
@@ -179,6 +180,9 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       backoffMs: testTimings().backoffMs,
       ...(folds ? { lingerMs: 0 } : {}),
       eventPropertyType: (eventName, property) => plan.planner.eventPropertyType(eventName, property),
+      eventPropertyOrder: (eventName) => plan.planner.eventPropertyNames(eventName),
+      onEventPropertyWithoutRoom: (eventName, property) =>
+        state.tally.warnings([{ kind: 'dropped_property', object: 'event', property, reason: `the definition of ${eventName} holds HubSpot's ${EVENT_DEFINITION_PROPERTY_LIMIT} custom properties already` }]),
       stageRank: (object, stage) => {
         const options = (object === 'contact' ? portal.catalog.contact('lifecyclestage') : portal.catalog.company('lifecyclestage'))?.options;
         // The catalog lists a property's options in the portal's order.

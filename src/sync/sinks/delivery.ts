@@ -8,7 +8,7 @@ import { CompanyMemory } from '../../state/companyMemory.js';
 import type { CompanyIdMap } from '../../state/stateStore.js';
 import { CompanyWriter } from '../companies/companyWriter.js';
 import { ContactWriter } from '../writers/contactWriter.js';
-import { EventWriter, type EventPropertyTypeOf } from '../writers/eventWriter.js';
+import { EventWriter, type EventPropertyTypeOf, type EventWriterOptions } from '../writers/eventWriter.js';
 import type { MappedRecord } from '../loop/recordMapper.js';
 import type { Requester } from '../requests/requester.js';
 import type { RecordSink } from '../loop/runInputs.js';
@@ -30,6 +30,10 @@ export interface DeliveryOptions {
   backoffMs?: number;
   /** An event property's type from every value of the run, when known (the property plan's reading). */
   eventPropertyType?: EventPropertyTypeOf;
+  /** An event's property names in the order the run met them, as far as it has read. */
+  eventPropertyOrder?: EventWriterOptions['runOrder'];
+  /** A property left out of one event occurrence: its definition holds HubSpot's 50 already. */
+  onEventPropertyWithoutRoom?: EventWriterOptions['onNoRoom'];
   /** A lifecycle stage's place in the portal's order, for folded keys (core/lifecycleStage.ts). */
   stageRank?: (object: 'contact' | 'company', stage: string) => number | undefined;
 }
@@ -64,7 +68,13 @@ export class Delivery implements RecordSink {
       onFatal,
     );
     this.associations = new AssociationWriter(requester, this.contacts, this.companies, onFatal, linger);
-    this.events = new EventWriter(requester, options.hubId, options.createEventDefinitions, onFatal, linger, options.eventPropertyType);
+    this.events = new EventWriter(requester, options.hubId, onFatal, {
+      createDefinitions: options.createEventDefinitions,
+      lingerMs: linger,
+      runType: options.eventPropertyType,
+      runOrder: options.eventPropertyOrder,
+      onNoRoom: options.onEventPropertyWithoutRoom,
+    });
     this.maxPendingRecords = options.maxPendingRecords ?? 10_000;
   }
 

@@ -1,6 +1,9 @@
 // event.send → the custom events' send/batch (≤ 500). Definitions are listed once; missing
 // ones, and missing properties of existing ones, are created first (unless the run was
 // told not to), one change at a time per event so two batches never race to create it.
+// A definition holds 50 custom properties: names past them are left out of the
+// occurrences, which are sent all the same (core/eventRoom.ts).
+import { eventPlaces, isDefaultEventProperty } from '../../core/eventRoom.js';
 import type { DeadLetterVerdict, EventPropertyType, EventSend } from '../../core/types.js';
 import { HubSpotApiError } from '../../hubspot/errors.js';
 import type { EventDefinition, EventDefinitionPage } from '../../hubspot/types.js';
@@ -15,6 +18,18 @@ type Entry = Pick<BatchEntry<EventSend>, 'key' | 'value'>;
 
 /** The type a run's every value gives an event property; undefined when it does not know. */
 export type EventPropertyTypeOf = (eventName: string, property: string) => EventPropertyType | undefined;
+
+export interface EventWriterOptions {
+  /** False with `--no-create-event-definitions`. */
+  createDefinitions: boolean;
+  lingerMs?: number;
+  /** Types from every value of the run, when known (the property plan's reading). */
+  runType?: EventPropertyTypeOf;
+  /** An event's property names in the order the run met them, as far as it has read. */
+  runOrder?: (eventName: string) => readonly string[];
+  /** A property left out of one occurrence: its event's definition has no place for it. */
+  onNoRoom?: (eventName: string, property: string) => void;
+}
 
 function label(name: string): string {
   const words = name.replace(/[_-]+/g, ' ').trim();
@@ -45,16 +60,16 @@ function propertyNames(definition: EventDefinition): Set<string> {
 export class EventWriter extends BatchWriter<EventSend> {
   private definitions?: Promise<Map<string, Set<string>>>;
   private readonly changes = new Map<string, Promise<DeadLetterVerdict | undefined>>();
+  /** Per event, the names its definition has no place for: left out of its occurrences. */
+  private readonly noRoom = new Map<string, Set<string>>();
 
   constructor(
     private readonly requester: Requester,
     private readonly hubId: number,
-    private readonly createDefinitions: boolean,
     onFatal: (error: unknown) => void,
-    lingerMs?: number,
-    private readonly runType?: EventPropertyTypeOf,
+    private readonly options: EventWriterOptions,
   ) {
-    super({ onFatal, lingerMs }, MAX_BATCH, keepFirst);
+    super({ onFatal, lingerMs: options.lingerMs }, MAX_BATCH, keepFirst);
   }
 
   enqueue(op: EventSend, seq: number): Promise<DeadLetterVerdict | undefined> {
@@ -68,7 +83,7 @@ export class EventWriter extends BatchWriter<EventSend> {
     for (const entry of batch) {
       const problem = problems.get(entry.value.eventName);
       if (problem) verdicts.set(entry.key, problem);
-      else sendable.push(entry);
+      else sendable.push(this.withRoom(entry));
     }
     const rejected = await sendInParts(sendable, async (part) => {
       const inputs = part.map(({ value: { eventName, email, occurredAt, properties, uuid } }) => ({ eventName, email, occurredAt, properties, uuid }));
@@ -79,17 +94,28 @@ export class EventWriter extends BatchWriter<EventSend> {
     return verdicts;
   }
 
+  /** The entry as it is sent: without the properties its event's definition has no place for (each counted). */
+  private withRoom(entry: Entry): Entry {
+    const left = this.noRoom.get(entry.value.eventName);
+    if (left === undefined || !Object.keys(entry.value.properties).some((name) => left.has(name))) return entry;
+    const properties = Object.create(null) as EventSend['properties'];
+    for (const [name, value] of Object.entries(entry.value.properties)) {
+      if (!left.has(name)) properties[name] = value;
+      else this.options.onNoRoom?.(entry.value.eventName, name);
+    }
+    return { key: entry.key, value: { ...entry.value, properties } };
+  }
+
   /** Makes sure every event and property of the batch is defined; answers the events that cannot be. */
   private async ensureDefinitions(ops: readonly EventSend[]): Promise<Map<string, DeadLetterVerdict>> {
     const needed = new Map<string, Map<string, EventPropertyType>>();
     for (const op of ops) {
       const types = needed.get(op.eventName) ?? new Map<string, EventPropertyType>();
-      // The whole run's values decide a type when they are known, not the first batch's.
-      for (const name of Object.keys(op.properties)) if (!types.has(name)) types.set(name, this.runType?.(op.eventName, name) ?? op.propertyTypes[name] ?? 'string');
+      for (const name of Object.keys(op.properties)) if (!types.has(name) && !isDefaultEventProperty(name)) types.set(name, this.typeOf(op.eventName, name) ?? op.propertyTypes[name] ?? 'string');
       needed.set(op.eventName, types);
     }
     const problems = new Map<string, DeadLetterVerdict>();
-    if (!this.createDefinitions) return problems;
+    if (!this.options.createDefinitions) return problems;
     this.definitions ??= listEventDefinitions(this.requester);
     const definitions = await this.definitions;
     await Promise.all([...needed].map(async ([eventName, types]) => {
@@ -104,14 +130,27 @@ export class EventWriter extends BatchWriter<EventSend> {
         }
       }
       const known = definitions.get(eventName);
-      const missing = [...types].filter(([name]) => !known?.has(name));
+      const left = this.noRoom.get(eventName) ?? new Set<string>();
+      const missing = [...types.keys()].filter((name) => !known?.has(name) && !left.has(name));
       if (known && missing.length === 0) return;
-      const change = this.define(definitions, eventName, missing, known === undefined);
+      const places = eventPlaces(known, this.options.runOrder?.(eventName) ?? [], missing);
+      for (const name of places.noRoom) left.add(name);
+      if (left.size > 0) this.noRoom.set(eventName, left);
+      // A new definition takes every name with a place at once (one request); an existing one only this batch's.
+      const define = known === undefined ? places.placed : missing.filter((name) => places.placed.includes(name));
+      if (known && define.length === 0) return;
+      const typed = define.map((name): [string, EventPropertyType] => [name, types.get(name) ?? this.typeOf(eventName, name) ?? 'string']);
+      const change = this.define(definitions, eventName, typed, known === undefined);
       this.changes.set(eventName, change);
       const problem = await change.finally(() => this.changes.delete(eventName));
       if (problem) problems.set(eventName, problem);
     }));
     return problems;
+  }
+
+  /** The whole run's values decide a type when they are known, not the first batch's. */
+  private typeOf(eventName: string, name: string): EventPropertyType | undefined {
+    return this.options.runType?.(eventName, name);
   }
 
   private async define(
