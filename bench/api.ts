@@ -21,7 +21,7 @@ import { startEmulator } from '../test/emulator/index.js';
 import { ROUTES } from '../test/emulator/server.js';
 import { parseCount, standardCorpus } from './lib/corpora.js';
 import { journeyCalls } from './lib/journeys.js';
-import type { CorpusStats } from './lib/corpus.js';
+import { CORPUS_SHAPES, type CorpusShape, type CorpusStats } from './lib/corpus.js';
 import { BENCH_OUT, DEFAULT_CLI, formatInt, loadString, machineInfo, quarterPeaks, runNode } from './lib/run.js';
 
 const USAGE = `Usage: npx tsx bench/api.ts [options]
@@ -29,6 +29,8 @@ const USAGE = `Usage: npx tsx bench/api.ts [options]
   --events N        input size (default 500k: ~2,700 ten-secondly-counted requests, ~5 min at 100 per 10 s)
   --rate N          the stand-in's ten-secondly limit, and the CLI's --rate (default 100)
   --concurrency N   the CLI's --concurrency (default: the CLI's own default)
+  --shape S         the standard corpus's shape: standard (default) or trait-heavy (many
+                    trait and event property names: more than an event definition holds)
   --streamed        run the CLI with --no-compact (each update sent as it is read) rather than folded
   --journeys N      replay a journeys-shaped export of N people (bench/lib/journeys.ts, with its
                     suppression list) instead of the standard corpus
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '100' },
       concurrency: { type: 'string' },
       streamed: { type: 'boolean', default: false },
+      shape: { type: 'string', default: 'standard' },
       journeys: { type: 'string' },
       cli: { type: 'string', default: DEFAULT_CLI },
       json: { type: 'string' },
@@ -75,9 +78,11 @@ async function main(): Promise<void> {
     return;
   }
   const rate = Number(values.rate);
+  const shape = values.shape as CorpusShape;
+  if (!CORPUS_SHAPES.includes(shape)) throw new Error(`--shape must be one of ${CORPUS_SHAPES.join(', ')}`);
   const machine = machineInfo();
   const corpus: { path: string; suppress?: string; stats: Pick<CorpusStats, 'events' | 'byType'> } =
-    values.journeys === undefined ? await standardCorpus(parseCount(values.events), 'ndjson') : journeysCorpus(Number(values.journeys));
+    values.journeys === undefined ? await standardCorpus(parseCount(values.events), 'ndjson', undefined, shape) : journeysCorpus(Number(values.journeys));
   const events = corpus.stats.events;
 
   const emulator = await startEmulator({ rateLimit: { perTenSeconds: rate, daily: 100_000_000 }, tier: 'enterprise', timeZone: 'UTC' });
