@@ -1,4 +1,4 @@
-// HubSpot keeps at most 50 custom properties on one event definition (docs/hubspot.md#events).
+// HubSpot keeps at most 50 custom properties on one event definition (docs/hubspot.md#custom-events).
 // An event whose occurrences carry more names than fit still has every occurrence sent:
 // the names that fit get the places, in the order the run met them, and the others are
 // left out of each occurrence (dropped and counted, as a property past an occurrence's

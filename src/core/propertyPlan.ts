@@ -164,11 +164,6 @@ export class PropertyPlanner {
     }
   }
 
-  /** An event's property names in the order the readings met them (the places on its definition go in this order). */
-  eventPropertyNames(eventName: string): string[] {
-    return [...(this.#eventKinds.get(eventName)?.keys() ?? [])];
-  }
-
   /**
    * The type an event property gets from every value seen for it (HubSpot events know
    * `number`, `datetime` and `string`): undefined when it was never seen.

@@ -22,7 +22,37 @@ const contact = (email: string, properties: Record<string, string>): Operation =
 const pendingContacts = (fold: FoldStore, after = '', limit = 10) => fold.pendingPage('contact', after, limit).map((folded) => folded.key);
 const partsOf = (fold: FoldStore, email: string) => fold.pendingPage('contact', '', 100).find((folded) => folded.key === email)?.parts ?? [];
 
+const event = (eventName: string, uuid: string, names: string[]): Operation => ({
+  op: 'event.send',
+  eventName,
+  email: 'a@x.com',
+  uuid,
+  properties: Object.fromEntries(names.map((name) => [name, '1'])),
+  propertyTypes: {},
+});
+
 describe('FoldStore', () => {
+  it('keeps each event\'s property names in the order folded records first carried them, across a reopen and a resume', () => {
+    const { fold, dir } = open();
+    fold.add(at(0), facts, [event('pe1_a', 'u1', ['z', 'm'])]);
+    fold.add(at(10), facts, [contact('a@x.com', { firstname: 'A' }), event('pe1_b', 'u2', ['q'])]);
+    fold.add(at(20), facts, [event('pe1_a', 'u3', ['m', 'b'])]);
+    fold.add(at(30), facts, [event('pe1_a', 'u4', ['c', 'z'])]);
+    expect(fold.eventPropertyOrder('pe1_a')).toEqual(['z', 'm', 'b', 'c']);
+    expect(fold.eventPropertyOrder('pe1_b')).toEqual(['q']);
+    expect(fold.eventPropertyOrder('pe1_none')).toEqual([]);
+    fold.close();
+    const again = FoldStore.open(dir);
+    expect(again.eventPropertyOrder('pe1_a')).toEqual(['z', 'm', 'b', 'c']);
+    // A resume from offset 20 reads its records again: the names they first carried go until then.
+    again.discardFrom('a.ndjson', 20);
+    expect(again.eventPropertyOrder('pe1_a')).toEqual(['z', 'm']);
+    again.add(at(20), facts, [event('pe1_a', 'u5', ['c', 'b'])]);
+    expect(again.eventPropertyOrder('pe1_a')).toEqual(['z', 'm', 'c', 'b']);
+    again.close();
+  });
+
+
   it('keeps every contribution to a key in input order, leaves out refused records, and pages unconfirmed keys', () => {
     const { fold } = open();
     fold.add(at(0), facts, [contact('b@x.com', { firstname: 'B' })]);

@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, path TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS parts (kind TEXT NOT NULL, key TEXT NOT NULL, record INTEGER NOT NULL, n INTEGER NOT NULL, operation TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS confirmed (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS verdicts (record INTEGER NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_names (event TEXT NOT NULL, name TEXT NOT NULL, record INTEGER NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (event, name)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS verdicts_record ON verdicts (record);
 `;
 
@@ -81,7 +82,14 @@ export class FoldStore {
   /** Statements prepared once: a fold of millions of records runs them millions of times. */
   private readonly sql: ReturnType<typeof statements>;
   /** Folded rows go many to a statement; `settle` writes what is left before anything reads. */
-  private readonly rows: { records: BatchUpsert; parts: BatchUpsert; confirmed: BatchUpsert };
+  private readonly rows: { records: BatchUpsert; parts: BatchUpsert; confirmed: BatchUpsert; eventNames: BatchUpsert };
+  /**
+   * Per event, its property names in the order the folded records first carried them: the
+   * places on its definition go in this order (core/eventRoom.ts), as a streamed run's
+   * batches give them. Few (events times names): kept in memory too.
+   */
+  private eventNames = new Map<string, Set<string>>();
+  private nextName = 0;
   /** Record ids are given here, so that a record's parts need not wait for its insert. */
   private nextRecord: number;
   private indexed = false;
@@ -92,8 +100,10 @@ export class FoldStore {
       records: new BatchUpsert(db, 'records', ['id', 'path', 'line', 'offset', 'idx', 'message_id', 'retroactive', 'counted'], '', 'parameters'),
       parts: new BatchUpsert(db, 'parts', ['kind', 'key', 'record', 'n', 'operation'], '', 'parameters'),
       confirmed: new BatchUpsert(db, 'confirmed', ['kind', 'key'], 'ON CONFLICT DO NOTHING', 'json'),
+      eventNames: new BatchUpsert(db, 'event_names', ['event', 'name', 'record', 'ord'], '', 'json'),
     };
     this.nextRecord = this.lastRecord() + 1;
+    this.loadEventNames();
   }
 
   static path(stateDir: string): string {
@@ -150,7 +160,9 @@ export class FoldStore {
       this.db.prepare('DELETE FROM parts WHERE record >= ?').run(first);
       this.db.prepare('DELETE FROM verdicts WHERE record >= ?').run(first);
       this.db.prepare('DELETE FROM records WHERE id >= ?').run(first);
+      this.db.prepare('DELETE FROM event_names WHERE record >= ?').run(first);
       this.nextRecord = this.lastRecord() + 1;
+      this.loadEventNames();
     });
   }
 
@@ -162,6 +174,7 @@ export class FoldStore {
       operations.forEach((operation, n) => {
         const { kind, key } = keyOf(operation);
         this.rows.parts.add(kind, key, id, n, JSON.stringify(operation));
+        if (operation.op === 'event.send') this.noteEventNames(operation.eventName, operation.properties, id);
       });
     });
   }
@@ -180,6 +193,11 @@ export class FoldStore {
       page.get(row.key)?.push({ record: row.record, operation: withoutPrototypes(JSON.parse(row.operation) as Operation) });
     }
     return keys.map((key) => ({ key, parts: page.get(key)! }));
+  }
+
+  /** The event's property names in the order the folded records first carried them. */
+  eventPropertyOrder(eventName: string): string[] {
+    return [...(this.eventNames.get(eventName) ?? [])];
   }
 
   confirm(kind: FoldKind, key: string): void {
@@ -258,6 +276,7 @@ export class FoldStore {
     this.rows.records.end();
     this.rows.parts.end();
     this.rows.confirmed.end();
+    this.rows.eventNames.end();
   }
 
   /** Once the fold is whole: every row written, and the sending phase's index built. */
@@ -266,6 +285,27 @@ export class FoldStore {
     if (this.indexed) return;
     this.write(() => this.db.exec(SENDING_INDEX));
     this.indexed = true;
+  }
+
+  private noteEventNames(eventName: string, properties: object, record: number): void {
+    let names = this.eventNames.get(eventName);
+    if (names === undefined) this.eventNames.set(eventName, (names = new Set()));
+    for (const name of Object.keys(properties)) {
+      if (names.has(name)) continue;
+      names.add(name);
+      this.rows.eventNames.add(eventName, name, record, this.nextName++);
+    }
+  }
+
+  private loadEventNames(): void {
+    this.eventNames = new Map();
+    const rows = this.db.prepare<[], { event: string; name: string; ord: number }>('SELECT event, name, ord FROM event_names ORDER BY ord').all();
+    for (const { event, name } of rows) {
+      let names = this.eventNames.get(event);
+      if (names === undefined) this.eventNames.set(event, (names = new Set()));
+      names.add(name);
+    }
+    this.nextName = (rows.at(-1)?.ord ?? -1) + 1;
   }
 
   private lastRecord(): number {

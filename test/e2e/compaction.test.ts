@@ -133,6 +133,16 @@ describe('an event whose occurrences carry more properties than a definition hol
       expect(run.report.droppedProperties.event).toEqual(left);
     }
     expect(folded.snapshot).toEqual(reference.snapshot);
+
+    // Paused by the day's budget before any event was defined, then resumed: the order the
+    // fold met the names in was kept with it.
+    const resumed = await live();
+    const paused = await resumed.replay([exp.input, '--suppress', exp.suppress, '--quiet', '--daily-limit', '4']);
+    expect(paused.code, paused.stderr).toBe(75);
+    expect((await readCheckpoint(join(resumed.stateDir, 'checkpoint.json')))?.phase).toBe('sending');
+    expect(resumed.emulator.snapshot().eventDefinitions).toEqual([]);
+    const after = await replay(resumed, exp);
+    expect(after.snapshot).toEqual(reference.snapshot);
   });
 });
 

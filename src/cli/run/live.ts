@@ -92,7 +92,9 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
           guard: (work) => guard.unlessSignalled(work),
           bind: (hubId) => bindToPortal(state, hubId, flags.fresh, (message) => notice(flags, message, 'portal')),
         });
-        const delivery = buildDelivery(requester, portal, state, flags, plan, foldsBeforeSending(flags.compact, pending));
+        // The places on an event's definition go in the order the fold being sent met its names; a stream's batches give that order themselves.
+        const eventOrder = (eventName: string) => checkpoint.fold?.eventPropertyOrder(eventName) ?? [];
+        const delivery = buildDelivery(requester, portal, state, flags, plan, foldsBeforeSending(flags.compact, pending), eventOrder);
         guard.onStop = () => delivery.interrupt();
         guard.throwIfSignalled();
         // A checkpoint before the first record: a run that dies before the next one resumes
@@ -166,7 +168,15 @@ function noAnswer(state: OpenState): WriteFailedError {
  * The delivery pipeline of the run: the writers, keyed companies, notices on standard error.
  * A run that folds sends whole pages of keys at once: its batches need not linger to fill.
  */
-function buildDelivery(requester: Requester, portal: Portal, state: OpenState, flags: ReplayOptions, plan: RunPlan, folds: boolean): Delivery {
+function buildDelivery(
+  requester: Requester,
+  portal: Portal,
+  state: OpenState,
+  flags: ReplayOptions,
+  plan: RunPlan,
+  folds: boolean,
+  eventOrder: (eventName: string) => readonly string[],
+): Delivery {
   const notify = (message: string) => notice(flags, message, 'companies');
   return new Delivery(
     requester,
@@ -180,7 +190,7 @@ function buildDelivery(requester: Requester, portal: Portal, state: OpenState, f
       backoffMs: testTimings().backoffMs,
       ...(folds ? { lingerMs: 0 } : {}),
       eventPropertyType: (eventName, property) => plan.planner.eventPropertyType(eventName, property),
-      eventPropertyOrder: (eventName) => plan.planner.eventPropertyNames(eventName),
+      eventPropertyOrder: eventOrder,
       onEventPropertyWithoutRoom: (eventName, property) =>
         state.tally.warnings([{ kind: 'dropped_property', object: 'event', property, reason: `the definition of ${eventName} holds HubSpot's ${EVENT_DEFINITION_PROPERTY_LIMIT} custom properties already` }]),
       stageRank: (object, stage) => {

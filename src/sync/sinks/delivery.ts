@@ -30,7 +30,7 @@ export interface DeliveryOptions {
   backoffMs?: number;
   /** An event property's type from every value of the run, when known (the property plan's reading). */
   eventPropertyType?: EventPropertyTypeOf;
-  /** An event's property names in the order the run met them, as far as it has read. */
+  /** An event's property names in the order the records of the fold being sent first carried them. */
   eventPropertyOrder?: EventWriterOptions['runOrder'];
   /** A property left out of one event occurrence: its definition holds HubSpot's 50 already. */
   onEventPropertyWithoutRoom?: EventWriterOptions['onNoRoom'];

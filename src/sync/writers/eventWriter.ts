@@ -25,7 +25,11 @@ export interface EventWriterOptions {
   lingerMs?: number;
   /** Types from every value of the run, when known (the property plan's reading). */
   runType?: EventPropertyTypeOf;
-  /** An event's property names in the order the run met them, as far as it has read. */
+  /**
+   * An event's property names in the order the run's records first carried them, when the
+   * run knows it before sending (a fold): a new definition then takes every name with a
+   * place at once. Absent or empty, a stream's batches, which arrive in that order, give it.
+   */
   runOrder?: (eventName: string) => readonly string[];
   /** A property left out of one occurrence: its event's definition has no place for it. */
   onNoRoom?: (eventName: string, property: string) => void;
