@@ -152,7 +152,7 @@ describe('StreamedBatches', () => {
 
 describe('EventDefinitionPlan', () => {
   /** A batch: event name → the property names of its occurrences (one occurrence each). */
-  const batch = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([name, props]) => [name, { properties: new Set(props), count: 1 }]));
+  const batch = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([name, props]) => [name, { properties: new Map(props.map((p) => [p, 1])), count: 1 }]));
   const existing = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([name, props]) => [name, new Set(props)]));
   const props = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -171,10 +171,19 @@ describe('EventDefinitionPlan', () => {
     expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual(expected);
   });
 
+  it('counts, per name, the occurrences a stream sends without it', () => {
+    const plan = new EventDefinitionPlan(existing({}));
+    plan.batch(batch({ a: props(52) }));
+    plan.batch(batch({ a: ['p51', 'q'] }));
+    expect(Object.fromEntries(plan.leftOut)).toEqual({ p50: 1, p51: 2, q: 1 });
+  });
+
   it('a run that folds defines each event once, with the first 50 names in the order its events carried them', () => {
     const plan = new EventDefinitionPlan(existing({}));
-    plan.folded(new Map([['a', { properties: new Set(props(60)), count: 1_200 }], ['b', { properties: new Set(['x']), count: 300 }]]));
+    plan.folded(new Map([['a', { properties: new Map(props(60).map((p) => [p, 20])), count: 1_200 }], ['b', { properties: new Map([['x', 300]]), count: 300 }]]));
     expect({ creates: plan.creates, propertyCreates: plan.propertyCreates, sends: plan.sends }).toEqual({ creates: 2, propertyCreates: 0, sends: 3 });
+    // The ten names past the first 50, each left out of the 20 occurrences that carry it.
+    expect(Object.fromEntries(plan.leftOut)).toEqual(Object.fromEntries(props(60).slice(50).map((p) => [p, 20])));
   });
 
   it('with --no-create-event-definitions nothing is created and every batch is sent', () => {

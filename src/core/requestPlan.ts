@@ -184,9 +184,9 @@ export class StreamedBatches {
 }
 
 
-/** The events of one name in a batch, and the property names they carry (in the order met). */
+/** The events of one name in a batch: the property names they carry, in the order met, each with how many carry it. */
 export interface EventsOfName {
-  properties: ReadonlySet<string>;
+  properties: ReadonlyMap<string, number>;
   count: number;
 }
 
@@ -205,6 +205,8 @@ export class EventDefinitionPlan {
   propertyCreates = 0;
   /** Event sends: one per batch with an event to send. */
   sends = 0;
+  /** Per property name, the occurrences sent without it: their definitions had no place for it. */
+  readonly leftOut = new Map<string, number>();
 
   /**
    * `existing`: the portal's definitions (name → property names); empty for an empty
@@ -237,21 +239,29 @@ export class EventDefinitionPlan {
     let total = 0;
     for (const [name, { properties, count }] of events) {
       if (count === 0) continue;
-      this.define(name, [...properties], properties);
+      this.define(name, [...properties.keys()], properties);
       total += count;
     }
     this.sends += Math.ceil(total / BATCH_LIMITS.events);
   }
 
-  private define(name: string, runOrder: readonly string[], carried: ReadonlySet<string>): void {
+  private define(name: string, runOrder: readonly string[], carried: ReadonlyMap<string, number>): void {
     if (!this.mayCreate) return;
-    const known = this.defined.get(name);
     const left = this.noRoom.get(name) ?? new Set<string>();
-    const missing = [...carried].filter((property) => !known?.has(property) && !left.has(property));
+    this.noRoom.set(name, left);
+    this.place(name, runOrder, [...carried.keys()], left);
+    for (const [property, occurrences] of carried) {
+      if (left.has(property)) this.leftOut.set(property, (this.leftOut.get(property) ?? 0) + occurrences);
+    }
+  }
+
+  /** Defines what has a place (counting the requests), and adds the names without one to `left`. */
+  private place(name: string, runOrder: readonly string[], carried: readonly string[], left: Set<string>): void {
+    const known = this.defined.get(name);
+    const missing = carried.filter((property) => !known?.has(property) && !left.has(property));
     if (known !== undefined && missing.length === 0) return;
     const places = eventPlaces(known, runOrder, missing);
     for (const property of places.noRoom) left.add(property);
-    this.noRoom.set(name, left);
     if (known === undefined) {
       this.creates++;
       this.defined.set(name, new Set(places.placed));

@@ -119,6 +119,11 @@ export class RunTally {
     }
   }
 
+  /** `count` occurrences of events sent without `property`: its definition has no place for it (a dry run's plan). */
+  eventPropertyLeftOut(property: string, count: number): void {
+    bump(this.data.droppedProperties.event, reportName(property), count);
+  }
+
   /** The fold's counts, added to those of the run's earlier folds (a nightly run may fold twice). */
   compaction(fold: Compaction): void {
     const before = this.data.compaction;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { journeyCalls } from '../../bench/lib/journeys.js';
 import type { RunReport } from '../../src/report/tally.js';
-import { parseLines, tempDir } from '../support/cli.js';
+import { parseLines, runCli, tempDir } from '../support/cli.js';
 import { writeNdjson } from '../support/corpus.js';
 import { testLiveRun, type LiveRun, type LiveRunOptions } from '../support/emulatorRun.js';
 
@@ -133,6 +133,15 @@ describe('an event whose occurrences carry more properties than a definition hol
       expect(run.report.droppedProperties.event).toEqual(left);
     }
     expect(folded.snapshot).toEqual(reference.snapshot);
+
+    // A dry run says so beforehand, whether it plans the fold (a file) or a stream (standard input).
+    const left = reference.report.droppedProperties.event;
+    for (const input of [['features.ndjson'], ['-']]) {
+      const report = join(dir, `dry-${input[0]}.json`);
+      const dry = await runCli(['replay', ...input, '--dry-run', '--hub-id', '123456', '--state-dir', join(dir, 'dry-state'), '--report', report, '--out', '/dev/null'], { cwd: dir, ...(input[0] === '-' ? { stdin: await readFile(exp.input, 'utf8') } : {}) });
+      expect(dry.code, dry.stderr).toBe(0);
+      expect((JSON.parse(await readFile(report, 'utf8')) as RunReport).droppedProperties.event).toEqual(left);
+    }
 
     // Paused by the day's budget before any event was defined, then resumed: the order the
     // fold met the names in was kept with it.

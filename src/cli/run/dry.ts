@@ -58,7 +58,10 @@ export async function dryRunReplay(paths: string[], flags: ReplayOptions): Promi
       planning = await startRequestPlanning({ ...flags, stateDir: state.use ? flags.stateDir : undefined }, sendMode(flags, inputs), requester, memory.companyIds);
       outputClosed = await mapAll(inputs, flags, tally, context, portal, memory, plan, planning.counter);
       if (outputClosed) end = { status: 'interrupted' };
-      else requestPlan = await planning.plan(propertyBatchCreates(flags.createProperties ? plan.plan() : undefined));
+      else {
+        requestPlan = await planning.plan(propertyBatchCreates(flags.createProperties ? plan.plan() : undefined));
+        for (const [property, count] of planning.eventPropertiesLeftOut()) tally.eventPropertyLeftOut(property, count);
+      }
     } finally {
       planning?.close();
       memory.close();

@@ -29,6 +29,8 @@ export interface RequestPlanning {
   counter: RequestCounter;
   /** `propertyBatchCreates`: the requests creating the property plan takes (--create-properties). */
   plan(propertyBatchCreates: { contacts: number; companies: number }): Promise<RequestPlan>;
+  /** Per property name, the occurrences a live run would send without it: their definitions have no place left (after `plan`). */
+  eventPropertiesLeftOut(): ReadonlyMap<string, number>;
   close(): void;
 }
 
@@ -63,6 +65,7 @@ export async function startRequestPlanning(
   return {
     counter,
     close: () => counter.close(),
+    eventPropertiesLeftOut: () => counter.eventPropertiesLeftOut,
     async plan(propertyBatchCreates) {
       const work = await counter.counts(reader);
       const writesCompanies = countOf(work.companyCreates) + countOf(work.companyUpdates) > 0;

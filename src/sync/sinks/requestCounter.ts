@@ -70,12 +70,12 @@ export class RequestCounter {
   private readonly streamedCompanies = { searches: new SearchTotals(), creates: 0, updates: 0 };
   private readonly eventBatches: StreamedBatches;
   /** The event batch that is filling, by event name. */
-  private eventsFilling = new Map<string, { properties: Set<string>; count: number }>();
+  private eventsFilling = new Map<string, { properties: Map<string, number>; count: number }>();
   private readonly definitions: EventDefinitionPlan;
   private eventCount = 0;
   /** Folded: every distinct event, and per name their count and the properties of each's first occurrence. */
   private readonly eventKeys = new SpillingKeySet();
-  private readonly eventNames = new Map<string, { properties: Set<string>; count: number }>();
+  private readonly eventNames = new Map<string, { properties: Map<string, number>; count: number }>();
 
   constructor(
     private readonly mode: SendMode,
@@ -127,15 +127,13 @@ export class RequestCounter {
         if (this.mode === 'folded') {
           // The fold sends an event once, as its first record carries it.
           if (!this.eventKeys.add(`${operation.eventName}\n${operation.uuid}`)) return;
-          const events = this.eventNames.get(operation.eventName) ?? { properties: new Set<string>(), count: 0 };
-          events.count++;
-          for (const name of Object.keys(operation.properties)) events.properties.add(name);
+          const events = this.eventNames.get(operation.eventName) ?? { properties: new Map<string, number>(), count: 0 };
+          carries(events, operation);
           this.eventNames.set(operation.eventName, events);
           return;
         }
-        const events = this.eventsFilling.get(operation.eventName) ?? { properties: new Set<string>(), count: 0 };
-        events.count++;
-        for (const name of Object.keys(operation.properties)) events.properties.add(name);
+        const events = this.eventsFilling.get(operation.eventName) ?? { properties: new Map<string, number>(), count: 0 };
+        carries(events, operation);
         this.eventsFilling.set(operation.eventName, events);
         this.eventBatches.add(`${operation.eventName}\n${operation.uuid}`);
         return;
@@ -180,6 +178,11 @@ export class RequestCounter {
     };
   }
 
+  /** Per property name, the occurrences a live run would send without it (after `counts`). */
+  get eventPropertiesLeftOut(): ReadonlyMap<string, number> {
+    return this.definitions.leftOut;
+  }
+
   close(): void {
     for (const set of [this.contacts, this.associatedEmails, this.pairs, this.domains, this.eventKeys]) set.close();
   }
@@ -220,4 +223,10 @@ export class RequestCounter {
     if (chunk.length > 0) await search();
     return { searches: await searches.total(reader), creates, updates };
   }
+}
+
+/** One more occurrence of the event, and the names it carries. */
+function carries(events: { properties: Map<string, number>; count: number }, operation: { properties: object }): void {
+  events.count++;
+  for (const name of Object.keys(operation.properties)) events.properties.set(name, (events.properties.get(name) ?? 0) + 1);
 }
