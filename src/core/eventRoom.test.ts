@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_DEFINITION_PROPERTY_LIMIT, eventPlaces } from './eventRoom.js';
+import { definitionStep, EVENT_DEFINITION_PROPERTY_LIMIT, eventPlaces } from './eventRoom.js';
 
 const names = (n: number, prefix = 'p') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -30,12 +30,10 @@ describe('eventPlaces', () => {
         let defined: Set<string> | undefined;
         const leftOut = new Set<string>();
         for (const carried of all) {
-          const missing = carried.filter((name) => !defined?.has(name) && !leftOut.has(name));
-          if (defined !== undefined && missing.length === 0) continue;
-          const { placed, noRoom } = eventPlaces(defined, met, missing, limit);
-          for (const name of noRoom) leftOut.add(name);
-          if (defined === undefined) defined = new Set(placed);
-          else for (const name of missing) if (placed.includes(name)) defined.add(name);
+          const step = definitionStep(defined, leftOut, met, carried, limit);
+          if (step === undefined) continue;
+          for (const name of step.noRoom) leftOut.add(name);
+          defined = new Set([...(defined ?? []), ...step.define]);
         }
         expect([...defined!].sort()).toEqual(met.slice(0, limit).sort());
         expect([...leftOut].sort()).toEqual(met.slice(limit).filter((name) => all.some((b) => b.includes(name))).sort());

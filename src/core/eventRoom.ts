@@ -42,3 +42,32 @@ export function eventPlaces(defined: ReadonlySet<string> | undefined, runOrder: 
   const noRoom = wanted.filter((name) => !hasPlace.has(name) && !defined?.has(name) && !isDefaultEventProperty(name));
   return { placed, noRoom };
 }
+
+/** What one batch asks of its event's definition. */
+export interface DefinitionStep {
+  /** No definition yet: it is created, with `define`. */
+  create: boolean;
+  /** The names to define: for a new definition every name with a place, for an existing one this batch's. */
+  define: string[];
+  /** This batch's names without a place, from now on left out of the event's occurrences. */
+  noRoom: string[];
+}
+
+/**
+ * The step a batch of an event's occurrences, carrying `carried`, takes: undefined when
+ * the definition has every name already (or has ruled it out: `leftOut`). Both the event
+ * writer and a dry run's request plan take it, so the plan counts what the run asks.
+ */
+export function definitionStep(
+  defined: ReadonlySet<string> | undefined,
+  leftOut: ReadonlySet<string>,
+  runOrder: readonly string[],
+  carried: readonly string[],
+  limit = EVENT_DEFINITION_PROPERTY_LIMIT,
+): DefinitionStep | undefined {
+  const missing = carried.filter((name) => !defined?.has(name) && !leftOut.has(name) && !isDefaultEventProperty(name));
+  if (defined !== undefined && missing.length === 0) return undefined;
+  const { placed, noRoom } = eventPlaces(defined, runOrder, missing, limit);
+  const hasPlace = new Set(placed);
+  return { create: defined === undefined, define: defined === undefined ? placed : missing.filter((name) => hasPlace.has(name)), noRoom };
+}

@@ -3,7 +3,7 @@
 // endpoint, how many count against HubSpot's ten-second window, the least time that
 // window allows at `--rate`, and the share of `--daily-limit` they use.
 // Pure: the endpoint table (paths, limits) is the HubSpot layer's and is passed in.
-import { eventPlaces } from './eventRoom.js';
+import { definitionStep } from './eventRoom.js';
 
 /** The most inputs one request of each batch endpoint takes. */
 export const BATCH_LIMITS = {
@@ -183,7 +183,6 @@ export class StreamedBatches {
   }
 }
 
-
 /** The events of one name in a batch: the property names they carry, in the order met, each with how many carry it. */
 export interface EventsOfName {
   properties: ReadonlyMap<string, number>;
@@ -245,30 +244,22 @@ export class EventDefinitionPlan {
     this.sends += Math.ceil(total / BATCH_LIMITS.events);
   }
 
+  /** Counts the requests the batch's step takes, and the occurrences sent without a name that has no place. */
   private define(name: string, runOrder: readonly string[], carried: ReadonlyMap<string, number>): void {
     if (!this.mayCreate) return;
     const left = this.noRoom.get(name) ?? new Set<string>();
     this.noRoom.set(name, left);
-    this.place(name, runOrder, [...carried.keys()], left);
+    const step = definitionStep(this.defined.get(name), left, runOrder, [...carried.keys()]);
+    if (step !== undefined) {
+      for (const property of step.noRoom) left.add(property);
+      if (step.create) this.creates++;
+      else this.propertyCreates += step.define.length;
+      const defined = this.defined.get(name) ?? new Set<string>();
+      for (const property of step.define) defined.add(property);
+      this.defined.set(name, defined);
+    }
     for (const [property, occurrences] of carried) {
       if (left.has(property)) this.leftOut.set(property, (this.leftOut.get(property) ?? 0) + occurrences);
     }
-  }
-
-  /** Defines what has a place (counting the requests), and adds the names without one to `left`. */
-  private place(name: string, runOrder: readonly string[], carried: readonly string[], left: Set<string>): void {
-    const known = this.defined.get(name);
-    const missing = carried.filter((property) => !known?.has(property) && !left.has(property));
-    if (known !== undefined && missing.length === 0) return;
-    const places = eventPlaces(known, runOrder, missing);
-    for (const property of places.noRoom) left.add(property);
-    if (known === undefined) {
-      this.creates++;
-      this.defined.set(name, new Set(places.placed));
-      return;
-    }
-    const added = missing.filter((property) => places.placed.includes(property));
-    this.propertyCreates += added.length;
-    for (const property of added) known.add(property);
   }
 }

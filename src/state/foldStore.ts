@@ -2,8 +2,9 @@
 // sending phase sends each contact and company once. Per folded record its place (input,
 // line, offset) and messageId; per key every record's contribution to it, so that a key
 // HubSpot refuses can be narrowed to the records at fault exactly as a streamed merge is;
-// which keys are confirmed sent, and which records HubSpot refused. Nothing of it is held
-// in memory: the sending phase reads it a page of keys at a time.
+// which keys are confirmed sent, and which records HubSpot refused; per event, its property
+// names in the order the records first carried them. Nothing of it is held in memory but
+// those few names: the sending phase reads it a page of keys at a time.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -88,7 +89,7 @@ export class FoldStore {
    * places on its definition go in this order (core/eventRoom.ts), as a streamed run's
    * batches give them. Few (events times names): kept in memory too.
    */
-  private eventNames = new Map<string, Set<string>>();
+  private readonly eventNames = new Map<string, Set<string>>();
   private nextName = 0;
   /** Record ids are given here, so that a record's parts need not wait for its insert. */
   private nextRecord: number;
@@ -298,7 +299,7 @@ export class FoldStore {
   }
 
   private loadEventNames(): void {
-    this.eventNames = new Map();
+    this.eventNames.clear();
     const rows = this.db.prepare<[], { event: string; name: string; ord: number }>('SELECT event, name, ord FROM event_names ORDER BY ord').all();
     for (const { event, name } of rows) {
       let names = this.eventNames.get(event);

@@ -3,7 +3,7 @@
 // told not to), one change at a time per event so two batches never race to create it.
 // A definition holds 50 custom properties: names past them are left out of the
 // occurrences, which are sent all the same (core/eventRoom.ts).
-import { eventPlaces, isDefaultEventProperty } from '../../core/eventRoom.js';
+import { definitionStep, isDefaultEventProperty } from '../../core/eventRoom.js';
 import type { DeadLetterVerdict, EventPropertyType, EventSend } from '../../core/types.js';
 import { HubSpotApiError } from '../../hubspot/errors.js';
 import type { EventDefinition, EventDefinitionPage } from '../../hubspot/types.js';
@@ -133,18 +133,14 @@ export class EventWriter extends BatchWriter<EventSend> {
           return;
         }
       }
-      const known = definitions.get(eventName);
       const left = this.noRoom.get(eventName) ?? new Set<string>();
-      const missing = [...types.keys()].filter((name) => !known?.has(name) && !left.has(name));
-      if (known && missing.length === 0) return;
-      const places = eventPlaces(known, this.options.runOrder?.(eventName) ?? [], missing);
-      for (const name of places.noRoom) left.add(name);
+      const step = definitionStep(definitions.get(eventName), left, this.options.runOrder?.(eventName) ?? [], [...types.keys()]);
+      if (step === undefined) return;
+      for (const name of step.noRoom) left.add(name);
       if (left.size > 0) this.noRoom.set(eventName, left);
-      // A new definition takes every name with a place at once (one request); an existing one only this batch's.
-      const define = known === undefined ? places.placed : missing.filter((name) => places.placed.includes(name));
-      if (known && define.length === 0) return;
-      const typed = define.map((name): [string, EventPropertyType] => [name, types.get(name) ?? this.typeOf(eventName, name) ?? 'string']);
-      const change = this.define(definitions, eventName, typed, known === undefined);
+      if (!step.create && step.define.length === 0) return;
+      const typed = step.define.map((name): [string, EventPropertyType] => [name, types.get(name) ?? this.typeOf(eventName, name) ?? 'string']);
+      const change = this.define(definitions, eventName, typed, step.create);
       this.changes.set(eventName, change);
       const problem = await change.finally(() => this.changes.delete(eventName));
       if (problem) problems.set(eventName, problem);
