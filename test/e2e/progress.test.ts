@@ -2,7 +2,7 @@
 // terminal, JSON lines with --log-format json, nothing with --quiet, a spinner on a
 // terminal. Data on standard output, everything else on standard error.
 //
-// The emulator answers slowly (300 ms a request) so a replay of the fixture lasts a couple
+// The emulator answers slowly (100 ms a request) so a replay of the fixture lasts a couple
 // of seconds; HUBSPOT_SYNC_PROGRESS_INTERVAL_MS shortens the 10 s line interval to 100 ms,
 // so the run spans many intervals and "at least two lines" never depends on timing luck.
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ let emulator: Emulator;
 let dir: string;
 
 beforeEach(async () => {
-  emulator = await startEmulator({ faults: { latencyMs: 300 } });
+  emulator = await startEmulator({ faults: { latencyMs: 100 } });
   dir = await tempDir();
 });
 
