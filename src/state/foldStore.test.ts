@@ -32,25 +32,6 @@ const event = (eventName: string, uuid: string, names: string[]): Operation => (
 });
 
 describe('FoldStore', () => {
-  it('builds the sending index on another thread: the event loop turns meanwhile, and the fold is sent and written to after', async () => {
-    const { fold } = open();
-    for (let i = 0; i < 20_000; i++) fold.add(at(i * 10), facts, [contact(`p${i % 5_000}@x.com`, { firstname: `F${i}` })]);
-    let turns = 0;
-    const turning = setInterval(() => turns++, 0);
-    try {
-      await fold.buildIndex();
-    } finally {
-      clearInterval(turning);
-    }
-    expect(turns).toBeGreaterThan(0);
-    expect(fold.keyCounts()).toEqual({ keys: 5_000, confirmed: 0 });
-    expect(pendingContacts(fold, '', 2)).toEqual(['p0@x.com', 'p1000@x.com']);
-    fold.confirm('contact', 'p0@x.com');
-    fold.commit();
-    expect(fold.keyCounts()).toEqual({ keys: 5_000, confirmed: 1 });
-    fold.close();
-  });
-
   it('keeps each event\'s property names in the order folded records first carried them, across a reopen and a resume', () => {
     const { fold, dir } = open();
     fold.add(at(0), facts, [event('pe1_a', 'u1', ['z', 'm'])]);

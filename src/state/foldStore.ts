@@ -6,9 +6,7 @@
 // names in the order the records first carried them. Nothing of it is held in memory but
 // those few names: the sending phase reads it a page of keys at a time.
 import { existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { DeadLetterVerdict, Operation } from '../core/types.js';
 import { writeFailure } from '../errors.js';
@@ -282,26 +280,6 @@ export class FoldStore {
     this.rows.eventNames.end();
   }
 
-  /**
-   * Builds the sending phase's index on another thread and connection, so that the run
-   * goes on answering meanwhile (its progress line, a signal): the sort takes ~20 s at
-   * 10,000,000 records. The fold's own connection steps out of its exclusive lock for it.
-   * A run that ends meanwhile leaves the build to SQLite's journal, as a crash would.
-   */
-  async buildIndex(): Promise<void> {
-    if (this.indexed) return;
-    this.commit();
-    try {
-      this.db.pragma('locking_mode = NORMAL');
-      this.db.prepare('SELECT 1 FROM meta LIMIT 1').get(); // a read lets the lock go
-      await buildOnAnotherThread(this.db.name, SENDING_INDEX);
-      this.db.pragma('locking_mode = EXCLUSIVE');
-    } catch (error) {
-      throw writeFailure(this.db.name, error);
-    }
-    this.indexed = true;
-  }
-
   /** Once the fold is whole: every row written, and the sending phase's index built. */
   private readyToSend(): void {
     this.settle();
@@ -343,35 +321,6 @@ export class FoldStore {
       throw writeFailure(this.db.name, error);
     }
   }
-}
-
-// The worker's code, as plain JavaScript: it runs the same in the bundle and in the tests.
-const INDEX_BUILDER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-try {
-  const db = new Database(workerData.path);
-  db.pragma('synchronous = FULL');
-  db.exec(workerData.sql);
-  db.close();
-  parentPort.postMessage({});
-} catch (error) {
-  parentPort.postMessage({ error: { message: String(error && error.message), code: error && error.code } });
-}
-`;
-
-/** Runs `sql` on its own connection to `path`, on a worker thread. */
-function buildOnAnotherThread(path: string, sql: string): Promise<void> {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(INDEX_BUILDER, { eval: true, workerData: { driver, path, sql } });
-    worker.once('message', (answer: { error?: { message: string; code?: string } }) => {
-      if (answer.error) reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
-      else resolve();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the index builder ended (${code}) before it answered`)));
-  });
 }
 
 function statements(db: Database.Database) {

@@ -318,8 +318,6 @@ async function readInputs(
   async function sendingPhase(fold: FoldStore): Promise<boolean> {
     checkpoint.phase = 'sending';
     await saveInTime();
-    // Off the event loop (~20 s at 10M records): a signal meanwhile ends the run at once.
-    await guard.unlessSignalled(fold.buildIndex());
     const { keys, confirmed } = fold.keyCounts();
     checkpoint.sending = { sent: confirmed, keys, since: Date.now(), sentBefore: confirmed };
     if (!(await sendFold(fold, delivery, shouldStop, checkpoint.sending))) return false;
