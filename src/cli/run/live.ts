@@ -94,7 +94,7 @@ export async function liveReplay(paths: string[], flags: ReplayOptions): Promise
         });
         // The places on an event's definition go in the order the fold being sent met its names; a stream's batches give that order themselves.
         const eventOrder = (eventName: string) => checkpoint.fold?.eventPropertyOrder(eventName) ?? [];
-        const delivery = buildDelivery(requester, portal, state, flags, plan, foldsBeforeSending(flags.compact, pending), eventOrder);
+        const delivery = buildDelivery({ requester, portal, state, flags, plan, folds: foldsBeforeSending(flags.compact, pending), eventOrder });
         guard.onStop = () => delivery.interrupt();
         guard.throwIfSignalled();
         // A checkpoint before the first record: a run that dies before the next one resumes
@@ -168,15 +168,17 @@ function noAnswer(state: OpenState): WriteFailedError {
  * The delivery pipeline of the run: the writers, keyed companies, notices on standard error.
  * A run that folds sends whole pages of keys at once: its batches need not linger to fill.
  */
-function buildDelivery(
-  requester: Requester,
-  portal: Portal,
-  state: OpenState,
-  flags: ReplayOptions,
-  plan: RunPlan,
-  folds: boolean,
-  eventOrder: (eventName: string) => readonly string[],
-): Delivery {
+function buildDelivery({ requester, portal, state, flags, plan, folds, eventOrder }: {
+  requester: Requester;
+  portal: Portal;
+  state: OpenState;
+  flags: ReplayOptions;
+  plan: RunPlan;
+  /** The run sends a fold (whole pages of keys at once). */
+  folds: boolean;
+  /** An event's property names in the order the fold being sent met them. */
+  eventOrder: (eventName: string) => readonly string[];
+}): Delivery {
   const notify = (message: string) => notice(flags, message, 'companies');
   return new Delivery(
     requester,
