@@ -289,8 +289,7 @@ export class FoldStore {
   }
 
   private noteEventNames(eventName: string, properties: object, record: number): void {
-    let names = this.eventNames.get(eventName);
-    if (names === undefined) this.eventNames.set(eventName, (names = new Set()));
+    const names = this.namesOf(eventName);
     for (const name of Object.keys(properties)) {
       if (names.has(name)) continue;
       names.add(name);
@@ -301,12 +300,14 @@ export class FoldStore {
   private loadEventNames(): void {
     this.eventNames.clear();
     const rows = this.db.prepare<[], { event: string; name: string; ord: number }>('SELECT event, name, ord FROM event_names ORDER BY ord').all();
-    for (const { event, name } of rows) {
-      let names = this.eventNames.get(event);
-      if (names === undefined) this.eventNames.set(event, (names = new Set()));
-      names.add(name);
-    }
+    for (const { event, name } of rows) this.namesOf(event).add(name);
     this.nextName = (rows.at(-1)?.ord ?? -1) + 1;
+  }
+
+  private namesOf(eventName: string): Set<string> {
+    let names = this.eventNames.get(eventName);
+    if (names === undefined) this.eventNames.set(eventName, (names = new Set()));
+    return names;
   }
 
   private lastRecord(): number {

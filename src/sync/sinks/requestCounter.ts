@@ -70,12 +70,12 @@ export class RequestCounter {
   private readonly streamedCompanies = { searches: new SearchTotals(), creates: 0, updates: 0 };
   private readonly eventBatches: StreamedBatches;
   /** The event batch that is filling, by event name. */
-  private eventsFilling = new Map<string, { properties: Map<string, number>; count: number }>();
+  private eventsFilling: EventsByName = new Map();
   private readonly definitions: EventDefinitionPlan;
   private eventCount = 0;
   /** Folded: every distinct event, and per name their count and the properties of each's first occurrence. */
   private readonly eventKeys = new SpillingKeySet();
-  private readonly eventNames = new Map<string, { properties: Map<string, number>; count: number }>();
+  private readonly eventNames: EventsByName = new Map();
 
   constructor(
     private readonly mode: SendMode,
@@ -127,14 +127,10 @@ export class RequestCounter {
         if (this.mode === 'folded') {
           // The fold sends an event once, as its first record carries it.
           if (!this.eventKeys.add(`${operation.eventName}\n${operation.uuid}`)) return;
-          const events = this.eventNames.get(operation.eventName) ?? { properties: new Map<string, number>(), count: 0 };
-          carries(events, operation);
-          this.eventNames.set(operation.eventName, events);
+          noteEvent(this.eventNames, operation);
           return;
         }
-        const events = this.eventsFilling.get(operation.eventName) ?? { properties: new Map<string, number>(), count: 0 };
-        carries(events, operation);
-        this.eventsFilling.set(operation.eventName, events);
+        noteEvent(this.eventsFilling, operation);
         this.eventBatches.add(`${operation.eventName}\n${operation.uuid}`);
         return;
       }
@@ -225,8 +221,13 @@ export class RequestCounter {
   }
 }
 
-/** One more occurrence of the event, and the names it carries. */
-function carries(events: { properties: Map<string, number>; count: number }, operation: { properties: object }): void {
-  events.count++;
-  for (const name of Object.keys(operation.properties)) events.properties.set(name, (events.properties.get(name) ?? 0) + 1);
+/** Per event name, its occurrences and how many carry each property name (in the order met). */
+type EventsByName = Map<string, { properties: Map<string, number>; count: number }>;
+
+/** One more occurrence of its event, and the names it carries. */
+function noteEvent(events: EventsByName, operation: { eventName: string; properties: object }): void {
+  let ofName = events.get(operation.eventName);
+  if (ofName === undefined) events.set(operation.eventName, (ofName = { properties: new Map(), count: 0 }));
+  ofName.count++;
+  for (const name of Object.keys(operation.properties)) ofName.properties.set(name, (ofName.properties.get(name) ?? 0) + 1);
 }
