@@ -159,8 +159,11 @@ type Phase = 'learning' | 'folding' | 'sending';
 
 /**
  * Starts a run and kills it (-9, or another signal) at a point reached by checkpoints, not
- * by time: once a checkpoint of this run names `phase`, past the first records when
- * folding, and, when sending, once the stand-in has answered 5 more requests.
+ * by time: once a checkpoint of this run names `phase`, and, when sending, once the
+ * stand-in has answered 5 more requests. In folding, at the first such checkpoint: the
+ * fold then holds rows not yet committed. (Waiting for a checkpoint that counts folded
+ * records too raced the phase's end: a record counts only once a later checkpoint
+ * committed its rows, and a fast fold could end before that.)
  */
 async function killIn(run: LiveRun, exp: Export, phase: Phase, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') {
   const checkpointFile = join(run.stateDir, 'checkpoint.json');
@@ -173,8 +176,7 @@ async function killIn(run: LiveRun, exp: Export, phase: Phase, signal: 'SIGKILL'
   for (let waited = 0; waited < 60_000 && !exited; waited += 5) {
     const checkpoint = await readCheckpoint(checkpointFile);
     if (checkpoint !== undefined && checkpoint.runs > runsBefore && checkpoint.phase === phase) {
-      const records = Object.values(checkpoint.inputs).reduce((sum, input) => sum + input.records, 0);
-      if (phase === 'learning' || (phase === 'folding' && records > 0)) break;
+      if (phase === 'learning' || phase === 'folding') break;
       if (phase === 'sending') {
         since ??= run.emulator.requests().length;
         if (run.emulator.requests().length - since >= 5) break;
@@ -189,9 +191,9 @@ async function killIn(run: LiveRun, exp: Export, phase: Phase, signal: 'SIGKILL'
   return { result, report };
 }
 
-async function readCheckpoint(file: string): Promise<{ runs: number; phase?: string; inputs: Record<string, { records: number }> } | undefined> {
+async function readCheckpoint(file: string): Promise<{ runs: number; phase?: string } | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as { runs: number; phase?: string; inputs: Record<string, { records: number }> };
+    return JSON.parse(await readFile(file, 'utf8')) as { runs: number; phase?: string };
   } catch {
     return undefined;
   }
